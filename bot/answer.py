@@ -1,0 +1,59 @@
+"""Answers as plain data: every front door (CLI, Discord, SDK, JSON) renders these."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited passage: ``quote == article_body[start:end]``."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published_at: datetime | None
+    quote: str
+    start: int
+    end: int
+    # Relative date phrases in the quote with the day each means, e.g. ("on Monday", "2020-10-12").
+    resolved_dates: tuple[tuple[str, str], ...] = ()
+    verified: bool = True
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["published_at"] = self.published_at.isoformat() if self.published_at else None
+        d["resolved_dates"] = [{"phrase": p, "date": day} for p, day in self.resolved_dates]
+        return d
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    # The shortest span that answers ("Monday 12 October 2020", "Moscow"); None if only a
+    # whole sentence answers.
+    short_answer: str | None = None
+    answerer: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    # One line for the user when something degraded (model down, fallback used).
+    notice: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "short_answer": self.short_answer,
+            "abstained": self.abstained,
+            "answerer": self.answerer,
+            "notice": self.notice,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

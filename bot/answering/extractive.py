@@ -1,0 +1,179 @@
+"""The offline default answerer: pick the sentence that answers, cut the short answer out of
+it, cite it, and abstain when nothing in the archive is close enough."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from bot.answer import Answer, Citation
+from bot.answering import NO_ANSWER
+from bot.answering.question import QuestionInfo, analyse, stem, term_set
+from bot.answering.spans import short_answer
+from bot.temporal import resolve_dates
+from retrieval.sentences import sentence_spans
+from retrieval.types import Chunk, Embedder, Hit
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    rank: int
+    start: int  # offsets into the chunk text
+    end: int
+    text: str
+    lexical: float = 0.0
+    # Share of the question's names and numbers found in the passage (1.0 if it has none).
+    required: float = 1.0
+    dense: float = 0.0
+    short: str | None = None
+    score: float = 0.0
+
+    @property
+    def body_start(self) -> int:
+        return self.chunk.start + self.start
+
+    @property
+    def body_end(self) -> int:
+        return self.chunk.start + self.end
+
+
+def lexical_overlap(info: QuestionInfo, sentence_terms: set[str],
+                    context_terms: set[str]) -> float:
+    """Weighted share of question words in the sentence; words only in the surrounding
+    passage count a third (the sentence may say "the agreement" for "the ceasefire")."""
+    if not info.terms:
+        return 0.0
+    got = total = 0.0
+    for i, t in enumerate(info.terms):
+        w = info.weight(i)
+        total += w
+        got += w * (1.0 if t in sentence_terms else (0.33 if t in context_terms else 0.0))
+    return got / total
+
+
+def citation_for(c: Candidate, n: int) -> Citation:
+    resolved = tuple(
+        (r.phrase, r.day.isoformat())
+        for r in resolve_dates(c.text, c.chunk.published_at)
+        if r.relative
+    )
+    return Citation(
+        n=n,
+        article_id=c.chunk.article_id,
+        title=c.chunk.title,
+        source=c.chunk.source,
+        url=c.chunk.url,
+        published_at=c.chunk.published_at,
+        quote=c.text,
+        start=c.body_start,
+        end=c.body_end,
+        resolved_dates=resolved,
+        score=round(c.score, 4),
+    )
+
+
+def counts_asked_noun(short: str, info: QuestionInfo) -> bool:
+    return info.kind in ("count", "amount") and stem(short.split()[-1]) in info.terms
+
+
+class ExtractiveAnswerer:
+    """Scores every sentence of the top passages by question-word overlap and embedding
+    similarity; needs no model beyond the embedder and cannot invent text."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        passages: int = 6,
+        min_relevance: float = 0.30,
+        w_dense: float = 0.55,
+        w_lexical: float = 0.45,
+        span_bonus: float = 0.15,
+    ) -> None:
+        self.embedder = embedder
+        self.passages = passages
+        self.min_relevance = min_relevance
+        self.w_dense = w_dense
+        self.w_lexical = w_lexical
+        # A "how much" question is not answered by a sentence without an amount in it,
+        # however on-topic: typed questions prefer sentences holding that type.
+        self.span_bonus = span_bonus
+
+    def candidates(self, info: QuestionInfo, hits: list[Hit]) -> list[Candidate]:
+        out: list[Candidate] = []
+        seen: set[tuple[str, int]] = set()
+        for rank, hit in enumerate(hits[: self.passages]):
+            chunk = hit.chunk
+            context = term_set(chunk.title + " " + chunk.text)
+            dated = context | (
+                {str(chunk.published_at.year)} if chunk.published_at else set()
+            )
+            required = (
+                sum(t in dated for t in info.required) / len(info.required)
+                if info.required else 1.0
+            )
+            for s, e in sentence_spans(chunk.text):
+                key = (chunk.article_id, chunk.start + s)
+                if key in seen:
+                    continue  # overlapping chunks repeat sentences
+                seen.add(key)
+                text = chunk.text[s:e]
+                c = Candidate(chunk, rank, s, e, text)
+                c.lexical = lexical_overlap(info, term_set(text), context)
+                c.required = required
+                out.append(c)
+        return out
+
+    def rank(self, question: str, hits: list[Hit]) -> tuple[QuestionInfo, list[Candidate]]:
+        info = analyse(question)
+        cands = self.candidates(info, hits)
+        if not cands:
+            return info, []
+        vecs = self.embedder.embed([question] + [c.text for c in cands])
+        sims = vecs[1:] @ vecs[0]
+        for c, sim in zip(cands, np.asarray(sims).tolist(), strict=True):
+            c.dense = float(sim)
+            c.short = short_answer(c.text, info, c.chunk.published_at)
+            wants_span = info.kind in ("when", "who", "where", "count", "amount")
+            c.score = (
+                self.w_dense * c.dense
+                + self.w_lexical * c.lexical
+                + 0.04 / math.sqrt(1 + c.rank)
+                + (self.span_bonus if wants_span and c.short else 0.0)
+                + (self.span_bonus / 2 if c.short and counts_asked_noun(c.short, info) else 0.0)
+            )
+        cands.sort(key=lambda c: -c.score)
+        return info, cands
+
+    def relevance(self, c: Candidate) -> float:
+        return self.w_dense * c.dense + self.w_lexical * c.lexical
+
+    def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
+        _info, cands = self.rank(question, hits)
+        if (not cands or self.relevance(cands[0]) < self.min_relevance
+                or cands[0].required < 0.5):
+            return Answer(question, NO_ANSWER, abstained=True, answerer=self.name)
+        best = cands[0]
+        cites = [citation_for(best, 1)]
+        # A second source saying the same thing is worth showing: news is about who said it.
+        for c in cands[1:4]:
+            if (c.chunk.article_id != best.chunk.article_id and c.short and c.short == best.short
+                    and self.relevance(c) >= self.min_relevance):
+                cites.append(citation_for(c, 2))
+                break
+        markers = "".join(f"[{c.n}]" for c in cites)
+        quote = best.text
+        text = f"{best.short} — “{quote}” {markers}" if best.short else f"{quote} {markers}"
+        return Answer(
+            question,
+            text,
+            abstained=False,
+            citations=cites,
+            short_answer=best.short,
+            answerer=self.name,
+        )

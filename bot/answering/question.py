@@ -1,0 +1,123 @@
+"""What a question asks for: its type and the words that must be matched."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STOPWORDS = frozenset(
+    """
+    a an the of to in on at for from by with about as into over after before between and or
+    but if then than so that this these those there here is are was were be been being am do
+    does did done has have had having will would shall should can could may might must what
+    which who whom whose when where why how it its it's he she they them their his her we us
+    our you your i me my not no yes any some all each every more most other such according
+    reported report reports said says say week this last latest recently recent many much
+    news article articles tell me please
+    """.split()
+)
+# Hyphens split words ("Russian-mediated" holds "mediated"); inner periods and apostrophes
+# do not ("U.S.", "Turkey's").
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+# Common news phrasings of one event, so "collapse" finds "fell apart". Stemmed forms.
+_SYNONYM_GROUPS = [
+    {"collaps", "fell apart", "broke down", "crumbl", "fell through", "fail"},
+    {"die", "died", "dead", "kill", "death", "lost their lives", "fatalit"},
+    {"win", "won", "victory", "beat", "defeat"},
+    {"resign", "stepped down", "step down", "quit"},
+    {"mediat", "broker", "facilitat"},
+    {"buy", "bought", "purchas", "acquir"},
+    {"arrest", "detain", "custody"},
+    {"elect", "vote", "ballot"},
+    {"injur", "wound", "hurt"},
+    {"start", "began", "begin", "launch", "broke out"},
+    {"ceasefir", "truce", "armistic"},
+]
+SYNONYMS: dict[str, frozenset[str]] = {
+    w: frozenset(g) for g in _SYNONYM_GROUPS for w in g
+}
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match collapsed/collapse and talks/talk."""
+    w = word.lower().replace("’", "'").removesuffix("'s")
+    for suf, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
+        if w.endswith(suf) and len(w) >= min_len:
+            w = w[: -len(suf)] + ("y" if suf == "ies" else "")
+            break
+    return w.rstrip("e") if len(w) > 4 else w
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    return [stem(t) for t in tokens(text) if t.lower() not in STOPWORDS]
+
+
+def term_set(text: str) -> set[str]:
+    """The content terms of ``text`` plus the synonym groups its phrases belong to."""
+    terms = set(content_terms(text))
+    low = " ".join(t.lower() for t in tokens(text))
+    for word, group in SYNONYMS.items():
+        if (" " in word and word in low) or word in terms:
+            terms |= group
+    return terms
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    kind: str  # when | who | where | count | amount | which | what | why | how | other
+    terms: tuple[str, ...]
+    # Per-term weight; the event verb of "when did X <verb>?" weighs double, since a
+    # sentence naming X without the event answers a different question.
+    weights: tuple[float, ...] = ()
+    # Names and numbers the question is about ("2018", "World Cup"): an answer from a passage
+    # that mentions none of them is about something else.
+    required: tuple[str, ...] = ()
+
+    def weight(self, i: int) -> float:
+        return self.weights[i] if i < len(self.weights) else 1.0
+
+
+_KINDS = [
+    (re.compile(r"^\s*(when|what (?:day|date|time|year|month)|on what date|which day)\b", re.I),
+     "when"),
+    (re.compile(r"^\s*(who|whom|whose)\b|\bwhich (?:person|company|country|team|group)\b", re.I),
+     "who"),
+    (re.compile(r"^\s*where\b|\bin which (?:city|country|state)\b", re.I), "where"),
+    (re.compile(r"^\s*how many\b", re.I), "count"),
+    (re.compile(r"^\s*how (?:much|long|old|far)\b|\bwhat (?:percentage|percent|amount)", re.I),
+     "amount"),
+    (re.compile(r"^\s*why\b", re.I), "why"),
+    (re.compile(r"^\s*(which|what)\b", re.I), "which"),
+]
+
+
+def analyse(question: str) -> QuestionInfo:
+    kind = "other"
+    for pattern, k in _KINDS:
+        if pattern.search(question):
+            kind = k
+            break
+    seen: dict[str, None] = {}
+    for t in content_terms(question):
+        seen.setdefault(t, None)
+    terms = tuple(seen)
+    weights = [1.0] * len(terms)
+    verb = _AUX_VERB.search(question)
+    if verb and stem(verb.group(1)) in terms:
+        weights[terms.index(stem(verb.group(1)))] = 2.0
+    required = tuple(
+        dict.fromkeys(
+            stem(t) for i, t in enumerate(tokens(question))
+            if t.lower() not in STOPWORDS and (t[0].isdigit() or (i > 0 and t[0].isupper()))
+        )
+    )
+    return QuestionInfo(question, kind, terms, tuple(weights), required)
+
+
+_AUX_VERB = re.compile(r"\b(?:did|does|do|will|has|have|had)\b.*\b([a-z]+)\W*$", re.I)

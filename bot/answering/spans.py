@@ -1,0 +1,114 @@
+"""Short answers inside a sentence: a date for "when", a name for "who", a number for
+"how many". Candidates near the words the question matched rank first."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.answering.question import STOPWORDS, QuestionInfo, stem
+from bot.temporal import WEEKDAYS, resolve_dates
+
+_NAME = re.compile(
+    r"(?<![\w’'-])(?:[A-Z][\w’'.&]*(?:-[A-Z][\w’'.]*)*)"
+    r"(?:\s+(?:(?:of|the|de|del|al|bin|van|von|da|and|for|le|la)\s+)?"
+    r"(?:[A-Z][\w’'.&]*(?:-[A-Z][\w’'.]*)*|\d+))*"
+)
+_HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
+_NUMBER = re.compile(
+    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
+    r"thousand|bn|m)\b)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"dozens?|hundreds?|thousands?|millions?|billions?)\b(?:\s+(?:million|billion|thousand))?",
+    re.IGNORECASE,
+)
+_NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Sept", "Oct", "Nov", "Dec", "Jan", "Feb", "Aug",
+    "Mr", "Mrs", "Ms", "Dr", "He", "She", "They", "It", "We", "I", "But", "And", "The", "A",
+    "In", "On", "At", "As", "For", "This", "That", "However", "Meanwhile", "After", "Before",
+}
+
+
+def _term_positions(sentence: str, info: QuestionInfo) -> list[int]:
+    terms = set(info.terms)
+    return [
+        m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+        if stem(m.group()) in terms or any(stem(p) in terms for p in m.group().split("-"))
+    ]
+
+
+def _closest(cands: list[tuple[int, int, str]], anchors: list[int]) -> str | None:
+    """Pick the candidate nearest the matched question words (earliest if none matched)."""
+    if not cands:
+        return None
+    if not anchors:
+        return cands[0][2]
+
+    def dist(c: tuple[int, int, str]) -> int:
+        return min(min(abs(a - c[0]), abs(a - c[1])) for a in anchors)
+
+    return min(cands, key=dist)[2]
+
+
+def _in_question(text: str, info: QuestionInfo) -> bool:
+    words = [stem(w) for w in re.findall(r"[\w’']+", text) if w.lower() not in STOPWORDS]
+    return bool(words) and all(w in info.terms for w in words)
+
+
+def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for m in _NAME.finditer(sentence):
+        text = m.group().rstrip(".’'")
+        parts = text.split()
+        while parts and parts[0] in _NOT_NAMES:
+            parts.pop(0)
+        while parts and parts[-1].lower() in {"of", "the", "and", "for", "de", "al"}:
+            parts.pop()
+        text = " ".join(parts)
+        if not text or text in _NOT_NAMES or _in_question(text, info):
+            continue
+        out.append((m.start(), m.end(), text))
+    # "Russian-mediated talks": the actor sits in the hyphenated prefix.
+    for m in _HYPHEN_PREFIX.finditer(sentence):
+        if not _in_question(m.group(1), info) and m.group(1) not in _NOT_NAMES:
+            out.append((m.start(1), m.end(1), m.group(1)))
+    return sorted(out)
+
+
+def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _NUMBER.finditer(sentence):
+        text = m.group().strip()
+        if re.fullmatch(r"(19|20)\d\d", text) and info.kind == "count":
+            continue  # a year is not a count
+        # Keep the counted noun: "nine people", "33 others".
+        tail = re.match(r"\s+([a-z]+)", sentence[m.end() :])
+        if tail and tail.group(1) not in STOPWORDS:
+            text = f"{text} {tail.group(1)}"
+        out.append((m.start(), m.end(), text))
+    return out
+
+
+def short_answer(
+    sentence: str, info: QuestionInfo, published_at: datetime | None
+) -> str | None:
+    anchors = _term_positions(sentence, info)
+    if info.kind == "when":
+        dates = [(r.start, r.end, r.label()) for r in resolve_dates(sentence, published_at)]
+        if dates:
+            return _closest(dates, anchors)
+        years = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(19|20)\d\d\b",
+                                                                      sentence)]
+        return _closest(years, anchors)
+    if info.kind in ("count", "amount"):
+        nums = numbers(sentence, info)
+        # "How many visitors": a number counting the asked-about noun beats any other.
+        counted = [n for n in nums if stem(n[2].split()[-1]) in info.terms]
+        nums = counted or nums
+        if info.kind == "amount":
+            # "How much": money and measured quantities before bare numbers.
+            nums = [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2])]
+        return _closest(nums, anchors)
+    if info.kind in ("who", "where", "which"):
+        return _closest(names(sentence, info), anchors)
+    return None

@@ -1,0 +1,173 @@
+"""The `newsbot` command: a thin shell over NewsBot."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bot.answer import Answer
+from bot.newsbot import NewsBot
+from bot.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Ask questions of a news archive; answers cite their sources.")
+out = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory (default: per-user data dir; env NEWSBOT_STORE)"),
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML config file (see config/)")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
+
+
+def _bot(store: Path | None, config: Path | None, **overrides: Any) -> NewsBot:
+    try:
+        return NewsBot(settings=Settings.load(config, store=store, **overrides))
+    except Exception as exc:  # a clear line, never a traceback, for a user-facing command
+        err.print(f"[red]error:[/] cannot open the archive: {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _date(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        d = datetime.fromisoformat(value)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {name} must be YYYY-MM-DD, got {value!r}")
+        raise typer.Exit(2) from exc
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive)")],
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Read articles (.txt .md .html .json .jsonl) into the archive."""
+    bot = _bot(store, config)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("files"), TimeRemainingColumn(), console=err,
+                  disable=json_out or not err.is_terminal) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = bot.ingest(paths, progress=progress)
+    if json_out:
+        out.print_json(json.dumps(report.as_dict()))
+    else:
+        for f in report.failures:
+            err.print(f"[yellow]skipped[/] {f}", highlight=False, soft_wrap=True)
+        out.print(
+            f"added {report.added} · unchanged {report.unchanged} · updated {report.updated} · "
+            f"failed {report.failed} · chunks written {report.chunks_written}"
+        )
+    if report.failed and not (report.added or report.unchanged or report.updated):
+        raise typer.Exit(1)
+
+
+def _print_answer(answer: Answer) -> None:
+    if answer.notice:
+        err.print(f"[yellow]note:[/] {answer.notice}")
+    out.print(answer.answer, highlight=False)
+    if answer.citations:
+        out.print()
+        for c in answer.citations:
+            date = c.published_at.strftime("%a %d %b %Y") if c.published_at else "undated"
+            head = f"[bold][{c.n}][/] {c.title} — {c.source or 'unknown source'}, {date}"
+            out.print(head, highlight=False)
+            if c.url:
+                out.print(f"    {c.url}", style="dim", highlight=False)
+            out.print(f"    “{c.quote}”", highlight=False)
+            for phrase, day in c.resolved_dates:
+                out.print(f"    ({phrase} = {day})", style="dim", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question")],
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    now: Annotated[str | None, typer.Option(help="Answer as of this date (YYYY-MM-DD)")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles published on/after")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles published before")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
+    answerer: Annotated[str | None, typer.Option(help="extractive | llm")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Answer a question from the archive, with numbered sources."""
+    bot = _bot(store, config, answerer=answerer)
+    try:
+        answer = bot.ask(question, _date(now, "--now"), since=_date(since, "--since"),
+                         until=_date(until, "--until"), sources=source or ())
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        err.print(f"[red]error:[/] could not answer: {exc}")
+        raise typer.Exit(1) from exc
+    if json_out:
+        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def stats(store: StoreOpt = None, config: ConfigOpt = None, json_out: JsonOpt = False) -> None:
+    """What the archive holds."""
+    s = _bot(store, config).stats()
+    if json_out:
+        sys.stdout.write(json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    t = Table(show_header=False, box=None)
+    t.add_row("articles", str(s.articles))
+    t.add_row("chunks", str(s.chunks))
+    t.add_row("published", f"{s.first_published:%Y-%m-%d} … {s.last_published:%Y-%m-%d}"
+              if s.first_published and s.last_published else "—")
+    t.add_row("store", s.store)
+    out.print(t)
+    if s.sources:
+        src = Table("source", "articles")
+        for name, n in s.sources.items():
+            src.add_row(name, str(n))
+        out.print(src)
+
+
+@app.command()
+def delete(
+    article_id: Annotated[str, typer.Argument(help="Article id (see ask --json)")],
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Remove one article and its chunks."""
+    n = _bot(store, config).delete(article_id)
+    if not n:
+        err.print(f"[red]error:[/] no article {article_id!r} in the archive")
+        raise typer.Exit(1)
+    out.print(f"deleted {article_id} ({n} chunks)")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,78 @@
+"""The one place that turns Settings into the object graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering import Answerer
+from bot.answering.extractive import ExtractiveAnswerer
+from bot.settings import Settings
+from ingest.indexer import Indexer
+from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
+from retrieval.lexical import BM25Index
+from retrieval.search import HybridSearcher
+from retrieval.store import ChromaStore
+from retrieval.types import Embedder, Store
+
+
+@dataclass
+class Components:
+    settings: Settings
+    embedder: Embedder
+    store: Store
+    bm25: BM25Index
+    searcher: HybridSearcher
+    indexer: Indexer
+    answerer: Answerer
+    extractive: ExtractiveAnswerer
+
+
+def build_embedder(s: Settings) -> Embedder:
+    if s.embedder == "openai":
+        key = s.openai_api_key.get_secret_value() if s.openai_api_key else None
+        return OpenAIEmbedder(s.embedding_model, s.embedding_base_url, key, s.embedding_dim)
+    return MiniLMEmbedder()
+
+
+def build_store(s: Settings, embedder: Embedder) -> Store:
+    # One collection per embedder: vectors from different models must never mix.
+    name = s.collection if embedder.name.startswith("all-MiniLM") else (
+        f"{s.collection}-{embedder.name.replace(':', '-').replace('/', '-')}"[:60]
+    )
+    if s.store_url:
+        return ChromaStore(url=s.store_url, collection=name)
+    return ChromaStore(path=s.store, collection=name)
+
+
+def bm25_dir(s: Settings) -> Path | None:
+    # Beside an embedded store; a server-backed store keeps its BM25 cache in the local dir.
+    return Path(s.store) / "bm25" / s.collection
+
+
+def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
+    if s.answerer == "llm":
+        from bot.answering.llm import LLMAnswerer
+
+        return LLMAnswerer.from_settings(s, fallback=extractive)
+    return extractive
+
+
+def build(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    store: Store | None = None,
+    answerer: Answerer | None = None,
+) -> Components:
+    embedder = embedder or build_embedder(settings)
+    store = store or build_store(settings, embedder)
+    bm25 = BM25Index(store, bm25_dir(settings))
+    searcher = HybridSearcher(store, embedder, bm25, depth=settings.search_depth)
+    indexer = Indexer(store, embedder, settings.chunk_chars, settings.chunk_overlap,
+                      on_change=bm25.invalidate)
+    extractive = ExtractiveAnswerer(embedder, min_relevance=settings.min_relevance)
+    return Components(
+        settings, embedder, store, bm25, searcher, indexer,
+        answerer or build_answerer(settings, extractive), extractive,
+    )

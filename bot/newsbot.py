@@ -1,0 +1,149 @@
+"""NewsBot: the SDK facade every front door (CLI, Discord, Python) goes through."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.answer import Answer
+from bot.answering import Answerer
+from bot.composition import Components, build
+from bot.settings import Settings
+from ingest.article import Article
+from ingest.indexer import IngestReport, Progress
+from ingest.readers import ReadFailure
+from retrieval.langchain import NewsRetriever
+from retrieval.types import Embedder, Hit, SearchFilters, Store
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    chunks: int
+    first_published: datetime | None
+    last_published: datetime | None
+    sources: dict[str, int]
+    store: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "chunks": self.chunks,
+            "first_published": self.first_published.isoformat() if self.first_published
+            else None,
+            "last_published": self.last_published.isoformat() if self.last_published else None,
+            "sources": self.sources,
+            "store": self.store,
+        }
+
+
+def _as_datetime(value: datetime | str | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class NewsBot:
+    """Ask questions of a news archive and get answers with cited passages.
+
+    >>> bot = NewsBot(store="./store")
+    >>> bot.ingest(["examples/articles"])
+    >>> answer = bot.ask("When did the ceasefire collapse?")
+    """
+
+    def __init__(
+        self,
+        store: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        store_backend: Store | None = None,
+        answerer: Answerer | None = None,
+        **overrides: Any,
+    ) -> None:
+        if settings is None:
+            settings = Settings.load(store=store, **overrides)
+        elif store is not None or overrides:
+            settings = settings.model_copy(update={"store": Path(store)} if store else {})
+            settings = settings.model_copy(update=overrides)
+        self.settings = settings
+        self._c: Components = build(
+            settings, embedder=embedder, store=store_backend, answerer=answerer
+        )
+
+    @classmethod
+    def from_config(cls, path: str | Path | None = None, **overrides: Any) -> NewsBot:
+        return cls(settings=Settings.load(path, **overrides))
+
+    @property
+    def components(self) -> Components:
+        return self._c
+
+    # Ingest -----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path] | str | Path,
+               progress: Progress | None = None) -> IngestReport:
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        return self._c.indexer.ingest_paths(paths, progress)
+
+    def ingest_articles(self, articles: Iterable[Article | ReadFailure]) -> IngestReport:
+        return self._c.indexer.ingest(articles)
+
+    def delete(self, article_id: str) -> int:
+        return self._c.indexer.delete(article_id)
+
+    # Search and answers -------------------------------------------------------------------
+    def search(
+        self, query: str, k: int | None = None, *, since: datetime | str | None = None,
+        until: datetime | str | None = None, sources: Iterable[str] = (),
+    ) -> list[Hit]:
+        filters = SearchFilters(_as_datetime(since), _as_datetime(until), tuple(sources))
+        return self._c.searcher.search(query, k or self.settings.top_k, filters)
+
+    def ask(
+        self, question: str, now: datetime | str | None = None, *,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | None = None,
+    ) -> Answer:
+        question = " ".join(question.split())
+        t0 = time.perf_counter()
+        hits = self.search(question, since=since, until=until, sources=sources)
+        t1 = time.perf_counter()
+        answer = (answerer or self._c.answerer).answer(question, hits, _as_datetime(now))
+        t2 = time.perf_counter()
+        answer.timings_ms.update(
+            {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        )
+        return answer
+
+    async def aask(self, question: str, now: datetime | str | None = None,
+                   **kwargs: Any) -> Answer:
+        # The work is CPU-bound (ONNX, BM25) and releases the GIL in native code.
+        return await asyncio.to_thread(self.ask, question, now, **kwargs)
+
+    # Introspection --------------------------------------------------------------------------
+    def stats(self) -> Stats:
+        records = self._c.store.articles()
+        dates = [r.published_at for r in records if r.published_at]
+        sources: dict[str, int] = {}
+        for r in records:
+            sources[r.source or "(unknown)"] = sources.get(r.source or "(unknown)", 0) + 1
+        return Stats(
+            articles=len(records),
+            chunks=self._c.store.count_chunks(),
+            first_published=min(dates) if dates else None,
+            last_published=max(dates) if dates else None,
+            sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+            store=self._c.store.location,
+        )
+
+    @property
+    def retriever(self) -> NewsRetriever:
+        return NewsRetriever(searcher=self._c.searcher, k=self.settings.top_k)

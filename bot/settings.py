@@ -1,0 +1,111 @@
+"""Settings: a default in code for everything, overridable from a TOML file and from
+``NEWSBOT_*`` environment variables. Secrets come only from the environment."""
+
+from __future__ import annotations
+
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+def default_store() -> Path:
+    return Path(platformdirs.user_data_dir("newsbot")) / "store"
+
+
+# TOML sections flatten to field names: [store] url -> store_url, [llm] model -> llm_model.
+# [store] path is the exception, it is the plain "store" setting.
+_TOML_RENAMES = {"store_path": "store"}
+# Which TOML file Settings() reads; set for the duration of Settings.load().
+_CONFIG_PATH: ContextVar[Path | None] = ContextVar("newsbot_config_path", default=None)
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{key}_"))
+        else:
+            out[_TOML_RENAMES.get(key, key)] = v
+    return out
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path is not None:
+            self._data = _flatten(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+            for secret in ("openai_api_key", "discord_token", "llm_api_key"):
+                if secret in self._data:
+                    raise ValueError(
+                        f"{path}: {secret} must come from the environment, not a config file"
+                    )
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSBOT_", extra="ignore")
+
+    # Store
+    store: Path = Field(default_factory=default_store)
+    store_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("store_url", "NEWSBOT_CHROMA_URL",
+                                                    "NEWSBOT_STORE_URL"))
+    collection: str = "newsbot"
+
+    # Ingest
+    chunk_chars: int = 1000
+    chunk_overlap: int = 200
+
+    # Embeddings: "minilm" (packaged, offline) or "openai" (any compatible /v1/embeddings)
+    embedder: Literal["minilm", "openai"] = "minilm"
+    embedding_model: str = "text-embedding-3-small"
+    embedding_base_url: str | None = None
+    embedding_dim: int = 1536
+
+    # Retrieval
+    top_k: int = 8
+    search_depth: int = 50
+
+    # Answering
+    answerer: Literal["extractive", "llm"] = "extractive"
+    min_relevance: float = 0.30
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 30.0
+    llm_max_retries: int = 2
+
+    # Secrets: environment only (no NEWSBOT_ prefix, the names users already have).
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls, _CONFIG_PATH.get()))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
+        """Settings from code defaults < TOML file < environment < explicit overrides."""
+        token = _CONFIG_PATH.set(Path(path) if path else None)
+        try:
+            return cls(**{k: v for k, v in overrides.items() if v is not None})
+        finally:
+            _CONFIG_PATH.reset(token)

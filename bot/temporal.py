@@ -1,0 +1,119 @@
+"""Resolving relative date phrases ("on Monday", "yesterday", "Sept. 27") against the
+publish date of the article that contains them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY_RE = re.compile(
+    r"\b(?:(?P<mod>last|this|next|on|early|late)\s+)?(?P<day>"
+    + "|".join(WEEKDAYS)
+    + r")(?:\s+(?:morning|afternoon|evening|night))?\b",
+    re.IGNORECASE,
+)
+_RELATIVE_RE = re.compile(
+    r"\b(?P<word>yesterday|today|tonight|tomorrow|last night|this morning|this week|"
+    r"last week|(?P<n>\d{1,2}|one|two|three|four|five|six|seven) days ago)\b",
+    re.IGNORECASE,
+)
+_ABSOLUTE_RE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"|" + _MONTHS
+    + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)(?:,?\s+(?P<y>\d{4}))?\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    phrase: str
+    start: int
+    end: int
+    day: date
+    relative: bool  # True when the phrase needed the publish date to mean anything
+
+    def label(self) -> str:
+        return format_day(self.day)
+
+
+def format_day(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()].capitalize()} {day.day} {day.strftime('%B %Y')}"
+
+
+def _weekday(published: date, target: int, mod: str) -> date:
+    back = (published.weekday() - target) % 7
+    if mod == "next":
+        return published + timedelta(days=(target - published.weekday()) % 7 or 7)
+    if mod == "last" and back == 0:
+        back = 7
+    # News style: a weekday named in copy is the most recent one, the publish day itself
+    # included ("said on Wednesday" in Wednesday's paper means that day).
+    return published - timedelta(days=back)
+
+
+def resolve_dates(text: str, published_at: datetime | date | None) -> list[ResolvedDate]:
+    """Every date phrase in ``text`` with the calendar day it means, in text order.
+
+    Without a publish date only absolute dates with a year can be resolved.
+    """
+    pub = published_at.date() if isinstance(published_at, datetime) else published_at
+    found: list[ResolvedDate] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], day: date, relative: bool) -> None:
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append(ResolvedDate(m.group(0), m.start(), m.end(), day, relative))
+
+    for m in _ABSOLUTE_RE.finditer(text):
+        year = m.group("y")
+        if not year and pub is None:
+            continue
+        base = datetime(pub.year, pub.month, pub.day) if pub else datetime(2000, 1, 1)
+        parsed = dateparser.parse(
+            m.group(0),
+            languages=["en"],
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
+                      "PREFER_DAY_OF_MONTH": "first"},
+        )
+        if parsed:
+            add(m, parsed.date(), not year)
+    if pub is not None:
+        for m in _WEEKDAY_RE.finditer(text):
+            mod = (m.group("mod") or "").lower()
+            add(m, _weekday(pub, WEEKDAYS.index(m.group("day").lower()), mod), True)
+        for m in _RELATIVE_RE.finditer(text):
+            word = m.group("word").lower()
+            if m.group("n"):
+                n = m.group("n").lower()
+                days = -int(_NUMBER_WORDS.get(n, n) if not n.isdigit() else n)
+            else:
+                days = {"yesterday": -1, "last night": -1, "tomorrow": 1, "last week": -7}.get(
+                    word, 0
+                )
+            add(m, pub + timedelta(days=days), True)
+    found.sort(key=lambda r: r.start)
+    return found
+
+
+def annotate(text: str, published_at: datetime | date | None) -> str:
+    """``text`` with each relative date followed by its day: "on Monday [= 2020-10-12]"."""
+    out, pos = [], 0
+    for r in resolve_dates(text, published_at):
+        if not r.relative:
+            continue
+        out.append(text[pos : r.end])
+        out.append(f" [= {r.day.isoformat()}]")
+        pos = r.end
+    out.append(text[pos:])
+    return "".join(out)

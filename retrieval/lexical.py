@@ -1,0 +1,117 @@
+"""BM25 over all stored chunks (bm25s), persisted beside the store.
+
+Local Chroma has no hybrid search, so the lexical side runs in-process. The index is
+rebuilt after each ingest or delete (bm25s has no incremental update; 45k chunks take
+seconds) and loaded from disk at start when it matches the store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from retrieval.types import Chunk, SearchFilters, Store
+
+log = logging.getLogger(__name__)
+# bm25s sets its logger to DEBUG at import and logs every index build; keep the CLI quiet.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+_FORMAT = 1
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    out = bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
+    return [list(t) for t in out]  # type: ignore[union-attr]
+
+
+def matches(chunk: Chunk, filters: SearchFilters | None) -> bool:
+    if filters is None or filters.is_empty():
+        return True
+    ts = chunk.published_at
+    if filters.since is not None and (ts is None or ts < filters.since):
+        return False
+    if filters.until is not None and (ts is None or ts >= filters.until):
+        return False
+    return not (filters.sources and chunk.source not in filters.sources)
+
+
+class BM25Index:
+    def __init__(self, store: Store, directory: Path | None = None) -> None:
+        self._store = store
+        self._dir = directory
+        self._lock = threading.Lock()
+        self._retriever: object | None = None
+        self.chunks: list[Chunk] = []
+        self._stale = True
+
+    def invalidate(self) -> None:
+        self._stale = True
+
+    def _fingerprint(self) -> dict[str, object]:
+        return {"format": _FORMAT, "store": self._store.fingerprint()}
+
+    def _load(self) -> bool:
+        if self._dir is None or not (self._dir / "meta.json").exists():
+            return False
+        try:
+            meta = json.loads((self._dir / "meta.json").read_text())
+            if meta.get("fingerprint") != self._fingerprint():
+                return False
+            self._retriever = bm25s.BM25.load(str(self._dir / "index"), show_progress=False)
+            rows = json.loads((self._dir / "chunks.json").read_text())
+            self.chunks = [Chunk.from_record(r["text"], r["meta"]) for r in rows]
+            return True
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("BM25 index at %s unreadable, rebuilding: %s", self._dir, exc)
+            return False
+
+    def _build(self) -> None:
+        chunks = list(self._store.iter_chunks())
+        retriever = bm25s.BM25()
+        if chunks:
+            retriever.index(tokenize([c.embedding_text() for c in chunks]), show_progress=False)
+        self._retriever, self.chunks = retriever, chunks
+        if self._dir is not None and chunks:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            retriever.save(str(self._dir / "index"), show_progress=False)
+            rows = [{"text": c.text, "meta": c.to_metadata()} for c in chunks]
+            tmp = self._dir / "chunks.json.tmp"
+            tmp.write_text(json.dumps(rows))
+            tmp.replace(self._dir / "chunks.json")
+            # meta.json last: its presence with a matching fingerprint marks a whole index.
+            (self._dir / "meta.json").write_text(json.dumps({"fingerprint": self._fingerprint()}))
+
+    def ensure(self) -> None:
+        with self._lock:
+            if self._stale:
+                if not self._load():
+                    self._build()
+                self._stale = False
+
+    def search(
+        self, query: str, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[Chunk, float]]:
+        self.ensure()
+        if not self.chunks or self._retriever is None:
+            return []
+        tokens = tokenize([query])
+        if not tokens[0]:
+            return []
+        mask = None
+        if filters is not None and not filters.is_empty():
+            mask = np.array([matches(c, filters) for c in self.chunks], dtype=np.float32)
+            if not mask.any():
+                return []
+        k = min(k, len(self.chunks))
+        docs, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
+            tokens, k=k, show_progress=False, weight_mask=mask
+        )
+        out = []
+        for idx, score in zip(docs[0], scores[0], strict=True):
+            if score > 0:
+                out.append((self.chunks[int(idx)], float(score)))
+        return out

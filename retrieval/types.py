@@ -1,0 +1,140 @@
+"""Plain data shared by ingest and bot, and the small protocols the backends implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of one article's body, ``text == body[start:end]``, with the article's metadata."""
+
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published_at: datetime | None = None
+    doc_key: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.article_id}:{self.index}"
+
+    def embedding_text(self) -> str:
+        """Title and date help the embedder place the chunk; they are never quoted."""
+        head = [self.title] if self.title else []
+        if self.published_at:
+            head.append(self.published_at.strftime("%d %B %Y"))
+        return " — ".join(head) + "\n" + self.text if head else self.text
+
+    def to_metadata(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "article_id": self.article_id,
+            "chunk_index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "doc_key": self.doc_key,
+        }
+        if self.published_at is not None:
+            # Chroma range filters take numbers only.
+            meta["published_ts"] = int(self.published_at.timestamp())
+        return meta
+
+    @classmethod
+    def from_record(cls, text: str, meta: dict[str, Any]) -> Chunk:
+        ts = meta.get("published_ts")
+        return cls(
+            article_id=str(meta["article_id"]),
+            index=int(meta["chunk_index"]),
+            text=text,
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            title=str(meta.get("title", "")),
+            source=str(meta.get("source", "")),
+            url=str(meta.get("url", "")),
+            published_at=datetime.fromtimestamp(int(ts), tz=UTC) if ts is not None else None,
+            doc_key=str(meta.get("doc_key", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    # Per-signal scores (dense, bm25, fused, ...) for debugging and reranking.
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    since: datetime | None = None
+    until: datetime | None = None
+    sources: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return self.since is None and self.until is None and not self.sources
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the store knows about one stored article (from its first chunk)."""
+
+    article_id: str
+    doc_key: str
+    title: str
+    source: str
+    url: str
+    published_at: datetime | None
+    chunks: int
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where chunks and their vectors live."""
+
+    location: str
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        """Write chunks in one call; callers keep each article's chunks within one call."""
+        ...
+
+    def delete_article(self, article_id: str) -> int: ...
+
+    def article_ids_for_key(self, doc_key: str) -> list[str]: ...
+
+    def has_article(self, article_id: str) -> bool: ...
+
+    def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]: ...
+
+    def iter_chunks(self, batch: int = 2000) -> Iterable[Chunk]: ...
+
+    def articles(self) -> list[ArticleRecord]: ...
+
+    def count_chunks(self) -> int: ...
+
+    def fingerprint(self) -> str: ...

@@ -1,0 +1,62 @@
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.article import Article
+from ingest.chunking import chunk_article, chunk_spans
+from retrieval.sentences import sentence_spans, sentences
+
+
+def test_sentences_respect_abbreviations():
+    assert sentences("Fighting broke out on Sept. 27 in the region. Mr. Aliyev spoke.") == [
+        "Fighting broke out on Sept. 27 in the region.",
+        "Mr. Aliyev spoke.",
+    ]
+
+
+def test_chunks_quote_the_body_exactly_and_overlap():
+    body = " ".join(f"Sentence number {i} says something about topic {i}." for i in range(60))
+    a = Article(title="T", body=body)
+    chunks = chunk_article(a, max_chars=300, overlap_chars=100)
+    assert len(chunks) > 5
+    for c in chunks:
+        assert c.text == body[c.start : c.end]
+        assert len(c.text) <= 300
+    for prev, nxt in itertools.pairwise(chunks):
+        assert nxt.start < prev.end  # overlap
+        assert nxt.start > prev.start  # progress
+    assert chunks[-1].end == len(body)
+
+
+def test_embedding_text_has_title_and_date_but_quote_does_not():
+    from datetime import UTC, datetime
+
+    a = Article(title="Headline", body="Body text here.",
+                published_at=datetime(2020, 10, 14, tzinfo=UTC))
+    (c,) = chunk_article(a)
+    assert c.text == "Body text here."
+    assert "Headline" in c.embedding_text() and "14 October 2020" in c.embedding_text()
+
+
+def test_one_huge_unpunctuated_sentence_is_split():
+    body = "word " * 5000
+    spans = chunk_spans(body.strip(), max_chars=1000, overlap_chars=200)
+    assert len(spans) >= 5
+    assert all(e - s <= 1000 for s, e in spans)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\"”")), min_size=1, max_size=800),
+       st.integers(min_value=20, max_value=300))
+def test_spans_are_ordered_in_bounds_and_cover_all_words(body, size):
+    spans = chunk_spans(body, max_chars=size, overlap_chars=size // 3)
+    covered = set()
+    last_start = -1
+    for s, e in spans:
+        assert 0 <= s < e <= len(body)
+        assert s > last_start
+        last_start = s
+        covered.update(range(s, e))
+    for s, e in sentence_spans(body, max_chars=size):
+        assert all(i in covered for i in range(s, e))
