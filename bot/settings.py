@@ -65,8 +65,8 @@ class Settings(BaseSettings):
     collection: str = "newsbot"
 
     # Ingest
-    chunk_chars: int = 1000
-    chunk_overlap: int = 200
+    chunk_chars: int = 700
+    chunk_overlap: int = 140
 
     # Embeddings: "minilm" (packaged, offline) or "openai" (any compatible /v1/embeddings)
     embedder: Literal["minilm", "openai"] = "minilm"

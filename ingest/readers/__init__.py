@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from ingest.article import Article
 from ingest.decoding import NotText, decode_bytes
 from ingest.readers.base import ReadFailure
 from ingest.readers.html import read_html
-from ingest.readers.jsonfile import read_json, read_jsonl
+from ingest.readers.jsonfile import jsonl_line, read_json, read_jsonl
 from ingest.readers.text import read_text
 
-# Bigger files are refused outright rather than half-read.
+# Bigger files are refused outright rather than half-read (JSON Lines are streamed instead).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_LINE_BYTES = 5 * 1024 * 1024
+STREAMED = {".jsonl", ".ndjson"}
 
 Reader = Callable[[str, str], Iterable[Article | ReadFailure]]
 
@@ -30,7 +34,7 @@ READERS: dict[str, Reader] = {
 
 
 def supported_extensions() -> list[str]:
-    return sorted(READERS)
+    return [*sorted(READERS), ".jsonl.gz"]
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | ReadFailure]:
@@ -48,10 +52,48 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | ReadFailure]:
             yield ReadFailure(str(p), "no such file or folder")
 
 
+def _suffix(p: Path) -> str:
+    """The format suffix, looking through a trailing .gz ("corpus.jsonl.gz" -> ".jsonl")."""
+    suffixes = [s.lower() for s in p.suffixes]
+    if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1:
+        return suffixes[-2]
+    return p.suffix.lower()
+
+
+def _open_binary(p: Path) -> IO[bytes]:
+    return gzip.open(p, "rb") if p.suffix.lower() == ".gz" else p.open("rb")
+
+
+def _stream_jsonl(p: Path) -> Iterator[Article | ReadFailure]:
+    """JSON Lines are read a line at a time, so a 1 GB export never sits in memory whole."""
+    key = f"file:{p.resolve()}"
+    where = str(p)
+    try:
+        with _open_binary(p) as fh:
+            for n, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                if len(raw) > MAX_LINE_BYTES:
+                    yield ReadFailure(where, f"line too large ({len(raw):,} bytes)", n)
+                    continue
+                try:
+                    line = decode_bytes(raw)
+                except NotText as exc:
+                    yield ReadFailure(where, str(exc), n)
+                    continue
+                yield from jsonl_line(line, key, where, n)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield ReadFailure(where, f"cannot read file: {exc}")
+
+
 def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Article | ReadFailure]:
     """Read one file into articles; every problem becomes a ReadFailure, never an exception."""
     p = Path(path)
-    reader = READERS.get(p.suffix.lower())
+    suffix = _suffix(p)
+    if suffix in STREAMED:
+        yield from _stream_jsonl(p)
+        return
+    reader = READERS.get(suffix) if p.suffix.lower() != ".gz" else None
     if reader is None:
         yield ReadFailure(
             str(p), f"unsupported file type {p.suffix or '(none)'!r}; "

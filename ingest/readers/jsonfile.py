@@ -55,17 +55,20 @@ def article_from_object(obj: Any, key: str, where: str, line: int | None) -> Art
     )
 
 
+def jsonl_line(line: str, key: str, where: str, n: int) -> Iterator[Article | ReadFailure]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield ReadFailure(where, f"invalid JSON: {exc.msg} (column {exc.colno})", n)
+        return
+    yield article_from_object(obj, key, where, n)
+
+
 def read_jsonl(text: str, key: str) -> Iterator[Article | ReadFailure]:
     where = key.removeprefix("file:")
     for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadFailure(where, f"invalid JSON: {exc.msg} (column {exc.colno})", n)
-            continue
-        yield article_from_object(obj, key, where, n)
+        if line.strip():
+            yield from jsonl_line(line, key, where, n)
 
 
 def read_json(text: str, key: str) -> Iterator[Article | ReadFailure]:

@@ -1,0 +1,1 @@
+"""Scoring newsbot on a news-QA dataset in the RealTime QA format."""
