@@ -61,7 +61,9 @@ def _suffix(p: Path) -> str:
 
 
 def _open_binary(p: Path) -> IO[bytes]:
-    return gzip.open(p, "rb") if p.suffix.lower() == ".gz" else p.open("rb")
+    if p.suffix.lower() == ".gz":
+        return gzip.GzipFile(p, "rb")  # type: ignore[return-value]
+    return p.open("rb")
 
 
 def _stream_jsonl(p: Path) -> Iterator[Article | ReadFailure]:
