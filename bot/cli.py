@@ -169,5 +169,41 @@ def delete(
     out.print(f"deleted {article_id} ({n} chunks)")
 
 
+@app.command("eval")
+def eval_cmd(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder (corpus.jsonl.gz, SPLIT/)")],
+    split: Annotated[str, typer.Option(help="Query split folder")] = "dev",
+    limit: Annotated[int | None, typer.Option(help="Only the first N questions")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write report.md + plots here")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also score the naive LangChain pipeline")]
+    = False,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Score retrieval and answers on a RealTime QA-format dataset (corpus cached by hash)."""
+    from bot.evaluation.cli import run_eval
+
+    try:
+        import langchain_chroma  # noqa: F401
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        err.print(f"[red]error:[/] eval needs its extra: pip install 'newsbot[eval]' ({exc})")
+        raise typer.Exit(2) from exc
+    try:
+        result = run_eval(dataset, split=split, limit=limit, report=report, baseline=baseline,
+                          config=config, console=err)
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if json_out:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        from bot.evaluation.report import summary_table
+
+        out.print(summary_table(result["summaries"]), highlight=False)
+        if report:
+            out.print(f"report: {report / 'report.md'}")
+
+
 if __name__ == "__main__":
     app()

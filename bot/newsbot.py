@@ -101,11 +101,15 @@ class NewsBot:
 
     # Search and answers -------------------------------------------------------------------
     def search(
-        self, query: str, k: int | None = None, *, since: datetime | str | None = None,
-        until: datetime | str | None = None, sources: Iterable[str] = (),
+        self, query: str, k: int | None = None, *, now: datetime | str | None = None,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (),
     ) -> list[Hit]:
+        """Passages for ``query``; with ``now``, time phrases ("this week", "on Monday") and
+        a recency preference are resolved against it."""
         filters = SearchFilters(_as_datetime(since), _as_datetime(until), tuple(sources))
-        return self._c.searcher.search(query, k or self.settings.top_k, filters)
+        return self._c.searcher.search(query, k or self.settings.top_k, filters,
+                                       _as_datetime(now))
 
     def ask(
         self, question: str, now: datetime | str | None = None, *,
@@ -114,7 +118,7 @@ class NewsBot:
     ) -> Answer:
         question = " ".join(question.split())
         t0 = time.perf_counter()
-        hits = self.search(question, since=since, until=until, sources=sources)
+        hits = self.search(question, now=now, since=since, until=until, sources=sources)
         t1 = time.perf_counter()
         answer = (answerer or self._c.answerer).answer(question, hits, _as_datetime(now))
         t2 = time.perf_counter()

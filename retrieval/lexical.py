@@ -28,17 +28,6 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return [list(t) for t in out]  # type: ignore[union-attr]
 
 
-def matches(chunk: Chunk, filters: SearchFilters | None) -> bool:
-    if filters is None or filters.is_empty():
-        return True
-    ts = chunk.published_at
-    if filters.since is not None and (ts is None or ts < filters.since):
-        return False
-    if filters.until is not None and (ts is None or ts >= filters.until):
-        return False
-    return not (filters.sources and chunk.source not in filters.sources)
-
-
 class BM25Index:
     def __init__(self, store: Store, directory: Path | None = None) -> None:
         self._store = store
@@ -46,6 +35,9 @@ class BM25Index:
         self._lock = threading.Lock()
         self._retriever: object | None = None
         self.chunks: list[Chunk] = []
+        # Per-chunk publish time and source as arrays, so filters are one vectorised mask.
+        self._ts = np.zeros(0)
+        self._sources = np.zeros(0, dtype=object)
         self._stale = True
 
     def invalidate(self) -> None:
@@ -90,7 +82,24 @@ class BM25Index:
             if self._stale:
                 if not self._load():
                     self._build()
+                self._ts = np.array(
+                    [c.published_at.timestamp() if c.published_at else np.nan
+                     for c in self.chunks], dtype=np.float64)
+                self._sources = np.array([c.source for c in self.chunks], dtype=object)
                 self._stale = False
+
+    def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None or filters.is_empty():
+            return None
+        keep = np.ones(len(self.chunks), dtype=bool)
+        # NaN (undated) compares False, so undated chunks drop out of any date window.
+        if filters.since is not None:
+            keep &= self._ts >= filters.since.timestamp()
+        if filters.until is not None:
+            keep &= self._ts < filters.until.timestamp()
+        if filters.sources:
+            keep &= np.isin(self._sources, list(filters.sources))
+        return keep.astype(np.float32)
 
     def search(
         self, query: str, k: int, filters: SearchFilters | None = None
@@ -101,11 +110,9 @@ class BM25Index:
         tokens = tokenize([query])
         if not tokens[0]:
             return []
-        mask = None
-        if filters is not None and not filters.is_empty():
-            mask = np.array([matches(c, filters) for c in self.chunks], dtype=np.float32)
-            if not mask.any():
-                return []
+        mask = self.mask(filters)
+        if mask is not None and not mask.any():
+            return []
         k = min(k, len(self.chunks))
         docs, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
             tokens, k=k, show_progress=False, weight_mask=mask

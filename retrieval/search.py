@@ -1,10 +1,14 @@
-"""Hybrid search: dense (Chroma) and lexical (BM25) lists fused by reciprocal rank."""
+"""Hybrid search: dense (Chroma) and lexical (BM25) lists fused by reciprocal rank, limited
+by the question's time window, then reranked."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
+from datetime import datetime
 
 from retrieval.lexical import BM25Index
+from retrieval.rerank import Reranker, SignalReranker
+from retrieval.timewindow import TimeIntent, resolve_time
 from retrieval.types import Chunk, Embedder, Hit, SearchFilters, Store
 
 RRF_K = 60
@@ -23,22 +27,31 @@ def rrf_fuse(rankings: dict[str, list[Chunk]], k: int = RRF_K) -> list[tuple[Chu
     return [(chunks[cid], scores[cid]) for cid in order]
 
 
-@dataclass
-class SearchResult:
-    hits: list[Hit]
-    query_vector_ms: float = 0.0
+def narrow(filters: SearchFilters, intent: TimeIntent) -> SearchFilters:
+    """The user's filters intersected with the question's time window."""
+    since = max((d for d in (filters.since, intent.since) if d), default=None)
+    until = min((d for d in (filters.until, intent.until) if d), default=None)
+    return replace(filters, since=since, until=until)
 
 
 class HybridSearcher:
     def __init__(
-        self, store: Store, embedder: Embedder, bm25: BM25Index | None = None, depth: int = 50
+        self,
+        store: Store,
+        embedder: Embedder,
+        bm25: BM25Index | None = None,
+        depth: int = 50,
+        reranker: Reranker | None = None,
+        use_time: bool = True,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.bm25 = bm25
         self.depth = depth
+        self.reranker = reranker if reranker is not None else SignalReranker()
+        self.use_time = use_time
 
-    def search(self, query: str, k: int = 8, filters: SearchFilters | None = None) -> list[Hit]:
+    def fused(self, query: str, filters: SearchFilters | None) -> list[Hit]:
         vec = self.embedder.embed([query])[0]
         dense = self.store.query(vec, self.depth, filters)
         dense_score = {h.chunk.id: h.score for h in dense}
@@ -48,16 +61,27 @@ class HybridSearcher:
             lex = self.bm25.search(query, self.depth, filters)
             rankings["bm25"] = [c for c, _ in lex]
             bm25_score = {c.id: s for c, s in lex}
-        fused = rrf_fuse(rankings)
         return [
-            Hit(
-                chunk,
-                score,
-                {
-                    "fused": score,
-                    "dense": dense_score.get(chunk.id, 0.0),
-                    "bm25": bm25_score.get(chunk.id, 0.0),
-                },
-            )
-            for chunk, score in fused[:k]
+            Hit(chunk, score, {"fused": score, "dense": dense_score.get(chunk.id, 0.0),
+                               "bm25": bm25_score.get(chunk.id, 0.0)})
+            for chunk, score in rrf_fuse(rankings)
         ]
+
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        filters: SearchFilters | None = None,
+        now: datetime | None = None,
+    ) -> list[Hit]:
+        base = filters or SearchFilters()
+        intent = resolve_time(query, now) if self.use_time else TimeIntent()
+        window = narrow(base, intent)
+        hits = self.fused(query, window)
+        if not hits and window != base:
+            # A window that holds nothing (a wrong guess at "this week") must not hide
+            # what the archive does have: fall back to the user's own filters.
+            intent = TimeIntent(half_life_days=intent.half_life_days)
+            hits = self.fused(query, base)
+        hits = self.reranker.rerank(query, hits, intent, now)
+        return hits[:k]

@@ -1,0 +1,66 @@
+"""`newsbot eval`: build (or reuse) the cached stores, run the systems, summarise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.evaluation import dataset as ds_mod
+from bot.evaluation.corpus import store_dir
+from bot.evaluation.runner import NewsBotSystem, QueryResult, article_map, evaluate, summarize
+from bot.newsbot import NewsBot
+from bot.settings import Settings
+
+
+def _progress(console: Console, label: str) -> Progress:
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, disable=not console.is_terminal)
+
+
+def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
+             report: Path | None = None, baseline: bool = False, config: Path | None = None,
+             console: Console | None = None) -> dict[str, Any]:
+    console = console or Console(stderr=True)
+    ds = ds_mod.load(root, split, limit)
+    settings = Settings.load(config)
+    bot = NewsBot(settings=settings)
+    directory = store_dir(ds.corpus, settings, bot.components.embedder.name)
+    bot = NewsBot(settings=settings.model_copy(update={"store": directory, "store_url": None}),
+                  embedder=bot.components.embedder)
+    if not (directory / "COMPLETE").exists():
+        with _progress(console, "ingest corpus") as bar:
+            task = bar.add_task("ingest", total=None)
+            bot.ingest([ds.corpus], progress=lambda d, t: bar.update(task, completed=d))
+        (directory / "COMPLETE").write_text("ok")
+    idmap = article_map(ds.corpus)
+    corpus_ids = {i for ids in idmap.values() for i in ids}
+    runs: dict[str, list[QueryResult]] = {}
+    systems: list[Any] = [NewsBotSystem(bot)]
+    if baseline:
+        from bot.evaluation.baseline import BaselineSystem, build_index
+
+        bdir = store_dir(ds.corpus, settings, bot.components.embedder.name, tag="baseline")
+        with _progress(console, "baseline index") as bar:
+            task = bar.add_task("baseline", total=None)
+            store = build_index(ds.corpus, bdir, bot.components.embedder,
+                                progress=lambda d, t: bar.update(task, completed=d))
+        systems.append(BaselineSystem(store))
+    for system in systems:
+        with _progress(console, system.name) as bar:
+            task = bar.add_task(system.name, total=len(ds.queries))
+            runs[system.name] = evaluate(
+                system, ds, idmap, corpus_ids,
+                progress=lambda d, t, task=task: bar.update(task, completed=d))
+    summaries = {name: summarize(res) for name, res in runs.items()}
+    meta = {"dataset": str(root), "split": split, "questions": len(ds.queries),
+            "store": str(directory),
+            "settings": {k: v for k, v in settings.model_dump(mode="json").items()
+                         if k not in ("openai_api_key", "store")}}
+    if report:
+        from bot.evaluation.report import write_report
+
+        write_report(report, summaries, runs, meta)
+    return {"summaries": summaries, "meta": meta}

@@ -1,0 +1,87 @@
+"""The eval command on a tiny dataset made here, in the RealTime QA layout."""
+
+import gzip
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.evaluation.metrics import exact_match, f1_score, hits_at, mrr_at, normalize_answer
+
+ARTICLES = [
+    {"id": "rta-1", "title": "Harbour council approves tram", "source": "gazette.example",
+     "published_at": "2024-03-06", "url": "https://gazette.example/tram",
+     "body": "The Northbay council approved the harbour tram on Tuesday. The line will cost "
+             "412 million euros and open in 2028."},
+    {"id": "rta-2", "title": "Storm cuts power to 40,000 homes", "source": "courier.example",
+     "published_at": "2024-03-05", "url": "https://courier.example/storm",
+     "body": "Storm Hilde cut power to about 40,000 homes on Monday. The grid operator "
+             "Nordgrid said repairs would take until Thursday."},
+    {"id": "rta-3", "title": "Tram plans stall", "source": "gazette.example",
+     "published_at": "2023-01-10", "url": "https://gazette.example/old-tram",
+     "body": "An older plan for a harbour tram stalled after the council could not agree "
+             "on its cost."},
+]
+QUERIES = [
+    {"id": "q1", "question": "How much will the harbour tram cost?",
+     "answer": "412 million euros", "question_date": "2024-03-08",
+     "evidence": [{"article_id": "rta-1", "fact": "The line will cost 412 million euros"}],
+     "evidence_article_ids": ["rta-1"], "choices": []},
+    {"id": "q2", "question": "Which company said repairs would take until Thursday this week?",
+     "answer": "Nordgrid", "question_date": "2024-03-08",
+     "evidence": [], "evidence_article_ids": ["rta-2"], "choices": []},
+    {"id": "q3", "question": "Which team won the 1998 chess olympiad?", "answer": "Russia",
+     "question_date": "2024-03-08", "evidence": [], "evidence_article_ids": [], "choices": []},
+]
+
+
+@pytest.fixture
+def dataset(tmp_path, monkeypatch):
+    root = tmp_path / "tinyqa"
+    (root / "dev").mkdir(parents=True)
+    with gzip.open(root / "corpus.jsonl.gz", "wt") as fh:
+        fh.writelines(json.dumps(a) + "\n" for a in ARTICLES)
+    (root / "dev" / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in QUERIES))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return root
+
+
+def test_squad_normalisation_and_scores():
+    assert normalize_answer("The  Tony Awards!") == "tony awards"
+    assert exact_match("the Tony awards", "Tony Awards") == 1.0
+    assert f1_score("412 million", "412 million euros") == pytest.approx(0.8)
+    assert f1_score("", "x") == 0.0
+    assert hits_at(["a", "b", "c"], {"c"}, 2) == 0.0 and hits_at(["a", "b", "c"], {"c"}, 3) == 1
+    assert mrr_at(["a", "b"], {"b"}) == 0.5
+
+
+def test_eval_command_scores_and_reports(dataset, tmp_path):
+    report = tmp_path / "report"
+    res = CliRunner().invoke(app, ["eval", str(dataset), "--json", "--report", str(report)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    s = out["summaries"]["newsbot"]
+    assert s["questions"] == 3 and s["with_gold_article"] == 2
+    assert s["hits@1"] == 1.0 and s["mrr@10"] == 1.0
+    assert s["em"] >= 0.33  # the tram cost is extracted exactly
+    assert s["abstention_rate"] >= 0.33  # the chess question is not in the corpus
+    assert (report / "report.md").read_text().count("|") > 20
+    assert (report / "hits_at_k.png").stat().st_size > 1000
+    # Second run reuses the cached store instead of ingesting again.
+    again = CliRunner().invoke(app, ["eval", str(dataset), "--json", "--limit", "1"])
+    assert json.loads(again.stdout)["summaries"]["newsbot"]["questions"] == 1
+
+
+def test_eval_baseline_is_scored_beside(dataset):
+    res = CliRunner().invoke(app, ["eval", str(dataset), "--json", "--baseline"])
+    assert res.exit_code == 0, res.output
+    sums = json.loads(res.stdout)["summaries"]
+    assert set(sums) == {"newsbot", "naive-langchain"}
+    assert sums["naive-langchain"]["abstention_rate"] == 0.0
+
+
+def test_eval_missing_dataset_is_a_clear_error(tmp_path):
+    res = CliRunner().invoke(app, ["eval", str(tmp_path / "nope")])
+    assert res.exit_code == 2
+    assert "queries.jsonl" in res.output
