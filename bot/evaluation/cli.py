@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,11 @@ def _progress(console: Console, label: str) -> Progress:
                     TimeRemainingColumn(), console=console, disable=not console.is_terminal)
 
 
+def _advance(bar: Progress, label: str, total: int | None) -> Callable[[int, int | None], None]:
+    task = bar.add_task(label, total=total)
+    return lambda done, _total: bar.update(task, completed=done)
+
+
 def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
              report: Path | None = None, baseline: bool = False, config: Path | None = None,
              console: Console | None = None) -> dict[str, Any]:
@@ -32,8 +38,7 @@ def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
                   embedder=bot.components.embedder)
     if not (directory / "COMPLETE").exists():
         with _progress(console, "ingest corpus") as bar:
-            task = bar.add_task("ingest", total=None)
-            bot.ingest([ds.corpus], progress=lambda d, t: bar.update(task, completed=d))
+            bot.ingest([ds.corpus], progress=_advance(bar, "ingest", None))
         (directory / "COMPLETE").write_text("ok")
     idmap = article_map(ds.corpus)
     corpus_ids = {i for ids in idmap.values() for i in ids}
@@ -44,16 +49,13 @@ def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
 
         bdir = store_dir(ds.corpus, settings, bot.components.embedder.name, tag="baseline")
         with _progress(console, "baseline index") as bar:
-            task = bar.add_task("baseline", total=None)
             store = build_index(ds.corpus, bdir, bot.components.embedder,
-                                progress=lambda d, t: bar.update(task, completed=d))
+                                progress=_advance(bar, "baseline", None))
         systems.append(BaselineSystem(store))
     for system in systems:
         with _progress(console, system.name) as bar:
-            task = bar.add_task(system.name, total=len(ds.queries))
-            runs[system.name] = evaluate(
-                system, ds, idmap, corpus_ids,
-                progress=lambda d, t, task=task: bar.update(task, completed=d))
+            runs[system.name] = evaluate(system, ds, idmap, corpus_ids,
+                                         progress=_advance(bar, system.name, len(ds.queries)))
     summaries = {name: summarize(res) for name, res in runs.items()}
     meta = {"dataset": str(root), "split": split, "questions": len(ds.queries),
             "store": str(directory),

@@ -18,6 +18,7 @@ from bot.evaluation.metrics import (
     percentile,
 )
 from bot.newsbot import NewsBot
+from ingest.article import Article
 from ingest.readers import read_path
 from retrieval.types import Hit
 
@@ -69,7 +70,7 @@ def article_map(corpus: Path) -> dict[str, set[str]]:
     """Our content-hash article id -> the dataset's article ids (copies share one of ours)."""
     out: dict[str, set[str]] = {}
     for a in read_path(corpus):
-        if hasattr(a, "extra") and "id" in a.extra:
+        if isinstance(a, Article) and "id" in a.extra:
             out.setdefault(a.id, set()).add(str(a.extra["id"]))
     return out
 
