@@ -83,24 +83,38 @@ class QuestionInfo:
         return self.weights[i] if i < len(self.weights) else 1.0
 
 
+# Checked in order against the asking sentence; the wh-phrase may sit anywhere in it
+# ("Broadway's stars were recognized at which awards show?").
 _KINDS = [
-    (re.compile(r"^\s*(when|what (?:day|date|time|year|month)|on what date|which day)\b", re.I),
-     "when"),
-    (re.compile(r"^\s*(who|whom|whose)\b|\bwhich (?:person|company|country|team|group)\b", re.I),
-     "who"),
-    (re.compile(r"^\s*where\b|\bin which (?:city|country|state)\b", re.I), "where"),
-    (re.compile(r"^\s*how many\b", re.I), "count"),
-    (re.compile(r"^\s*how (?:much|long|old|far)\b|\bwhat (?:percentage|percent|amount)", re.I),
+    (re.compile(r"\bhow many\b", re.I), "count"),
+    (re.compile(r"\bhow (?:much|long|old|far|big|large)\b|\bwhat (?:percentage|percent|"
+                r"proportion|share|amount|age|price)\b|\b(?:percentage|percent)\b", re.I),
      "amount"),
-    (re.compile(r"^\s*why\b", re.I), "why"),
-    (re.compile(r"^\s*(which|what)\b", re.I), "which"),
+    (re.compile(r"\b(when|what (?:day|date|time|year|month)|on what date|which (?:day|date|"
+                r"year|month))\b", re.I), "when"),
+    (re.compile(r"\b(who|whom|whose)\b|\b(?:which|what) (?:\w+ )?(?:person|man|woman|people|"
+                r"company|firm|country|nation|team|club|group|player|star|actor|actress|"
+                r"singer|politician|leader|president|minister|mp|senator|official|brand|"
+                r"airline|organi[sz]ation|agency|party|state|city|university|band)\b", re.I),
+     "who"),
+    (re.compile(r"\bwhere\b|\bin (?:which|what) (?:city|country|state|region)\b", re.I),
+     "where"),
+    (re.compile(r"\bwhy\b", re.I), "why"),
+    (re.compile(r"\b(which|what)\b", re.I), "which"),
 ]
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence that asks: quiz questions often set the scene first."""
+    parts = re.split(r"(?<=[.!?])\s+", question.strip())
+    return parts[-1] if parts else question
 
 
 def analyse(question: str) -> QuestionInfo:
     kind = "other"
+    asking = asking_sentence(question)
     for pattern, k in _KINDS:
-        if pattern.search(question):
+        if pattern.search(asking):
             kind = k
             break
     seen: dict[str, None] = {}
@@ -108,7 +122,7 @@ def analyse(question: str) -> QuestionInfo:
         seen.setdefault(t, None)
     terms = tuple(seen)
     weights = [1.0] * len(terms)
-    verb = _AUX_VERB.search(question)
+    verb = _AUX_VERB.search(asking)
     if verb and stem(verb.group(1)) in terms:
         weights[terms.index(stem(verb.group(1)))] = 2.0
     required = tuple(
