@@ -27,7 +27,9 @@ QUERIES = [
     {"id": "q1", "question": "How much will the harbour tram cost?",
      "answer": "412 million euros", "question_date": "2024-03-08",
      "evidence": [{"article_id": "rta-1", "fact": "The line will cost 412 million euros"}],
-     "evidence_article_ids": ["rta-1"], "choices": []},
+     "evidence_article_ids": ["rta-1"],
+     "choices": ["68 million euros", "412 million euros", "7 billion euros"],
+     "answer_index": [1]},
     {"id": "q2", "question": "Which company said repairs would take until Thursday this week?",
      "answer": "Nordgrid", "question_date": "2024-03-08",
      "evidence": [], "evidence_article_ids": ["rta-2"], "choices": []},
@@ -64,6 +66,7 @@ def test_eval_command_scores_and_reports(dataset, tmp_path):
     s = out["summaries"]["newsbot"]
     assert s["questions"] == 3 and s["with_gold_article"] == 2
     assert s["hits@1"] == 1.0 and s["mrr@10"] == 1.0
+    assert s["mc_accuracy"] == 1.0  # the one multiple-choice question
     assert s["em"] >= 0.33  # the tram cost is extracted exactly
     assert s["abstention_rate"] >= 0.33  # the chess question is not in the corpus
     assert (report / "report.md").read_text().count("|") > 20

@@ -17,6 +17,7 @@ class Query:
     evidence_article_ids: tuple[str, ...] = ()
     facts: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    answer_index: tuple[int, ...] = ()
 
     @property
     def skipped_for_answers(self) -> bool:
@@ -63,6 +64,7 @@ def load(root: Path, split: str = "dev", limit: int | None = None) -> Dataset:
                     facts=tuple(e.get("fact", "") for e in d.get("evidence") or ()
                                 if e.get("fact")),
                     choices=tuple(d.get("choices") or ()),
+                    answer_index=tuple(int(i) for i in d.get("answer_index") or ()),
                 ))
             except (KeyError, ValueError, TypeError) as exc:
                 raise DatasetError(f"{qfile}:{n}: bad query: {exc}") from exc

@@ -10,12 +10,13 @@ from bot.evaluation.runner import KS, QueryResult
 
 # The dataset authors' published dev-split predictions, re-scored (see the dataset README).
 REFERENCE = {
-    "GPT-3 + Google search": {"em": 0.374, "f1": 0.498},
-    "RAG (DPR) + Google search": {"em": 0.277, "f1": 0.344},
-    "GPT-3 closed-book": {"em": 0.128, "f1": 0.217},
+    "GPT-3 + Google search": {"em": 0.374, "f1": 0.498, "mc_accuracy": 0.708},
+    "RAG (DPR) + Google search": {"em": 0.277, "f1": 0.344, "mc_accuracy": 0.544},
+    "GPT-3 closed-book": {"em": 0.128, "f1": 0.217, "mc_accuracy": 0.451},
 }
 
-_COLUMNS = ["hits@1", "hits@5", "hits@10", "mrr@10", "em", "f1", "citation_precision",
+_COLUMNS = ["hits@1", "hits@5", "hits@10", "mrr@10", "em", "f1", "mc_accuracy",
+            "citation_precision",
             "abstention_rate", "retrieve_ms_p50", "retrieve_ms_p95", "total_ms_p50",
             "total_ms_p95"]
 

@@ -63,6 +63,8 @@ class QueryResult:
     citation_precision: float | None
     retrieve_ms: float
     answer_ms: float
+    mc_correct: bool | None = None  # multiple choice, picked from the passages
+
     top_titles: list[str] = field(default_factory=list)
 
 
@@ -104,6 +106,28 @@ def _citation_precision(answer: Answer, hits: list[Hit], q: Query) -> float | No
     return good / len(answer.citations)
 
 
+def pick_choice(choices: tuple[str, ...], hits: list[Hit], passages: int = 8) -> int | None:
+    """The choice best supported by the top passages: named outright in a high-ranked
+    passage beats partial word overlap further down."""
+    if not choices:
+        return None
+    texts = [normalize_answer(h.chunk.title + " " + h.chunk.text) for h in hits[:passages]]
+    best, best_score = 0, -1.0
+    for i, choice in enumerate(choices):
+        words = normalize_answer(choice).split()
+        score = 0.0
+        for rank, text in enumerate(texts):
+            if not words:
+                break
+            have = set(text.split())
+            cover = 1.0 if " ".join(words) in text else sum(w in have for w in words) / len(
+                words) * 0.5
+            score = max(score, cover / (1 + 0.15 * rank))
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
 def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
              corpus_ids: set[str], progress: Callable[[int, int], None] | None = None,
              ) -> list[QueryResult]:
@@ -118,6 +142,7 @@ def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
         ranked = ranked_articles(hits, idmap)
         rank = next((i + 1 for i, a in enumerate(ranked[:20]) if a in gold), None)
         prediction = "" if answer.abstained else (answer.short_answer or answer.answer)
+        choice = pick_choice(q.choices, hits)
         scored = not q.skipped_for_answers
         results.append(QueryResult(
             id=q.id, question=q.question, gold=q.answer, prediction=prediction,
@@ -128,6 +153,7 @@ def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
             citation_precision=_citation_precision(answer, hits, q),
             retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000,
             top_titles=[h.chunk.title for h in hits[:3]],
+            mc_correct=(choice in q.answer_index) if choice is not None else None,
         ))
         if progress:
             progress(n, len(ds.queries))
@@ -150,6 +176,7 @@ def summarize(results: list[QueryResult]) -> dict[str, Any]:
         "mrr@10": mean([1.0 / r if r is not None and r <= 10 else 0.0 for r in ranked]),
         "em": mean([r.em for r in scored if r.em is not None]),
         "f1": mean([r.f1 for r in scored if r.f1 is not None]),
+        "mc_accuracy": mean([float(r.mc_correct) for r in results if r.mc_correct is not None]),
         "citation_precision": mean(cited),
         "abstention_rate": mean([float(r.abstained) for r in results]),
         "retrieve_ms_p50": round(percentile([r.retrieve_ms for r in results], 50), 1),
