@@ -38,6 +38,9 @@ class MiniLMEmbedder:
         opts = ort.SessionOptions()
         if threads:
             opts.intra_op_num_threads = threads
+        # Idle worker threads otherwise busy-wait; on a shared box (a bot beside an ingest,
+        # or CI) that spinning steals the cores the other process needs.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(model_path), sess_options=opts, providers=["CPUExecutionProvider"]
         )
