@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.composition import build_embedder
 from bot.evaluation import dataset as ds_mod
 from bot.evaluation.corpus import store_dir
 from bot.evaluation.runner import NewsBotSystem, QueryResult, article_map, evaluate, summarize
@@ -32,10 +33,10 @@ def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
     console = console or Console(stderr=True)
     ds = ds_mod.load(root, split, limit)
     settings = Settings.load(config)
-    bot = NewsBot(settings=settings)
-    directory = store_dir(ds.corpus, settings, bot.components.embedder.name)
+    embedder = build_embedder(settings)
+    directory = store_dir(ds.corpus, settings, embedder.name)
     bot = NewsBot(settings=settings.model_copy(update={"store": directory, "store_url": None}),
-                  embedder=bot.components.embedder)
+                  embedder=embedder)
     if not (directory / "COMPLETE").exists():
         with _progress(console, "ingest corpus") as bar:
             bot.ingest([ds.corpus], progress=_advance(bar, "ingest", None))
