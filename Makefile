@@ -26,5 +26,10 @@ lint: install
 test: install lint
 	$(BIN)/python -m pytest
 
+DATASET ?= ../shared/eval/realtimeqa
+bench: install
+	$(BIN)/newsbot eval $(DATASET) --report benchmarks/results/eval
+	$(BIN)/python benchmarks/retrieval_latency.py $(DATASET)
+
 clean:
 	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache
