@@ -288,8 +288,7 @@ async def test_long_answer_is_split_within_discord_limits(make_discord, make_bot
             text = " ".join(f"Sentence {i} says something long enough [1]." for i in range(200))
             return Answer(question, text, False, cites, answerer="verbose")
 
-    newsbot = make_bot(answerer=None)
-    newsbot.components.answerer = Verbose()  # type: ignore[misc]
+    newsbot = make_bot(answerer=Verbose())
     client, rec = await make_discord(newsbot)
     await invoke(client, ask_payload())
     pages = rec.find("POST", f"/webhooks/{BOT}/")
@@ -306,8 +305,7 @@ async def test_errors_are_ephemeral_with_an_id_the_log_carries(make_discord, mak
         def answer(self, question: str, hits: list[Any], now: Any = None) -> Answer:
             raise RuntimeError("model server on fire")
 
-    newsbot = make_bot()
-    newsbot.components.answerer = Broken()  # type: ignore[misc]
+    newsbot = make_bot(answerer=Broken())
     client, rec = await make_discord(newsbot)
     with caplog.at_level(logging.ERROR, logger="newsbot.discord"):
         await invoke(client, ask_payload())
