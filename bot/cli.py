@@ -205,5 +205,38 @@ def eval_cmd(
             out.print(f"report: {report / 'report.md'}")
 
 
+@app.command("discord")
+def discord_bot(
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    sync: Annotated[bool, typer.Option(help="Register the slash commands with Discord")] = True,
+) -> None:
+    """Run the Discord bot (token from DISCORD_TOKEN; settings NEWSBOT_DISCORD_*)."""
+    import discord  # only this command needs it
+
+    from bot.discord_app import MissingToken, read_token, run
+
+    try:
+        settings = Settings.load(config, store=store)
+        read_token(settings)
+    except MissingToken as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    except Exception as exc:
+        err.print(f"[red]error:[/] bad configuration: {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        run(settings, sync_commands=sync)
+    except discord.LoginFailure as exc:
+        err.print("[red]error:[/] Discord rejected DISCORD_TOKEN; reset the token in the "
+                  "developer portal (Bot → Reset Token) and export it again")
+        raise typer.Exit(2) from exc
+    except discord.PrivilegedIntentsRequired as exc:
+        err.print("[red]error:[/] mention mode needs the Message Content intent: enable it in "
+                  "the developer portal (Bot → Privileged Gateway Intents) or set "
+                  "NEWSBOT_DISCORD_MENTION_MODE=false")
+        raise typer.Exit(2) from exc
+
+
 if __name__ == "__main__":
     app()

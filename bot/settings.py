@@ -6,11 +6,11 @@ from __future__ import annotations
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 
 def default_store() -> Path:
@@ -89,6 +89,36 @@ class Settings(BaseSettings):
     # Secrets: environment only (no NEWSBOT_ prefix, the names users already have).
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+
+    # Discord (`newsbot discord`; env NEWSBOT_DISCORD_*, TOML [discord])
+    # Allow-lists of ids ("1,2" in the environment); empty means everywhere.
+    discord_guilds: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    discord_channels: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Role (id or name) that may /ingest, besides members with Manage Server.
+    discord_ingest_role: str | None = None
+    # Commands sync to this guild at once (global sync can take up to an hour).
+    discord_dev_guild: int | None = None
+    discord_sharded: bool = False
+    # Answer @mentions and thread follow-ups; needs the privileged Message Content intent.
+    discord_mention_mode: bool = True
+    discord_open_threads: bool = True
+    discord_user_rate: int = 5
+    discord_user_window_s: float = 60.0
+    discord_guild_rate: int = 30
+    discord_guild_window_s: float = 60.0
+    discord_max_question_chars: int = 500
+    discord_memory_turns: int = 4
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN"))
+
+    @field_validator("discord_guilds", "discord_channels", mode="before")
+    @classmethod
+    def _id_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
 
     @classmethod
     def settings_customise_sources(
