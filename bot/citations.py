@@ -35,6 +35,8 @@ _INSTRUCTION = re.compile(
     r"|\bas an ai\b|\bnew instructions?\b",
     re.IGNORECASE,
 )
+_FORGERY = re.compile(r"\[\s*\d{1,3}\s*\]\s*(?:title|source)\s*:|<\|[a-z_]{2,20}\|>|<<<",
+                      re.IGNORECASE)
 _ABSTAINS = re.compile(
     r"\b(?:sources?|articles?|passages?|context)\b.{0,40}\b(?:don'?t|do not|does not|doesn'?t)\b"
     r".{0,20}\b(?:say|answer|mention|contain|provide|state|specify)"
@@ -92,6 +94,13 @@ def is_instruction_like(sentence: str) -> bool:
     return bool(_INSTRUCTION.search(sentence))
 
 
+def is_tainted(passage: str) -> bool:
+    """A passage that tries to steer the model (instructions, forged source headers,
+    chat-template tokens) is no evidence for anything: the claim it "supports" may be the
+    very thing it planted."""
+    return is_instruction_like(passage) or bool(_FORGERY.search(passage))
+
+
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
@@ -110,6 +119,23 @@ def _date_terms(text: str, chunk: Chunk) -> str:
     return " ".join(format_day(r.day) for r in resolve_dates(text, chunk.published_at))
 
 
+def _figures_hold(claim: str, chunk: Chunk) -> bool:
+    """Every date the claim names is a day the passage means (or its publish day), and every
+    other figure in it is written in the passage: "12 October 2020" may come from "on
+    Monday", but "twelve people" must not."""
+    passage_days = {r.day for r in resolve_dates(chunk.text, chunk.published_at)}
+    if chunk.published_at:
+        passage_days.add(chunk.published_at.date())
+    rest, pos = [], 0
+    for r in resolve_dates(claim, chunk.published_at):
+        if r.day not in passage_days:
+            return False
+        rest.append(claim[pos : r.start])
+        pos = r.end
+    rest.append(claim[pos:])
+    return _numbers(" ".join(rest)) <= _numbers(f"{chunk.title} {chunk.text}")
+
+
 class CitationVerifier:
     """Scores how well a passage sentence supports a claim; the threshold is calibrated by
     benchmarks/calibrate_citations.py on evaluation data."""
@@ -124,8 +150,9 @@ class CitationVerifier:
     def support(self, claim: str, chunk: Chunk) -> Support | None:
         """The best-supporting sentence of ``chunk`` for ``claim`` (None if it has none)."""
         claim = strip_markers(claim)
-        spans = [(s, e) for s, e in sentence_spans(chunk.text)
-                 if not is_instruction_like(chunk.text[s:e])]
+        if is_tainted(chunk.text):
+            return None
+        spans = sentence_spans(chunk.text)
         terms = list(dict.fromkeys(content_terms(claim)))
         if not spans or not terms:
             return None
@@ -133,8 +160,7 @@ class CitationVerifier:
         if chunk.published_at:
             context_text += f" {format_day(chunk.published_at.date())}"
         context = term_set(context_text)
-        context_numbers = _numbers(context_text)
-        numbers_ok = _numbers(claim) <= context_numbers
+        numbers_ok = _figures_hold(claim, chunk)
         vecs = self.embedder.embed([claim] + [chunk.text[s:e] for s, e in spans])
         dense = np.asarray(vecs[1:] @ vecs[0]).tolist()
         best: Support | None = None
