@@ -16,6 +16,13 @@ their sentences are background the article does not state. Negatives, three kind
 Prints score distributions and, per threshold, the share of positives accepted and of each
 negative kind accepted, and the threshold that keeps hard negatives at or under 5 %.
 The evaluation data is read in place and never copied.
+
+Result (dev, 700/140 chunks, w_lexical 0.5; 155 positive claims, 312 hard negatives):
+threshold 0.60 accepts 67.7 % of positives, 7.1 % of hard negatives, 0 % of short
+off-passage claims; the figure check rejects 60 of 65 claims with a changed number.
+0.70 would hold hard negatives under 5 % but drop half the positives; the hard negatives
+are noisy too (other outlets report the same facts in later weeks), so 0.60 is the default
+(`llm_support_threshold`). Runtime ≈ 6 min on 2 shared cores.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import Answer
 from bot.answering.extractive import ExtractiveAnswerer
 from bot.answering.llm import LLMAnswerer
-from bot.chat import Turn, heuristic_rewrite, looks_like_follow_up
+from bot.chat import ChatSession, Turn, heuristic_rewrite, looks_like_follow_up
 from tests.conftest import EXAMPLES
 from tests.fake_openai import status, text, user_prompt
 
@@ -33,10 +33,11 @@ def test_chat_session_offline(examples_bot):
 
 
 def test_chat_history_is_bounded(examples_bot):
-    chat = examples_bot.chat("s-bounded")
-    for _ in range(examples_bot.settings.chat_history + 3):
-        chat.ask("Who won the national cup?")
-    assert len(chat.history) == examples_bot.settings.chat_history
+    chat = ChatSession(examples_bot, "s-bounded", max_turns=2)
+    for q in ["Who won the national cup?", "and where?", "How many homes lost power?"]:
+        chat.ask(q)
+    assert [t.question for t in chat.history] == ["and where?", "How many homes lost power?"]
+    assert examples_bot.chat("s-default").history.maxlen == examples_bot.settings.chat_history
 
 
 def test_follow_up_rewritten_by_the_model(make_bot, embedder, fake_llm):

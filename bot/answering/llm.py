@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Calibrated on RealTime QA dev by benchmarks/calibrate_citations.py (see its docstring).
+# Calibrated on RealTime QA dev by benchmarks/calibrate_citations.py: 0.60 keeps 68 % of
+# gold claims and lets 7 % of lexically close claims from other stories through.
 DEFAULT_SUPPORT_THRESHOLD = 0.60
 # The openai client refuses to start without a key; local servers ignore it.
 LOCAL_PLACEHOLDER_KEY = "sk-local-no-key"
