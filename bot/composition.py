@@ -58,6 +58,17 @@ def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
     return extractive
 
 
+def answerer_named(c: Components, name: str) -> Answerer:
+    """A per-call choice ("llm" | "extractive") built from the same settings."""
+    if name == c.answerer.name:
+        return c.answerer
+    if name == "extractive":
+        return c.extractive
+    if name == "llm":
+        return build_answerer(c.settings.model_copy(update={"answerer": "llm"}), c.extractive)
+    raise ValueError(f"unknown answerer {name!r} (expected 'extractive' or 'llm')")
+
+
 def build(
     settings: Settings,
     *,

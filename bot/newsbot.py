@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.answer import Answer
 from bot.answering import Answerer
-from bot.composition import Components, build
+from bot.chat import ChatSession, SessionStore
+from bot.composition import Components, answerer_named, build
 from bot.settings import Settings
 from ingest.article import Article
 from ingest.indexer import IngestReport, Progress
@@ -77,6 +78,8 @@ class NewsBot:
         self._c: Components = build(
             settings, embedder=embedder, store=store_backend, answerer=answerer
         )
+        self._sessions = SessionStore()
+        self._named: dict[str, Answerer] = {}
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, **overrides: Any) -> NewsBot:
@@ -111,26 +114,104 @@ class NewsBot:
         return self._c.searcher.search(query, k or self.settings.top_k, filters,
                                        _as_datetime(now))
 
+    def _answerer(self, answerer: Answerer | str | None) -> Answerer:
+        if answerer is None:
+            return self._c.answerer
+        if isinstance(answerer, str):
+            if answerer not in self._named:
+                self._named[answerer] = answerer_named(self._c, answerer)
+            return self._named[answerer]
+        return answerer
+
     def ask(
         self, question: str, now: datetime | str | None = None, *,
         since: datetime | str | None = None, until: datetime | str | None = None,
-        sources: Iterable[str] = (), answerer: Answerer | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | str | None = None,
     ) -> Answer:
+        """``answerer`` picks the backend for this call: an Answerer, "llm" or "extractive"."""
         question = " ".join(question.split())
         t0 = time.perf_counter()
         hits = self.search(question, now=now, since=since, until=until, sources=sources)
         t1 = time.perf_counter()
-        answer = (answerer or self._c.answerer).answer(question, hits, _as_datetime(now))
+        answer = self._answerer(answerer).answer(question, hits, _as_datetime(now))
         t2 = time.perf_counter()
         answer.timings_ms.update(
             {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         )
         return answer
 
-    async def aask(self, question: str, now: datetime | str | None = None,
-                   **kwargs: Any) -> Answer:
-        # The work is CPU-bound (ONNX, BM25) and releases the GIL in native code.
-        return await asyncio.to_thread(self.ask, question, now, **kwargs)
+    async def aask(self, question: str, now: datetime | str | None = None, *,
+                   answerer: Answerer | str | None = None, **kwargs: Any) -> Answer:
+        chosen = self._answerer(answerer)
+        aanswer = getattr(chosen, "aanswer", None)
+        if aanswer is None:
+            # The work is CPU-bound (ONNX, BM25) and releases the GIL in native code.
+            return await asyncio.to_thread(self.ask, question, now, answerer=chosen, **kwargs)
+        question = " ".join(question.split())
+        t0 = time.perf_counter()
+        hits = await asyncio.to_thread(self._search_for, question, kwargs)
+        t1 = time.perf_counter()
+        answer: Answer = await aanswer(question, hits, _as_datetime(now))
+        t2 = time.perf_counter()
+        answer.timings_ms.update(
+            {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        )
+        return answer
+
+    def _search_for(self, question: str, filters: dict[str, Any]) -> list[Hit]:
+        return self.search(question, since=filters.get("since"), until=filters.get("until"),
+                           sources=filters.get("sources", ()))
+
+    def stream(
+        self, question: str, now: datetime | str | None = None, *,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text as it is generated (each sentence once its citation is checked), then the
+        final Answer. Answerers that cannot stream give the Answer alone."""
+        question = " ".join(question.split())
+        t0 = time.perf_counter()
+        hits = self.search(question, since=since, until=until, sources=sources)
+        t1 = time.perf_counter()
+        chosen = self._answerer(answerer)
+        stream = getattr(chosen, "stream", None)
+        pieces: Iterable[str | Answer] = (
+            stream(question, hits, _as_datetime(now)) if stream is not None
+            else [chosen.answer(question, hits, _as_datetime(now))]
+        )
+        for piece in pieces:
+            if isinstance(piece, Answer):
+                t2 = time.perf_counter()
+                piece.timings_ms.update({"retrieve": (t1 - t0) * 1000,
+                                         "answer": (t2 - t1) * 1000,
+                                         "total": (t2 - t0) * 1000})
+            yield piece
+
+    async def astream(self, question: str, now: datetime | str | None = None, *,
+                      answerer: Answerer | str | None = None,
+                      **kwargs: Any) -> AsyncIterator[str | Answer]:
+        """``stream`` for asyncio code (the Discord front door)."""
+        chosen = self._answerer(answerer)
+        astream = getattr(chosen, "astream", None)
+        if astream is None:
+            yield await self.aask(question, now, answerer=chosen, **kwargs)
+            return
+        question = " ".join(question.split())
+        hits = await asyncio.to_thread(self._search_for, question, kwargs)
+        async for piece in astream(question, hits, _as_datetime(now)):
+            yield piece
+
+    def chat(self, session_id: str = "default") -> ChatSession:
+        """The conversation ``session_id`` (created on first use): follow-up questions are
+        rewritten into standalone ones from its bounded history."""
+        return self._sessions.get(
+            session_id, lambda: ChatSession(self, session_id, self.settings.chat_history))
+
+    def as_runnable(self) -> Any:
+        """The pipeline as a LangChain Runnable: question string or dict in, Answer out."""
+        from bot.runnable import newsbot_runnable
+
+        return newsbot_runnable(self)
 
     # Introspection --------------------------------------------------------------------------
     def stats(self) -> Stats:

@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     llm_timeout: float = 30.0
     llm_max_retries: int = 2
 
+    # Generated answers (issue 3): citation checking, output size, chat memory.
+    # Claim-vs-passage support score a citation must reach (calibrated on RealTime QA dev).
+    llm_support_threshold: float = 0.60
+    # What happens to a claim whose citation does not hold: "remove" it, or "mark" it.
+    llm_unsupported: Literal["remove", "mark"] = "remove"
+    llm_max_tokens: int = 400
+    # Turns of a chat session kept for rewriting follow-up questions.
+    chat_history: int = 6
+
     # Secrets: environment only (no NEWSBOT_ prefix, the names users already have).
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))

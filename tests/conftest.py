@@ -85,3 +85,12 @@ def seed_bot(tmp_path_factory, embedder):
     bot.ingest([SEED_FILE])
     return bot
 
+
+
+@pytest.fixture
+def fake_llm():
+    """A scripted OpenAI-compatible server on 127.0.0.1 (see tests/fake_openai.py)."""
+    from tests.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server

@@ -27,3 +27,14 @@ def test_api_key_from_env_is_secret(monkeypatch):
     s = Settings.load()
     assert s.openai_api_key is not None
     assert "sk-test-secret" not in repr(s) and "sk-test-secret" not in str(s.model_dump())
+
+
+def test_every_key_in_the_example_config_is_a_setting():
+    import tomllib
+
+    from bot.settings import _flatten
+    from tests.conftest import REPO
+
+    data = tomllib.loads((REPO / "config" / "newsbot.example.toml").read_text())
+    unknown = set(_flatten(data)) - set(Settings.model_fields)
+    assert not unknown, f"example config keys that no setting reads: {sorted(unknown)}"

@@ -155,8 +155,16 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
         _info, cands = self.rank(question, hits)
-        if (not cands or self.relevance(cands[0]) < self.min_relevance
-                or cands[0].required < 0.5):
+        return self.answer_ranked(question, cands)
+
+    def is_answerable(self, cands: list[Candidate]) -> bool:
+        return bool(cands) and self.relevance(cands[0]) >= self.min_relevance and (
+            cands[0].required >= 0.5
+        )
+
+    def answer_ranked(self, question: str, cands: list[Candidate]) -> Answer:
+        """The answer from already ranked candidates (the LLM answerer ranks once for both)."""
+        if not self.is_answerable(cands):
             return Answer(question, NO_ANSWER, abstained=True, answerer=self.name)
         best = cands[0]
         cites = [citation_for(best, 1)]

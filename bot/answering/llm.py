@@ -1,0 +1,344 @@
+"""Generated answers from any OpenAI-compatible chat model (OpenAI, vLLM, llama.cpp, Ollama),
+kept honest: retrieval relevance decides whether the model is asked at all, and only claims
+whose citations hold reach the user. Any failure gives the extractive answer and a notice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.answer import Answer
+from bot.answering import NO_ANSWER
+from bot.answering.extractive import Candidate, ExtractiveAnswerer
+from bot.answering.prompt import Prompt, build_prompt
+from bot.answering.question import QuestionInfo
+from bot.answering.spans import short_answer
+from bot.citations import (
+    CitationVerifier,
+    VerifiedText,
+    has_words,
+    is_abstention,
+    split_claims,
+)
+from retrieval.types import Chunk, Hit
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI, OpenAI
+
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Calibrated on RealTime QA dev by benchmarks/calibrate_citations.py: 0.60 keeps 68 % of
+# gold claims and lets 7 % of lexically close claims from other stories through.
+DEFAULT_SUPPORT_THRESHOLD = 0.60
+# The openai client refuses to start without a key; local servers ignore it.
+LOCAL_PLACEHOLDER_KEY = "sk-local-no-key"
+
+
+class ModelUnavailable(Exception):
+    """The model could not give an answer (unreachable, slow, refused, empty)."""
+
+
+def _describe(exc: BaseException) -> str:
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return "the language model timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "the language model could not be reached"
+    if isinstance(exc, openai.RateLimitError):
+        return "the language model is rate-limited"
+    if isinstance(exc, openai.AuthenticationError):
+        return "the language model refused the API key"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the language model failed (HTTP {exc.status_code})"
+    if isinstance(exc, ModelUnavailable):
+        return str(exc)
+    return "the language model returned something unusable"
+
+
+@dataclass
+class _Plan:
+    """Everything decided before the model is called."""
+
+    question: str
+    info: QuestionInfo
+    prompt: Prompt
+    fallback: Answer
+    started: float = field(default_factory=time.perf_counter)
+
+
+class _Assembler:
+    """Turns model text, delta by delta, into verified sentences."""
+
+    def __init__(self, verified: VerifiedText) -> None:
+        self.verified = verified
+        self.buffer = ""
+        self.done = 0
+
+    def feed(self, delta: str) -> list[str]:
+        self.buffer += delta
+        claims = split_claims(self.buffer)
+        # The last sentence may still be growing (or waiting for its marker).
+        if len(claims) < 2 or not has_words(claims[-1]):
+            return []
+        return self._take(claims[self.done : -1], len(claims) - 1)
+
+    def close(self) -> list[str]:
+        claims = split_claims(self.buffer)
+        return self._take(claims[self.done :], len(claims))
+
+    def _take(self, claims: list[str], done: int) -> list[str]:
+        self.done = max(self.done, done)
+        shown = [self.verified.add(c) for c in claims]
+        return [s for s in shown if s]
+
+
+class LLMAnswerer:
+    name = "llm"
+
+    def __init__(
+        self,
+        fallback: ExtractiveAnswerer,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        passages: int = 6,
+        verifier: CitationVerifier | None = None,
+        unsupported: Literal["remove", "mark"] = "remove",
+        max_tokens: int = 400,
+        temperature: float = 0.0,
+    ) -> None:
+        self.fallback = fallback
+        self.model = model
+        self.base_url = base_url
+        self._api_key = api_key  # never logged
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.passages = passages
+        self.verifier = verifier or CitationVerifier(fallback.embedder,
+                                                     DEFAULT_SUPPORT_THRESHOLD)
+        self.unsupported: Literal["remove", "mark"] = unsupported
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self._client: OpenAI | None = None
+        self._aclient: AsyncOpenAI | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fallback: ExtractiveAnswerer) -> LLMAnswerer:
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        return cls(
+            fallback,
+            settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=key,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+            verifier=CitationVerifier(fallback.embedder, settings.llm_support_threshold),
+            unsupported=settings.llm_unsupported,
+            max_tokens=settings.llm_max_tokens,
+        )
+
+    def __repr__(self) -> str:  # the key stays out of reprs and logs
+        return f"LLMAnswerer(model={self.model!r}, base_url={self.base_url!r})"
+
+    # Clients ------------------------------------------------------------------------------
+    def _key(self) -> str:
+        if self._api_key:
+            return self._api_key
+        if self.base_url:
+            return LOCAL_PLACEHOLDER_KEY
+        raise ModelUnavailable("no OPENAI_API_KEY is set and no llm_base_url is configured")
+
+    @property
+    def client(self) -> OpenAI:
+        if self._client is None:
+            from openai import OpenAI
+
+            self._client = OpenAI(api_key=self._key(), base_url=self.base_url,
+                                  timeout=self.timeout, max_retries=self.max_retries)
+        return self._client
+
+    @property
+    def aclient(self) -> AsyncOpenAI:
+        if self._aclient is None:
+            from openai import AsyncOpenAI
+
+            self._aclient = AsyncOpenAI(api_key=self._key(), base_url=self.base_url,
+                                        timeout=self.timeout, max_retries=self.max_retries)
+        return self._aclient
+
+    def _request(self, messages: list[dict[str, str]], stream: bool) -> dict[str, Any]:
+        return {"model": self.model, "messages": messages, "stream": stream,
+                "max_tokens": self.max_tokens, "temperature": self.temperature}
+
+    @staticmethod
+    def _content(response: Any) -> str:
+        try:
+            text = response.choices[0].message.content
+        except (AttributeError, IndexError, TypeError) as exc:
+            raise ModelUnavailable("the language model returned something unusable") from exc
+        if not isinstance(text, str) or not text.strip():
+            raise ModelUnavailable("the language model returned an empty answer")
+        return text
+
+    @staticmethod
+    def _delta(chunk: Any) -> str:
+        choices = getattr(chunk, "choices", None) or []
+        if not choices or choices[0].delta is None:
+            return ""
+        return choices[0].delta.content or ""
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        """One plain completion (used to rewrite follow-up questions)."""
+        return self._content(self.client.chat.completions.create(
+            **self._request(messages, False)))
+
+    async def acomplete(self, messages: list[dict[str, str]]) -> str:
+        return self._content(await self.aclient.chat.completions.create(
+            **self._request(messages, False)))
+
+    # Planning and finishing ----------------------------------------------------------------
+    def plan(self, question: str, hits: list[Hit], now: datetime | None) -> _Plan | Answer:
+        """Rank once: abstain without spending a token, or build the prompt."""
+        info, cands = self.fallback.rank(question, hits)
+        extractive = self.fallback.answer_ranked(question, cands)
+        if not self.fallback.is_answerable(cands):
+            extractive.answerer = self.name
+            return extractive
+        chunks = self._passages(cands, hits)
+        return _Plan(question, info, build_prompt(question, chunks, now), extractive)
+
+    def _passages(self, cands: list[Candidate], hits: list[Hit]) -> list[Chunk]:
+        # The passages holding the best sentences first: small models lean on source [1].
+        order: dict[str, Chunk] = {}
+        for c in cands:
+            order.setdefault(c.chunk.id, c.chunk)
+        for h in hits:
+            order.setdefault(h.chunk.id, h.chunk)
+        return list(order.values())[: self.passages]
+
+    def _verified(self, plan: _Plan) -> VerifiedText:
+        return VerifiedText(self.verifier, plan.prompt.sources, self.unsupported)
+
+    def finish(self, plan: _Plan, verified: VerifiedText, raw: str,
+               error: BaseException | None = None) -> Answer:
+        elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
+        if verified.supported:
+            short = short_answer(verified.supported[0], plan.info, None)
+            return Answer(plan.question, verified.text, False, verified.citations,
+                          short_answer=short, answerer=self.name, timings_ms=elapsed,
+                          checks=verified.checks,
+                          notice=f"{_describe(error)}; the answer may be incomplete"
+                          if error else None)
+        if error is None and is_abstention(raw):
+            return Answer(plan.question, NO_ANSWER, True, answerer=self.name,
+                          timings_ms=elapsed, checks=verified.checks)
+        if error is not None:
+            log.warning("LLM answer failed, using the extractive answer: %s", _describe(error))
+            notice = f"{_describe(error)}; showing the extractive answer instead."
+        else:
+            notice = ("the generated answer had no claim its sources support; "
+                      "showing the extractive answer instead.")
+        fb = plan.fallback
+        return Answer(fb.question, fb.answer, fb.abstained, fb.citations, fb.short_answer,
+                      answerer=fb.answerer, timings_ms=elapsed, notice=notice[0].upper()
+                      + notice[1:], checks=verified.checks)
+
+    # Answering ---------------------------------------------------------------------------
+    def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
+        plan = self.plan(question, hits, now)
+        if isinstance(plan, Answer):
+            return plan
+        verified = self._verified(plan)
+        try:
+            raw = self._content(self.client.chat.completions.create(
+                **self._request(plan.prompt.messages, False)))
+        except Exception as exc:  # a model failure must never reach the user as a traceback
+            return self.finish(plan, verified, "", exc)
+        self._consume(verified, raw)
+        return self.finish(plan, verified, raw)
+
+    @staticmethod
+    def _consume(verified: VerifiedText, raw: str) -> None:
+        asm = _Assembler(verified)
+        asm.feed(raw)
+        asm.close()
+
+    async def aanswer(self, question: str, hits: list[Hit],
+                      now: datetime | None = None) -> Answer:
+        # Ranking embeds sentences: keep it off the event loop.
+        plan = await asyncio.to_thread(self.plan, question, hits, now)
+        if isinstance(plan, Answer):
+            return plan
+        verified = self._verified(plan)
+        try:
+            raw = self._content(await self.aclient.chat.completions.create(
+                **self._request(plan.prompt.messages, False)))
+        except Exception as exc:
+            return self.finish(plan, verified, "", exc)
+        self._consume(verified, raw)
+        return self.finish(plan, verified, raw)
+
+    def stream(self, question: str, hits: list[Hit],
+               now: datetime | None = None) -> Iterator[str | Answer]:
+        """Verified sentences as they complete, then the final Answer."""
+        plan = self.plan(question, hits, now)
+        if isinstance(plan, Answer):
+            yield plan
+            return
+        verified = self._verified(plan)
+        asm = _Assembler(verified)
+        error: BaseException | None = None
+        try:
+            chunks: Iterable[Any] = self.client.chat.completions.create(
+                **self._request(plan.prompt.messages, True))
+            for chunk in chunks:
+                yield from _spaced(asm.feed(self._delta(chunk)), verified)
+        except Exception as exc:
+            error = exc
+        yield from _spaced(asm.close(), verified)
+        if error is None and not asm.buffer.strip():
+            error = ModelUnavailable("the language model returned an empty answer")
+        yield self.finish(plan, verified, asm.buffer, error)
+
+    async def astream(self, question: str, hits: list[Hit],
+                      now: datetime | None = None) -> AsyncIterator[str | Answer]:
+        plan = await asyncio.to_thread(self.plan, question, hits, now)
+        if isinstance(plan, Answer):
+            yield plan
+            return
+        verified = self._verified(plan)
+        asm = _Assembler(verified)
+        error: BaseException | None = None
+        try:
+            chunks = await self.aclient.chat.completions.create(
+                **self._request(plan.prompt.messages, True))
+            async for chunk in chunks:
+                for piece in _spaced(asm.feed(self._delta(chunk)), verified):
+                    yield piece
+        except Exception as exc:
+            error = exc
+        for piece in _spaced(asm.close(), verified):
+            yield piece
+        if error is None and not asm.buffer.strip():
+            error = ModelUnavailable("the language model returned an empty answer")
+        yield self.finish(plan, verified, asm.buffer, error)
+
+
+def _spaced(pieces: list[str], verified: VerifiedText) -> list[str]:
+    """Stream pieces joined the way VerifiedText.text joins them."""
+    out = []
+    for p in pieces:
+        first = verified.parts and verified.parts[0] is p
+        out.append(p if first else " " + p)
+    return out

@@ -1,0 +1,265 @@
+"""Checking a generated answer against the passages it cites.
+
+Each sentence of the model's answer is a claim. A claim stays only if a sentence of a passage
+it cites supports it: enough of its words (lexical) and its meaning (embedding cosine) are
+there, and every number it states occurs in that passage. Markers that point at no source
+are dropped; claims left without support are removed (or marked, if asked). What survives is
+renumbered by first appearance, and each citation quotes the passage sentence that best
+supports its claim, with offsets into the article body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from bot.answer import Citation, ClaimCheck
+from bot.answering.extractive import Candidate, citation_for
+from bot.answering.question import content_terms, term_set
+from bot.temporal import format_day, resolve_dates
+from retrieval.sentences import sentence_spans
+from retrieval.types import Chunk, Embedder
+
+MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+\s*[.!?]?")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# A passage sentence that talks to the reader or the model is an injection attempt, never
+# evidence: a claim "supported" by it would be the article steering the bot.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|rules|prompt|above|previous)\b"
+    r"|\byou (?:are|must|should|will) now\b|\b(?:system|developer) (?:prompt|message)\b"
+    r"|\bas an ai\b|\bnew instructions?\b",
+    re.IGNORECASE,
+)
+_FORGERY = re.compile(r"\[\s*\d{1,3}\s*\]\s*(?:title|source)\s*:|<\|[a-z_]{2,20}\|>|<<<",
+                      re.IGNORECASE)
+_ABSTAINS = re.compile(
+    r"\b(?:sources?|articles?|passages?|context)\b.{0,40}\b(?:don'?t|do not|does not|doesn'?t)\b"
+    r".{0,20}\b(?:say|answer|mention|contain|provide|state|specify)"
+    r"|\bI (?:don'?t|do not) know\b|\bnot (?:enough|sufficient) information\b"
+    r"|\bno information\b",
+    re.IGNORECASE,
+)
+
+Verdict = Literal["supported", "unsupported", "no_source", "uncited"]
+
+
+@dataclass(frozen=True)
+class Support:
+    score: float
+    lexical: float
+    dense: float
+    numbers_ok: bool
+    start: int  # offsets in the chunk text
+    end: int
+
+
+def markers(text: str) -> list[int]:
+    return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+
+
+def strip_markers(text: str) -> str:
+    out = MARKER.sub("", text)
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(out.split()))
+
+
+def split_claims(text: str) -> list[str]:
+    """Sentences of an answer. Markers written after a sentence's period belong to that
+    sentence ("... on Monday. [1]" and "... on Monday. [1] Then ...")."""
+    out: list[str] = []
+    for s, e in sentence_spans(text):
+        piece = text[s:e]
+        lead = _LEADING_MARKERS.match(piece)
+        if out and lead:
+            out[-1] = f"{out[-1]} {lead.group().strip()}"
+            piece = piece[lead.end():].strip()
+        if piece:
+            out.append(piece)
+    return out
+
+
+def has_words(piece: str) -> bool:
+    return any(ch.isalpha() for ch in MARKER.sub("", piece))
+
+
+def is_abstention(text: str) -> bool:
+    return bool(_ABSTAINS.search(text)) and not markers(text)
+
+
+def is_instruction_like(sentence: str) -> bool:
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def is_tainted(passage: str) -> bool:
+    """A passage that tries to steer the model (instructions, forged source headers,
+    chat-template tokens) is no evidence for anything: the claim it "supports" may be the
+    very thing it planted."""
+    return is_instruction_like(passage) or bool(_FORGERY.search(passage))
+
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _numbers(text: str) -> set[str]:
+    """The figures a text states; "nine" and "9" are the same figure."""
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def _date_terms(text: str, chunk: Chunk) -> str:
+    """The days a passage's date phrases mean, in words, so "12 October 2020" in a claim
+    matches "on Monday" in an article of 14 October 2020."""
+    return " ".join(format_day(r.day) for r in resolve_dates(text, chunk.published_at))
+
+
+def _figures_hold(claim: str, chunk: Chunk) -> bool:
+    """Every date the claim names is a day the passage means (or its publish day), and every
+    other figure in it is written in the passage: "12 October 2020" may come from "on
+    Monday", but "twelve people" must not."""
+    passage_days = {r.day for r in resolve_dates(chunk.text, chunk.published_at)}
+    if chunk.published_at:
+        passage_days.add(chunk.published_at.date())
+    rest, pos = [], 0
+    for r in resolve_dates(claim, chunk.published_at):
+        if r.day not in passage_days:
+            return False
+        rest.append(claim[pos : r.start])
+        pos = r.end
+    rest.append(claim[pos:])
+    return _numbers(" ".join(rest)) <= _numbers(f"{chunk.title} {chunk.text}")
+
+
+class CitationVerifier:
+    """Scores how well a passage sentence supports a claim; the threshold is calibrated by
+    benchmarks/calibrate_citations.py on evaluation data."""
+
+    def __init__(self, embedder: Embedder, threshold: float = 0.60,
+                 w_lexical: float = 0.5, w_dense: float = 0.5) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+        self.w_lexical = w_lexical
+        self.w_dense = w_dense
+
+    def support(self, claim: str, chunk: Chunk) -> Support | None:
+        """The best-supporting sentence of ``chunk`` for ``claim`` (None if it has none)."""
+        claim = strip_markers(claim)
+        if is_tainted(chunk.text):
+            return None
+        spans = sentence_spans(chunk.text)
+        terms = list(dict.fromkeys(content_terms(claim)))
+        if not spans or not terms:
+            return None
+        context_text = f"{chunk.title} {chunk.text} {_date_terms(chunk.text, chunk)}"
+        if chunk.published_at:
+            context_text += f" {format_day(chunk.published_at.date())}"
+        context = term_set(context_text)
+        numbers_ok = _figures_hold(claim, chunk)
+        vecs = self.embedder.embed([claim] + [chunk.text[s:e] for s, e in spans])
+        dense = np.asarray(vecs[1:] @ vecs[0]).tolist()
+        best: Support | None = None
+        for (s, e), d in zip(spans, dense, strict=True):
+            sent = chunk.text[s:e]
+            sent_terms = term_set(f"{sent} {_date_terms(sent, chunk)}")
+            got = sum(1.0 if t in sent_terms else 0.33 if t in context else 0.0 for t in terms)
+            lexical = got / len(terms)
+            score = self.w_lexical * lexical + self.w_dense * float(d)
+            if best is None or score > best.score:
+                best = Support(score, lexical, float(d), numbers_ok, s, e)
+        return best
+
+    def supports(self, s: Support | None) -> bool:
+        return s is not None and s.numbers_ok and s.score >= self.threshold
+
+
+@dataclass
+class VerifiedText:
+    """Builds the user-facing answer claim by claim (so streaming can show each checked
+    sentence as soon as it is complete)."""
+
+    verifier: CitationVerifier
+    sources: dict[int, Chunk]
+    mode: Literal["remove", "mark"] = "remove"
+    parts: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    checks: list[ClaimCheck] = field(default_factory=list)
+    supported: list[str] = field(default_factory=list)
+
+    def _cite(self, chunk: Chunk, sup: Support, verified: bool) -> int:
+        start, end = chunk.start + sup.start, chunk.start + sup.end
+        for c in self.citations:
+            same = c.article_id == chunk.article_id and (c.start, c.end) == (start, end)
+            if same and c.verified == verified:
+                return c.n
+        cand = Candidate(chunk, 0, sup.start, sup.end, chunk.text[sup.start : sup.end],
+                         score=sup.score)
+        cite = citation_for(cand, len(self.citations) + 1)
+        if not verified:
+            cite = replace(cite, verified=False)
+        self.citations.append(cite)
+        return cite.n
+
+    def add(self, claim: str) -> str:
+        """Check one sentence; return what the user may see of it ("" if nothing)."""
+        claim = claim.strip()
+        if not claim:
+            return ""
+        cited = tuple(dict.fromkeys(markers(claim)))
+        text = strip_markers(claim)
+        if not any(ch.isalnum() for ch in text):
+            return ""
+        known = [n for n in cited if n in self.sources]
+        if not cited or not known:
+            verdict: Verdict = "uncited" if not cited else "no_source"
+            self.checks.append(ClaimCheck(text, cited, verdict))
+            return ""
+        shown: list[int] = []
+        best_score = 0.0
+        fallback: tuple[Chunk, Support] | None = None
+        for n in known:
+            sup = self.verifier.support(text, self.sources[n])
+            if sup is None:
+                continue
+            best_score = max(best_score, sup.score)
+            if self.verifier.supports(sup):
+                shown.append(self._cite(self.sources[n], sup, True))
+            elif fallback is None or sup.score > fallback[1].score:
+                fallback = (self.sources[n], sup)
+        if shown:
+            self.checks.append(ClaimCheck(text, cited, "supported", tuple(shown), best_score))
+            self.supported.append(text)
+            return self._render(text, shown, "")
+        self.checks.append(ClaimCheck(text, cited, "unsupported", (), best_score))
+        if self.mode == "mark" and fallback is not None:
+            n = self._cite(fallback[0], fallback[1], False)
+            return self._render(text, [n], " (unverified)")
+        return ""
+
+    def _render(self, text: str, cites: Sequence[int], note: str) -> str:
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(cites))
+        body, end = (text[:-1], text[-1]) if text[-1] in ".!?" else (text, ".")
+        piece = f"{body}{note} {marks}{end}"
+        self.parts.append(piece)
+        return piece
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+__all__ = [
+    "CitationVerifier",
+    "ClaimCheck",
+    "Support",
+    "VerifiedText",
+    "is_abstention",
+    "markers",
+    "split_claims",
+    "strip_markers",
+]

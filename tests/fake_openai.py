@@ -1,0 +1,156 @@
+"""A scripted OpenAI-compatible chat server on 127.0.0.1 (standard library only), so tests
+drive the real `openai` client over real HTTP.
+
+Each request takes the next scripted step; a step is a Reply or a function of the request
+body returning one. Every request body is recorded for assertions on the prompt."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    text: str | None = ""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: float = 0.0  # seconds to stall before answering
+    raw: bytes | None = None  # a body sent as is (garbage)
+    error: str = "scripted failure"
+
+
+Step = Reply | Callable[[dict[str, Any]], Reply]
+
+
+def text(t: str) -> Reply:
+    return Reply(t)
+
+
+def status(code: int, **headers: str) -> Reply:
+    # retry-after-ms keeps the client's backoff short in tests.
+    return Reply(None, code, {"retry-after-ms": "20", **headers})
+
+
+def hang(seconds: float) -> Reply:
+    return Reply("too late", hang=seconds)
+
+
+def user_prompt(body: dict[str, Any]) -> str:
+    return next(m["content"] for m in body["messages"] if m["role"] == "user")
+
+
+def system_prompt(body: dict[str, Any]) -> str:
+    return next(m["content"] for m in body["messages"] if m["role"] == "system")
+
+
+class FakeOpenAIServer:
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.requests: list[dict[str, Any]] = []
+        self.auth_headers: list[str] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with server._lock:
+                    server.requests.append(body)
+                    server.auth_headers.append(self.headers.get("Authorization", ""))
+                    step = server.steps.pop(0) if server.steps else Reply(None, 500,
+                                                                          error="unscripted")
+                reply = step(body) if callable(step) else step
+                if reply.hang:
+                    server._stop.wait(reply.hang)
+                # The client may have given up already (the timeout test).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(body, reply)
+
+            def _send(self, body: dict[str, Any], reply: Reply) -> None:
+                if reply.raw is not None:
+                    self._write(200, "application/json", reply.raw, reply.headers)
+                elif reply.status != 200:
+                    payload = json.dumps({"error": {"message": reply.error, "type": "test"}})
+                    self._write(reply.status, "application/json", payload.encode(),
+                                reply.headers)
+                elif body.get("stream"):
+                    self._stream(body, reply.text or "")
+                else:
+                    payload = {
+                        "id": "chatcmpl-test", "object": "chat.completion", "created": 0,
+                        "model": body.get("model", "test"),
+                        "choices": [{"index": 0, "finish_reason": "stop",
+                                     "message": {"role": "assistant", "content": reply.text}}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1,
+                                  "total_tokens": 2},
+                    }
+                    self._write(200, "application/json", json.dumps(payload).encode(),
+                                reply.headers)
+
+            def _write(self, code: int, ctype: str, data: bytes,
+                       headers: dict[str, str]) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _stream(self, body: dict[str, Any], content: str) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                # Small uneven pieces: markers and sentence ends split across deltas.
+                pieces = [content[i : i + 7] for i in range(0, len(content), 7)]
+                for i, piece in enumerate([*pieces, None]):
+                    delta = {"content": piece} if piece is not None else {}
+                    chunk = {
+                        "id": "chatcmpl-test", "object": "chat.completion.chunk",
+                        "created": 0, "model": body.get("model", "test"),
+                        "choices": [{"index": 0, "delta": delta,
+                                     "finish_reason": None if piece is not None else "stop"}],
+                    }
+                    if i == 0:
+                        chunk["choices"][0]["delta"]["role"] = "assistant"
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+                self.close_connection = True
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def script(self, *steps: Step) -> FakeOpenAIServer:
+        with self._lock:
+            self.steps.extend(steps)
+        return self
+
+    def __enter__(self) -> FakeOpenAIServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()  # release hanging handlers
+        time.sleep(0.01)
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,278 @@
+"""The LLM answerer through the real `openai` client against a scripted local server."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from bot import Answer
+from bot.answering.llm import LLMAnswerer
+from bot.cli import app
+from tests.conftest import SEED_FILE
+from tests.fake_openai import Reply, hang, status, system_prompt, text, user_prompt
+from tests.test_answers import body_of
+
+QUESTION = "When did the ceasefire collapse?"
+NOW = "2020-10-22"
+
+
+def source_numbers(prompt: str) -> dict[int, str]:
+    """Source number -> its text, read from the prompt the way a model reads it."""
+    out: dict[int, list[str]] = {}
+    cur = None
+    for line in prompt.splitlines():
+        m = re.match(r"#[0-9a-f]{16} \[(\d+)\] Title:", line)
+        if m:
+            cur = int(m.group(1))
+            out[cur] = []
+        elif line.startswith("<<<END SOURCES"):
+            cur = None
+        elif cur is not None:
+            out[cur].append(line)
+    return {n: "\n".join(lines) for n, lines in out.items()}
+
+
+def reader(body) -> Reply:
+    """A faithful model: finds the source saying when the truce fell apart and states the
+    resolved date the prompt gives for it."""
+    for n, src in source_numbers(user_prompt(body)).items():
+        m = re.search(r"fell apart on Monday \[= (\d{4}-\d\d-\d\d)\]", src)
+        if m:
+            d = date.fromisoformat(m.group(1))
+            return Reply(f"The ceasefire collapsed on {d:%A} {d.day} {d:%B %Y} [{n}].")
+    return Reply("The sources don't say.")
+
+
+def llm(bot, server, **kw) -> LLMAnswerer:
+    kw.setdefault("timeout", 3.0)
+    kw.setdefault("max_retries", 0)
+    return LLMAnswerer(bot.components.extractive, "test-model", base_url=server.base_url,
+                       **kw)
+
+
+def check_seed_answer(bot, a: Answer) -> None:
+    assert a.answerer == "llm" and not a.abstained and a.notice is None
+    assert "Monday 12 October 2020" in a.answer
+    assert a.short_answer == "Monday 12 October 2020"
+    assert re.search(r"\[1\]\.$", a.answer)
+    c = a.citations[0]
+    assert c.verified and c.n == 1 and c.source == "Dispatches"
+    assert "fell apart on Monday" in c.quote
+    assert ("on Monday", "2020-10-12") in c.resolved_dates
+    assert body_of(bot, c.article_id)[c.start : c.end] == c.quote
+    assert [ch.verdict for ch in a.checks] == ["supported"]
+
+
+def test_seed_question_through_the_fake_server(seed_bot, fake_llm):
+    fake_llm.script(reader)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    check_seed_answer(seed_bot, a)
+    body = fake_llm.requests[0]
+    assert body["model"] == "test-model" and body["stream"] is False
+    system, prompt = system_prompt(body), user_prompt(body)
+    assert "cite every sentence" in system.lower() and "The sources don't say" in system
+    assert prompt.startswith("Today is Thursday 22 October 2020.")
+    assert f"Question: {QUESTION}" in prompt
+    assert "fell apart on Monday [= 2020-10-12]" in prompt
+    assert "ceasefire on Saturday [= 2020-10-10]" in prompt
+    assert "Source: Dispatches | Published: Wed 14 Oct 2020" in prompt
+    # The fence token is random per request and announced only in the system message.
+    token = re.search(r"<<<SOURCES ([0-9a-f]{16})>>>", prompt).group(1)
+    assert token in system
+    assert prompt.count(f"<<<SOURCES {token}>>>") == 1
+    assert prompt.count(f"<<<END SOURCES {token}>>>") == 1
+    fake_llm.script(reader)
+    seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    assert token not in user_prompt(fake_llm.requests[1])
+
+
+def test_streamed_reply_yields_checked_sentences_then_the_answer(seed_bot, fake_llm):
+    fake_llm.script(reader)
+    pieces = list(seed_bot.stream(QUESTION, NOW, answerer=llm(seed_bot, fake_llm)))
+    assert fake_llm.requests[0]["stream"] is True
+    *texts, final = pieces
+    assert isinstance(final, Answer) and all(isinstance(t, str) for t in texts)
+    assert "".join(texts) == final.answer
+    check_seed_answer(seed_bot, final)
+    assert final.timings_ms["total"] > 0
+
+
+def test_stream_drops_unsupported_sentences_as_it_goes(seed_bot, fake_llm):
+    def two_claims(body) -> Reply:
+        good = reader(body).text
+        return Reply(f"{good} Turkey sent 5,000 peacekeepers to Ganja [1].")
+
+    fake_llm.script(two_claims)
+    *texts, final = seed_bot.stream(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    assert "peacekeepers" not in "".join(texts) and "peacekeepers" not in final.answer
+    assert [c.verdict for c in final.checks] == ["supported", "unsupported"]
+
+
+def test_marker_pointing_at_no_source_is_dropped(seed_bot, fake_llm):
+    def cites_seven(body) -> Reply:
+        good = reader(body).text
+        return Reply(f"{good} Both sides agreed to the truce in Moscow [7].")
+
+    fake_llm.script(cites_seven)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, passages=3))
+    assert len(source_numbers(user_prompt(fake_llm.requests[0]))) == 3
+    assert "[7]" not in a.answer and "Moscow" not in a.answer
+    assert [c.n for c in a.citations] == [1]
+    assert a.checks[1].verdict == "no_source" and a.checks[1].cited == (7,)
+
+
+def test_only_a_phantom_citation_falls_back_to_extractive(seed_bot, fake_llm):
+    fake_llm.script(text("The ceasefire collapsed on Monday 12 October 2020 [7]."))
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, passages=3))
+    assert a.answerer == "extractive" and a.short_answer == "Monday 12 October 2020"
+    assert "no claim its sources support" in a.notice
+    assert a.checks[0].verdict == "no_source"
+
+
+def test_claim_not_in_its_cited_passage_is_removed(seed_bot, fake_llm):
+    fake_llm.script(text("Iran sent 400 soldiers to guard the truce in Baku [1]."))
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    assert "Iran sent" not in a.answer
+    assert a.answerer == "extractive" and a.notice
+    assert a.checks[0].verdict == "unsupported"
+
+
+def test_unsupported_claim_can_be_marked_instead(seed_bot, fake_llm):
+    def two_claims(body) -> Reply:
+        return Reply(f"{reader(body).text} Azerbaijan lost 70 drones that day [1].")
+
+    fake_llm.script(two_claims)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, unsupported="mark"))
+    assert "70 drones that day (unverified) [2]." in a.answer
+    assert [c.verified for c in a.citations] == [True, False]
+
+
+def test_rate_limit_then_success_is_retried(seed_bot, fake_llm):
+    fake_llm.script(status(429), reader)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, max_retries=2))
+    check_seed_answer(seed_bot, a)
+    assert len(fake_llm.requests) == 2
+
+
+def test_server_error_falls_back_with_a_notice(seed_bot, fake_llm):
+    fake_llm.script(status(500), status(500))
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, max_retries=1))
+    assert len(fake_llm.requests) == 2  # retried once, then gave up
+    assert a.answerer == "extractive" and a.short_answer == "Monday 12 October 2020"
+    assert a.notice == "The language model failed (HTTP 500); showing the extractive answer " \
+                       "instead."
+
+
+def test_a_hang_past_the_timeout_falls_back(seed_bot, fake_llm):
+    fake_llm.script(hang(10))
+    t0 = time.perf_counter()
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, timeout=0.5))
+    assert time.perf_counter() - t0 < 5
+    assert a.answerer == "extractive" and "timed out" in a.notice
+    assert a.citations and a.citations[0].verified
+
+
+@pytest.mark.parametrize("reply,words", [(text(""), "empty"),
+                                         (Reply(raw=b"<html>oops</html>"), "unusable")])
+def test_empty_or_garbage_reply_falls_back(seed_bot, fake_llm, reply, words):
+    fake_llm.script(reply)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    assert a.answerer == "extractive" and words in a.notice
+    assert "Traceback" not in a.notice
+
+
+def test_empty_stream_falls_back(seed_bot, fake_llm):
+    fake_llm.script(text(""))
+    *texts, final = seed_bot.stream(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    assert texts == [] and final.answerer == "extractive" and "empty" in final.notice
+
+
+def test_unreachable_model_falls_back(seed_bot):
+    from bot.local_llm import free_port
+
+    bot_llm = LLMAnswerer(seed_bot.components.extractive, "m", timeout=1, max_retries=0,
+                          base_url=f"http://127.0.0.1:{free_port()}/v1")
+    a = seed_bot.ask(QUESTION, NOW, answerer=bot_llm)
+    assert a.answerer == "extractive" and "could not be reached" in a.notice
+
+
+def test_no_relevant_passage_means_no_model_call(seed_bot, fake_llm):
+    a = seed_bot.ask("What is the capital of France?", answerer=llm(seed_bot, fake_llm))
+    assert a.abstained and a.answerer == "llm" and a.citations == []
+    assert fake_llm.requests == []
+
+
+def test_model_saying_the_sources_dont_answer_abstains(seed_bot, fake_llm):
+    fake_llm.script(text("The sources don't say."))
+    a = seed_bot.ask("Who mediated the talks?", answerer=llm(seed_bot, fake_llm))
+    assert a.abstained and a.answerer == "llm" and a.notice is None
+
+
+async def test_async_ask_and_stream(seed_bot, fake_llm):
+    fake_llm.script(reader, reader)
+    answerer = llm(seed_bot, fake_llm)
+    check_seed_answer(seed_bot, await seed_bot.aask(QUESTION, NOW, answerer=answerer))
+    pieces = [p async for p in seed_bot.astream(QUESTION, NOW, answerer=answerer)]
+    assert "".join(p for p in pieces if isinstance(p, str)) == pieces[-1].answer
+    check_seed_answer(seed_bot, pieces[-1])
+
+
+def test_selected_by_environment_with_key_from_env(make_bot, fake_llm, monkeypatch, caplog):
+    if not SEED_FILE.exists():
+        pytest.skip("seed article not available")
+    secret = "sk-test-" + "x7" * 12
+    monkeypatch.setenv("NEWSBOT_ANSWERER", "llm")
+    monkeypatch.setenv("NEWSBOT_LLM_BASE_URL", fake_llm.base_url)
+    monkeypatch.setenv("NEWSBOT_LLM_MODEL", "served-model")
+    monkeypatch.setenv("NEWSBOT_LLM_MAX_RETRIES", "0")
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    caplog.set_level(logging.DEBUG)
+    bot = make_bot()
+    bot.ingest([SEED_FILE])
+    assert isinstance(bot.components.answerer, LLMAnswerer)
+    fake_llm.script(reader, status(500))
+    a = bot.ask(QUESTION, NOW)
+    check_seed_answer(bot, a)
+    assert fake_llm.requests[0]["model"] == "served-model"
+    assert fake_llm.auth_headers[0] == f"Bearer {secret}"
+    bot.ask(QUESTION, NOW)  # a failure path logs too
+    assert secret not in caplog.text and secret not in repr(bot.components.answerer)
+    # Per call, the other answerer.
+    assert bot.ask(QUESTION, NOW, answerer="extractive").answerer == "extractive"
+
+
+def test_openai_without_key_falls_back_with_a_notice(seed_bot, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    a = seed_bot.ask(QUESTION, NOW, answerer=LLMAnswerer(seed_bot.components.extractive, "m"))
+    assert a.answerer == "extractive" and "OPENAI_API_KEY" in a.notice
+
+
+def test_cli_ask_with_llm_answerer_json(tmp_path, fake_llm, monkeypatch):
+    if not SEED_FILE.exists():
+        pytest.skip("seed article not available")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(SEED_FILE), "--store", store]).exit_code == 0
+    monkeypatch.setenv("NEWSBOT_LLM_BASE_URL", fake_llm.base_url)
+    monkeypatch.setenv("NEWSBOT_LLM_MAX_RETRIES", "0")
+    fake_llm.script(reader)
+    res = runner.invoke(app, ["ask", QUESTION, "--store", store, "--now", NOW,
+                              "--answerer", "llm", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["answerer"] == "llm" and "Monday 12 October 2020" in d["answer"]
+    assert d["citations"][0]["verified"] is True
+    assert d["checks"][0]["verdict"] == "supported"
+    fake_llm.script(reader)
+    res = runner.invoke(app, ["ask", QUESTION, "--store", store, "--now", NOW,
+                              "--answerer", "llm", "--stream"])
+    assert res.exit_code == 0, res.output
+    assert "Monday 12 October 2020 [1]." in res.stdout and "fell apart" in res.stdout
+    res = runner.invoke(app, ["ask", QUESTION, "--store", store, "--answerer", "gpt"])
+    assert res.exit_code == 2 and "extractive or llm" in res.output
