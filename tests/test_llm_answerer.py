@@ -170,10 +170,11 @@ def test_server_error_falls_back_with_a_notice(seed_bot, fake_llm):
 
 
 def test_a_hang_past_the_timeout_falls_back(seed_bot, fake_llm):
-    fake_llm.script(hang(10))
+    fake_llm.script(hang(60))
     t0 = time.perf_counter()
     a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, timeout=0.5))
-    assert time.perf_counter() - t0 < 5
+    # Not a speed target: proof the client gave up instead of waiting out the hang.
+    assert time.perf_counter() - t0 < 30
     assert a.answerer == "extractive" and "timed out" in a.notice
     assert a.citations and a.citations[0].verified
 

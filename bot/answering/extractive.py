@@ -4,7 +4,7 @@ it, cite it, and abstain when nothing in the archive is close enough."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
 from bot.answering.question import QuestionInfo, analyse, stem, term_set
-from bot.answering.spans import short_answer
+from bot.answering.spans import name_candidates, short_answer
 from bot.temporal import resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Embedder, Hit
@@ -94,6 +94,7 @@ class ExtractiveAnswerer:
         w_dense: float = 0.55,
         w_lexical: float = 0.45,
         span_bonus: float = 0.15,
+        vote_sentences: int = 6,
     ) -> None:
         self.embedder = embedder
         self.passages = passages
@@ -103,6 +104,7 @@ class ExtractiveAnswerer:
         # A "how much" question is not answered by a sentence without an amount in it,
         # however on-topic: typed questions prefer sentences holding that type.
         self.span_bonus = span_bonus
+        self.vote_sentences = vote_sentences
 
     def candidates(self, info: QuestionInfo, hits: list[Hit]) -> list[Candidate]:
         out: list[Candidate] = []
@@ -162,11 +164,46 @@ class ExtractiveAnswerer:
             cands[0].required >= 0.5
         )
 
+    def vote_for_name(self, info: QuestionInfo, cands: list[Candidate]) -> Candidate:
+        """For who/which/where questions, the name the top sentences agree on.
+
+        One sentence's nearest capitalised word is a noisy guess; the entity that several
+        well-scored sentences mention near the question's words is a much better one
+        (answer redundancy). Returns the best sentence naming the winner, its short answer
+        set to that name.
+        """
+        top = cands[: self.vote_sentences]
+        if not top:
+            return cands[0]
+        floor = top[0].score * 0.6
+        totals: dict[str, float] = {}
+        display: dict[str, str] = {}
+        where: dict[str, Candidate] = {}
+        for c in top:
+            if c.score < floor:
+                break
+            for name, weight in name_candidates(c.text, info):
+                key = name.lower()
+                totals[key] = totals.get(key, 0.0) + c.score * weight
+                display.setdefault(key, name)
+                where.setdefault(key, c)
+        if not totals:
+            return cands[0]
+        # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.
+        for key in list(totals):
+            for other in list(totals):
+                if other != key and f" {other}" in f" {key}":
+                    totals[key] += totals[other] * 0.5
+        winner = max(totals, key=lambda k: totals[k])
+        return replace(where[winner], short=display[winner])
+
     def answer_ranked(self, question: str, cands: list[Candidate]) -> Answer:
         """The answer from already ranked candidates (the LLM answerer ranks once for both)."""
         if not self.is_answerable(cands):
             return Answer(question, NO_ANSWER, abstained=True, answerer=self.name)
-        best = cands[0]
+        info = analyse(question)
+        best = (self.vote_for_name(info, cands) if info.kind in ("who", "where", "which")
+                else cands[0])
         cites = [citation_for(best, 1)]
         # A second source saying the same thing is worth showing: news is about who said it.
         for c in cands[1:4]:

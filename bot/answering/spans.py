@@ -64,8 +64,11 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
             parts.pop(0)
         while parts and parts[-1].lower() in {"of", "the", "and", "for", "de", "al"}:
             parts.pop()
-        text = " ".join(parts)
-        if not text or text in _NOT_NAMES or _in_question(text, info):
+        text = " ".join(parts).rstrip("’'")
+        if text.endswith(("’s", "'s")):
+            text = text[:-2]
+        if (not text or text in _NOT_NAMES or text.lower() in STOPWORDS
+                or _in_question(text, info)):
             continue
         out.append((m.start(), m.end(), text))
     # "Russian-mediated talks": the actor sits in the hyphenated prefix.
@@ -86,6 +89,23 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         if tail and tail.group(1) not in STOPWORDS:
             text = f"{text} {tail.group(1)}"
         out.append((m.start(), m.end(), text))
+    return out
+
+
+def name_candidates(sentence: str, info: QuestionInfo) -> list[tuple[str, float]]:
+    """Names in ``sentence`` with a closeness weight (1.0 beside a matched question word)
+    and a discount for a lone capitalised word opening the sentence ("Similar", "Now")."""
+    anchors = _term_positions(sentence, info)
+    out = []
+    for start, end, text in names(sentence, info):
+        if anchors:
+            dist = min(min(abs(a - start), abs(a - end)) for a in anchors)
+            weight = 1.0 / (1.0 + dist / 40.0)
+        else:
+            weight = 0.3
+        if start <= 1 and " " not in text:
+            weight *= 0.3
+        out.append((text, weight))
     return out
 
 
