@@ -99,6 +99,10 @@ class NewsBot:
     def delete(self, article_id: str) -> int:
         return self._c.indexer.delete(article_id)
 
+    def repair(self) -> list[str]:
+        """Remove articles a crash left half-written; returns their ids."""
+        return self._c.indexer.repair()
+
     # Search and answers -------------------------------------------------------------------
     def search(
         self, query: str, k: int | None = None, *, since: datetime | str | None = None,
