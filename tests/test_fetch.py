@@ -233,3 +233,39 @@ def test_url_ingest_into_the_archive(server, make_bot):
     assert bot.stats().articles == 2
     ans = bot.ask("How many votes did the harbour tram get?")
     assert ans.citations and ans.citations[0].url == f"{server}/page.html"
+
+
+# --- CLI: ingest a URL, watch a feed ------------------------------------------------------
+
+def test_cli_ingest_url_and_watch(server, tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from bot.watch import parse_interval
+
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    refused = runner.invoke(app, ["ingest", f"{server}/page.html", "--store", store, "--json"])
+    assert refused.exit_code == 1 and "non-public address" in refused.stdout
+
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_NETWORKS", "true")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# pages to read\n{server}/page.html\n\n{server}/image.png\n")
+    res = runner.invoke(app, ["ingest", "--urls", str(urls), "--store", store, "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert (d["added"], d["failed"]) == (1, 1) and "image/png" in d["failures"][0]
+
+    res = runner.invoke(app, ["watch", f"{server}/feed.xml", "--every", "0.1s",
+                              "--max-rounds", "2", "--store", store])
+    assert res.exit_code == 0, res.output
+    rounds = [line for line in res.stdout.splitlines() if line.startswith("added")]
+    # Round 1 adds the bakery entry (the tram page is stored already); round 2 has nothing new.
+    assert rounds == ["added 1 · unchanged 0 · updated 0 · failed 0 · chunks written 1",
+                      "added 0 · unchanged 0 · updated 0 · failed 0 · chunks written 0"]
+
+    assert parse_interval("15m") == 900 and parse_interval("0.5s") == 0.5
+    with pytest.raises(ValueError):
+        parse_interval("soon")
