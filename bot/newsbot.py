@@ -91,7 +91,12 @@ class NewsBot:
                progress: Progress | None = None) -> IngestReport:
         if isinstance(paths, str | Path):
             paths = [paths]
-        return self._c.indexer.ingest_paths(paths, progress)
+        report = self._c.indexer.ingest_paths(paths, progress)
+        if report.added or report.updated:
+            # Build and save the BM25 index now, so the next process starts answering at
+            # once instead of re-indexing every chunk on its first question.
+            self._c.bm25.ensure()
+        return report
 
     def ingest_articles(self, articles: Iterable[Article | ReadFailure]) -> IngestReport:
         return self._c.indexer.ingest(articles)

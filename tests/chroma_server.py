@@ -38,9 +38,10 @@ class ChromaServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise RuntimeError(f"chroma run exited early; see {self.log}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1):
-                    return self
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                f"{self.url}/api/v2/heartbeat", timeout=1
+            ):
+                return self
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"chroma run did not answer within {timeout} s; see {self.log}")

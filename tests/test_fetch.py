@@ -6,6 +6,7 @@ guard's decision (IP literals and an injected resolver), which refuses before co
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -57,10 +58,8 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k, v)
         self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (the timeout test)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)  # the client may have given up (the timeout test)
 
     def do_GET(self) -> None:
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -92,11 +91,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Length", str(BIG))
             self.end_headers()
             piece = b"<p>" + b"x" * (64 * 1024 - 7) + b"</p>\n"
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 for _ in range(BIG // len(piece)):
                     self.wfile.write(piece)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
             self.close_connection = True
         else:
             self.send(404, "text/plain", b"not found")
