@@ -2,7 +2,7 @@
 
     python -m tests.crash_ingest STORE INPUT MODE
 
-MODE "torn": the write that holds the 2nd batch stores only half its chunks, then the
+MODE "torn": a write after the first stores an article without its last chunk, then the
 process kills itself (what a kill inside a multi-part write leaves).
 MODE "between": after an edited article's new chunks are stored and before its old
 version is deleted.
@@ -28,9 +28,11 @@ def main(store: str, source: str, mode: str) -> None:
 
     def add_chunks(chunks: Sequence[Chunk], vectors: Vectors) -> None:
         calls["add"] += 1
-        if mode == "torn" and calls["add"] == 2:
-            half = len(chunks) // 2
-            add(chunks[:half], vectors[:half])
+        # Tear the first multi-chunk article after the first write: store all but its last
+        # chunk, then die.
+        last = [i for i, c in enumerate(chunks) if c.count > 1 and c.index == c.count - 1]
+        if mode == "torn" and calls["add"] >= 2 and last:
+            add(chunks[: last[0]], vectors[: last[0]])
             os.kill(os.getpid(), signal.SIGKILL)
         add(chunks, vectors)
 
@@ -41,7 +43,7 @@ def main(store: str, source: str, mode: str) -> None:
 
     real.add_chunks = add_chunks  # type: ignore[method-assign]
     real.delete_article = delete_article  # type: ignore[method-assign]
-    bot.components.indexer.batch_chunks = 16  # many small writes: many places to die
+    bot.components.indexer.batch_chunks = 4  # many small writes: many places to die
     bot.ingest([source])
 
 

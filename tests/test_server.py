@@ -44,12 +44,12 @@ def news(n: int) -> list[Article]:
 def test_server_stopped_mid_ingest_then_resumed(tmp_path, embedder):
     server = ChromaServer(tmp_path / "data", tmp_path / "chroma.log").start()
     try:
-        articles = news(40)
+        articles = news(24)
         stopped = threading.Event()
 
         def stop_halfway() -> Iterator[Article]:
             for i, a in enumerate(articles):
-                if i == 20:
+                if i == 12:
                     # Reading runs ahead of writing: wait until some articles are stored,
                     # then the server goes away under the running ingest.
                     deadline = time.monotonic() + 60
@@ -70,11 +70,11 @@ def test_server_stopped_mid_ingest_then_resumed(tmp_path, embedder):
         server.start()  # same path, same port
         bot = NewsBot(store=tmp_path / "bm25", embedder=embedder, store_url=server.url)
         before = len(bot.components.store.articles())
-        assert 0 < before < 40
+        assert 0 < before < 24
         report = bot.ingest_articles(articles)
-        assert report.added == 40 - before and report.unchanged == before
+        assert report.added == 24 - before and report.unchanged == before
         records = bot.components.store.articles()
-        assert len(records) == 40 and all(r.complete for r in records)
+        assert len(records) == 24 and all(r.complete for r in records)
         assert bot.ask("How many votes did item 7 pass with?").citations
     finally:
         server.stop()
