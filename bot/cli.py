@@ -12,12 +12,24 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from bot.answer import Answer
 from bot.newsbot import NewsBot
 from bot.settings import Settings
+from ingest.fetch import is_url
+from ingest.indexer import IngestReport
+from retrieval.store import StoreUnavailable
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Ask questions of a news archive; answers cite their sources.")
@@ -59,24 +71,27 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive)")],
-    store: StoreOpt = None,
-    config: ConfigOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Read articles (.txt .md .html .json .jsonl) into the archive."""
-    bot = _bot(store, config)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("files"), TimeRemainingColumn(), console=err,
-                  disable=json_out or not err.is_terminal) as bar:
-        task = bar.add_task("ingest", total=None)
+class _RateColumn(ProgressColumn):
+    """Articles per second, over the run so far."""
 
-        def progress(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
+    def render(self, task: Task) -> Text:
+        rate = task.completed / task.elapsed if task.elapsed else 0.0
+        return Text(f"{rate:,.1f} articles/s", style="progress.data.speed")
 
-        report = bot.ingest(paths, progress=progress)
+
+def _sources(paths: list[str], urls_file: Path | None) -> list[str | Path]:
+    out: list[str | Path] = [p if is_url(p) else Path(p) for p in paths]
+    if urls_file is not None:
+        try:
+            lines = urls_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            err.print(f"[red]error:[/] cannot read {urls_file}: {exc.strerror or exc}")
+            raise typer.Exit(2) from exc
+        out.extend(u.strip() for u in lines if u.strip() and not u.lstrip().startswith("#"))
+    return out
+
+
+def _print_report(report: IngestReport, json_out: bool) -> None:
     if json_out:
         out.print_json(json.dumps(report.as_dict()))
     else:
@@ -86,8 +101,88 @@ def ingest(
             f"added {report.added} · unchanged {report.unchanged} · updated {report.updated} · "
             f"failed {report.failed} · chunks written {report.chunks_written}"
         )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files, folders (recursive) or http(s) URLs of pages, RSS/Atom feeds, sitemaps")
+    ] = None,
+    urls: Annotated[Path | None, typer.Option(
+        "--urls", help="A file of URLs, one a line (# comments)")] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Read articles (.txt .md .html .json .jsonl .xml/.rss/.atom, or URLs) into the archive."""
+    sources = _sources(paths or [], urls)
+    if not sources:
+        err.print("[red]error:[/] nothing to ingest: give files, folders, URLs or --urls FILE")
+        raise typer.Exit(2)
+    bot = _bot(store, config)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("articles"), _RateColumn(), TimeRemainingColumn(), console=err,
+                  disable=json_out or not err.is_terminal) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            report = bot.ingest(sources, progress=progress)
+        except StoreUnavailable as exc:
+            err.print(f"[red]error:[/] {exc}; nothing half-written is visible, "
+                      "run the same ingest again to finish", highlight=False)
+            raise typer.Exit(2) from exc
+    _print_report(report, json_out)
     if report.failed and not (report.added or report.unchanged or report.updated):
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="Feed (or page, sitemap) URLs to poll")],
+    every: Annotated[str, typer.Option(help="Interval: 30s, 15m, 1h")] = "15m",
+    max_rounds: Annotated[int | None, typer.Option(
+        "--max-rounds", help="Stop after this many polls (default: until interrupted)")] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Poll feeds periodically, adding new and edited entries."""
+    from bot.watch import parse_interval
+    from bot.watch import watch as run_watch
+
+    try:
+        seconds = parse_interval(every)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] --every: {exc}")
+        raise typer.Exit(2) from exc
+    bad = [f for f in feeds if not is_url(f)]
+    if bad:
+        err.print(f"[red]error:[/] not an http(s) URL: {bad[0]}")
+        raise typer.Exit(2)
+    bot = _bot(store, config)
+
+    def on_round(n: int, report: IngestReport) -> None:
+        if not json_out:
+            err.print(f"[dim]{datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z round {n}[/]")
+        _print_report(report, json_out)
+
+    try:
+        run_watch(bot, feeds, seconds, max_rounds, on_round)
+    except StoreUnavailable as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt:
+        err.print("stopped")
+
+
+@app.command()
+def repair(store: StoreOpt = None, config: ConfigOpt = None) -> None:
+    """Remove articles a crash left half-written (re-running the ingest also repairs them)."""
+    removed = _bot(store, config).repair()
+    out.print(f"removed {len(removed)} incomplete article(s)")
 
 
 def _print_answer(answer: Answer) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.answering import Answerer
 from bot.answering.extractive import ExtractiveAnswerer
 from bot.settings import Settings
+from ingest.fetch import Fetcher, FetchPolicy
 from ingest.indexer import Indexer
 from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
 from retrieval.lexical import BM25Index
@@ -43,6 +44,13 @@ def build_store(s: Settings, embedder: Embedder) -> Store:
     if s.store_url:
         return ChromaStore(url=s.store_url, collection=name)
     return ChromaStore(path=s.store, collection=name)
+
+
+def build_fetcher(s: Settings) -> Fetcher:
+    return Fetcher(FetchPolicy(
+        allow_private_networks=s.allow_private_networks, timeout=s.fetch_timeout,
+        max_bytes=s.max_fetch_bytes, max_redirects=s.max_redirects, user_agent=s.user_agent,
+    ))
 
 
 def bm25_dir(s: Settings) -> Path | None:
@@ -81,7 +89,7 @@ def build(
     bm25 = BM25Index(store, bm25_dir(settings))
     searcher = HybridSearcher(store, embedder, bm25, depth=settings.search_depth)
     indexer = Indexer(store, embedder, settings.chunk_chars, settings.chunk_overlap,
-                      on_change=bm25.invalidate)
+                      on_change=bm25.invalidate, fetcher=build_fetcher(settings))
     extractive = ExtractiveAnswerer(embedder, min_relevance=settings.min_relevance)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,

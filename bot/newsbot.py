@@ -94,13 +94,22 @@ class NewsBot:
                progress: Progress | None = None) -> IngestReport:
         if isinstance(paths, str | Path):
             paths = [paths]
-        return self._c.indexer.ingest_paths(paths, progress)
+        report = self._c.indexer.ingest_paths(paths, progress)
+        if report.added or report.updated:
+            # Build and save the BM25 index now, so the next process starts answering at
+            # once instead of re-indexing every chunk on its first question.
+            self._c.bm25.ensure()
+        return report
 
     def ingest_articles(self, articles: Iterable[Article | ReadFailure]) -> IngestReport:
         return self._c.indexer.ingest(articles)
 
     def delete(self, article_id: str) -> int:
         return self._c.indexer.delete(article_id)
+
+    def repair(self) -> list[str]:
+        """Remove articles a crash left half-written; returns their ids."""
+        return self._c.indexer.repair()
 
     # Search and answers -------------------------------------------------------------------
     def search(

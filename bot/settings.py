@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 400
     # Turns of a chat session kept for rewriting follow-up questions.
     chat_history: int = 6
+    # Fetching (URLs, feeds, sitemaps). Private, loopback and link-local addresses are
+    # refused unless allowed; even then a redirect to another host must be public.
+    allow_private_networks: bool = False
+    fetch_timeout: float = 20.0
+    max_fetch_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = "newsbot/0.1 (news archive question answering)"
 
     # Secrets: environment only (no NEWSBOT_ prefix, the names users already have).
     openai_api_key: SecretStr | None = Field(

@@ -33,6 +33,7 @@ def chunk_spans(
 
 def chunk_article(article: Article, max_chars: int = 1000, overlap_chars: int = 200) -> list[Chunk]:
     aid = article.id
+    spans = chunk_spans(article.body, max_chars, overlap_chars)
     return [
         Chunk(
             article_id=aid,
@@ -45,6 +46,7 @@ def chunk_article(article: Article, max_chars: int = 1000, overlap_chars: int = 
             url=article.url,
             published_at=article.published_at,
             doc_key=article.doc_key,
+            count=len(spans),
         )
-        for n, (s, e) in enumerate(chunk_spans(article.body, max_chars, overlap_chars))
+        for n, (s, e) in enumerate(spans)
     ]

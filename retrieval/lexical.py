@@ -28,6 +28,14 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return [list(t) for t in out]  # type: ignore[union-attr]
 
 
+def whole_articles(chunks: list[Chunk]) -> list[Chunk]:
+    """Drop the chunks of articles a crash left half-written (fewer chunks than recorded)."""
+    counts: dict[str, int] = {}
+    for c in chunks:
+        counts[c.article_id] = counts.get(c.article_id, 0) + 1
+    return [c for c in chunks if c.count == 0 or counts[c.article_id] == c.count]
+
+
 class BM25Index:
     def __init__(self, store: Store, directory: Path | None = None) -> None:
         self._store = store
@@ -62,7 +70,7 @@ class BM25Index:
             return False
 
     def _build(self) -> None:
-        chunks = list(self._store.iter_chunks())
+        chunks = whole_articles(list(self._store.iter_chunks()))
         retriever = bm25s.BM25()
         if chunks:
             retriever.index(tokenize([c.embedding_text() for c in chunks]), show_progress=False)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
+
+import httpx
 
 from retrieval.types import ArticleRecord, Chunk, Hit, SearchFilters, Vectors
 
@@ -19,6 +22,49 @@ MAX_BATCH = 5000
 
 class StoreUnavailable(RuntimeError):
     """The store cannot be reached or opened; the message says which and where."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reachable(method: Callable[P, R]) -> Callable[P, R]:
+    """A Chroma server that goes away mid-run surfaces as StoreUnavailable, not as an
+    httpx traceback from deep inside chromadb."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as exc:
+            where = getattr(args[0], "location", "?")
+            raise StoreUnavailable(
+                f"Chroma server at {where} is unreachable ({type(exc).__name__}: {exc}); "
+                "is `chroma run` up?"
+            ) from exc
+
+    return wrapper
+
+
+def article_batches(chunks: Sequence[Chunk], limit: int = MAX_BATCH) -> Iterator[Sequence[Chunk]]:
+    """Consecutive slices of at most ``limit`` chunks that never split an article, so each
+    article lands in one Chroma write (one article longer than ``limit`` is cut, and the
+    chunk_count in its metadata keeps it invisible until whole)."""
+    start = 0
+    while start < len(chunks):
+        end = min(start + limit, len(chunks))
+        if end < len(chunks):
+            cut = end
+            while cut > start and chunks[cut].article_id == chunks[cut - 1].article_id:
+                cut -= 1
+            if cut > start:
+                end = cut
+        yield chunks[start:end]
+        start = end
+
+
+def _in(field: str, values: Iterable[str]) -> Any:
+    return {field: {"$in": sorted(set(values))}}
 
 
 def _where(filters: SearchFilters | None) -> dict[str, Any] | None:
@@ -48,6 +94,8 @@ class ChromaStore:
         from chromadb.config import Settings
 
         settings = Settings(anonymized_telemetry=False)
+        if not url and path is None:
+            raise ValueError("ChromaStore needs a path or a url")
         try:
             if url:
                 parsed = urlparse(url)
@@ -59,8 +107,7 @@ class ChromaStore:
                     settings=settings,
                 )
             else:
-                if path is None:
-                    raise ValueError("ChromaStore needs a path or a url")
+                assert path is not None
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self.location = str(Path(path).resolve())
                 self._client = chromadb.PersistentClient(path=self.location, settings=settings)
@@ -69,36 +116,66 @@ class ChromaStore:
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
             )
-        except ValueError:
-            raise
         except Exception as exc:  # chromadb raises many types for "cannot reach/open"
             raise StoreUnavailable(f"cannot open Chroma store at {url or path}: {exc}") from exc
 
+    @_reachable
     def add_chunks(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
-        for b in range(0, len(chunks), MAX_BATCH):
-            part = chunks[b : b + MAX_BATCH]
+        start = 0
+        for part in article_batches(chunks):
             self._col.upsert(
                 ids=[c.id for c in part],
-                embeddings=vectors[b : b + MAX_BATCH],
+                embeddings=vectors[start : start + len(part)],
                 documents=[c.text for c in part],
                 metadatas=[c.to_metadata() for c in part],
             )
+            start += len(part)
 
+    @_reachable
     def delete_article(self, article_id: str) -> int:
         got = self._col.get(where={"article_id": article_id}, include=[])
         if got["ids"]:
             self._col.delete(ids=got["ids"])
         return len(got["ids"])
 
+    @_reachable
     def article_ids_for_key(self, doc_key: str) -> list[str]:
         got = self._col.get(where={"$and": [{"doc_key": doc_key}, {"chunk_index": 0}]},
                             include=["metadatas"])
         return sorted({str(m["article_id"]) for m in got["metadatas"] or []})
 
+    @_reachable
     def has_article(self, article_id: str) -> bool:
-        got = self._col.get(where={"article_id": article_id}, include=[], limit=1)
-        return bool(got["ids"])
+        """True only for a complete article: a half-written one counts as absent."""
+        return any(r.complete for r in self.stored_articles(article_ids=[article_id]))
 
+    @_reachable
+    def stored_articles(
+        self, doc_keys: Sequence[str] = (), article_ids: Sequence[str] = ()
+    ) -> list[ArticleRecord]:
+        ids = set(article_ids)
+        if doc_keys:
+            got = self._col.get(where=_in("doc_key", doc_keys),
+                                include=["metadatas"])
+            ids.update(str(m["article_id"]) for m in got["metadatas"] or [])
+        if not ids:
+            return []
+        got = self._col.get(where=_in("article_id", ids), include=["metadatas"])
+        return _records(got["metadatas"] or [])
+
+    def _complete_ids(self, hits: Sequence[Chunk]) -> set[str]:
+        """Which of these chunks' articles have all their chunks stored."""
+        expected = {c.article_id: c.count for c in hits}
+        if not any(expected.values()):
+            return set(expected)
+        got = self._col.get(where=_in("article_id", expected), include=[])
+        counts: dict[str, int] = {}
+        for cid in got["ids"]:
+            aid = cid.rsplit(":", 1)[0]
+            counts[aid] = counts.get(aid, 0) + 1
+        return {a for a, n in expected.items() if n == 0 or counts.get(a, 0) == n}
+
+    @_reachable
     def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         n = self._col.count()
         if n == 0:
@@ -116,8 +193,11 @@ class ChromaStore:
         for doc, meta, dist in zip(docs, metas, dists, strict=True):
             sim = 1.0 - float(dist)
             hits.append(Hit(Chunk.from_record(doc or "", dict(meta)), sim, {"dense": sim}))
-        return hits
+        # A half-written article (a crash mid-ingest) must not be quoted until it is repaired.
+        whole = self._complete_ids([h.chunk for h in hits])
+        return [h for h in hits if h.chunk.article_id in whole]
 
+    @_reachable
     def iter_chunks(self, batch: int = 2000) -> Iterable[Chunk]:
         offset = 0
         while True:
@@ -128,6 +208,7 @@ class ChromaStore:
                 yield Chunk.from_record(doc or "", dict(meta))
             offset += len(got["ids"])
 
+    @_reachable
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         if not ids:
             return []
@@ -139,27 +220,21 @@ class ChromaStore:
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    @_reachable
     def articles(self) -> list[ArticleRecord]:
-        out: list[ArticleRecord] = []
-        offset = 0
-        counts: dict[str, int] = {}
-        # One pass over chunk metadata: chunk counts per article, and metadata from chunk 0.
-        firsts: dict[str, Chunk] = {}
-        while True:
-            got = self._col.get(include=["metadatas"], limit=5000, offset=offset)
-            if not got["ids"]:
-                break
-            for meta in got["metadatas"] or []:
-                aid = str(meta["article_id"])
-                counts[aid] = counts.get(aid, 0) + 1
-                if meta.get("chunk_index") == 0:
-                    firsts[aid] = Chunk.from_record("", dict(meta))
-            offset += len(got["ids"])
-        for aid, c in firsts.items():
-            out.append(ArticleRecord(aid, c.doc_key, c.title, c.source, c.url, c.published_at,
-                                     counts.get(aid, 0)))
-        return out
+        """Every article with any chunk stored, complete or not (see ArticleRecord.complete)."""
+        def metas() -> Iterator[Any]:
+            offset = 0
+            while True:
+                got = self._col.get(include=["metadatas"], limit=5000, offset=offset)
+                if not got["ids"]:
+                    return
+                yield from got["metadatas"] or []
+                offset += len(got["ids"])
 
+        return _records(metas())
+
+    @_reachable
     def fingerprint(self) -> str:
         """Changes whenever the set of stored chunks does (ids embed the content hash)."""
         h = hashlib.sha256()
@@ -176,5 +251,23 @@ class ChromaStore:
             h.update(b"\n")
         return f"{len(ids)}:{h.hexdigest()[:24]}"
 
+    @_reachable
     def count_chunks(self) -> int:
         return int(self._col.count())
+
+
+def _records(metas: Iterable[Any]) -> list[ArticleRecord]:
+    """Per-article records from chunk metadata: chunk counts, and the fields of the lowest
+    chunk seen (chunk 0 unless a crash lost it)."""
+    counts: dict[str, int] = {}
+    firsts: dict[str, Chunk] = {}
+    for meta in metas:
+        aid = str(meta["article_id"])
+        counts[aid] = counts.get(aid, 0) + 1
+        if aid not in firsts or int(meta["chunk_index"]) < firsts[aid].index:
+            firsts[aid] = Chunk.from_record("", dict(meta))
+    return [
+        ArticleRecord(aid, c.doc_key, c.title, c.source, c.url, c.published_at, counts[aid],
+                      c.count)
+        for aid, c in firsts.items()
+    ]

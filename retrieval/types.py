@@ -27,6 +27,9 @@ class Chunk:
     url: str = ""
     published_at: datetime | None = None
     doc_key: str = ""
+    # How many chunks the whole article has (0: unknown, written before this was recorded).
+    # A reader that finds fewer chunks than this is looking at a half-written article.
+    count: int = 0
 
     @property
     def id(self) -> str:
@@ -50,6 +53,8 @@ class Chunk:
             "url": self.url,
             "doc_key": self.doc_key,
         }
+        if self.count:
+            meta["chunk_count"] = self.count
         if self.published_at is not None:
             # Chroma range filters take numbers only.
             meta["published_ts"] = int(self.published_at.timestamp())
@@ -69,6 +74,7 @@ class Chunk:
             url=str(meta.get("url", "")),
             published_at=datetime.fromtimestamp(int(ts), tz=UTC) if ts is not None else None,
             doc_key=str(meta.get("doc_key", "")),
+            count=int(meta.get("chunk_count") or 0),
         )
 
 
@@ -101,6 +107,12 @@ class ArticleRecord:
     url: str
     published_at: datetime | None
     chunks: int
+    # Chunks the article should have (0: unknown, an older store); fewer stored = incomplete.
+    expected: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.chunks > 0 and (self.expected == 0 or self.chunks == self.expected)
 
 
 @runtime_checkable
@@ -128,6 +140,12 @@ class Store(Protocol):
     def article_ids_for_key(self, doc_key: str) -> list[str]: ...
 
     def has_article(self, article_id: str) -> bool: ...
+
+    def stored_articles(
+        self, doc_keys: Sequence[str] = (), article_ids: Sequence[str] = ()
+    ) -> list[ArticleRecord]:
+        """Every stored article holding one of these doc keys or ids, complete or not."""
+        ...
 
     def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]: ...
 

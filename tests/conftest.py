@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -54,25 +55,69 @@ def embedder():
     return MiniLMEmbedder()
 
 
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """One real `chroma run` server for the session, on a free 127.0.0.1 port."""
+    from tests.chroma_server import ChromaServer
+
+    root = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(root / "data", root / "chroma.log").start()
+    yield server
+    server.stop()
+
+
+def _backend(request) -> dict[str, str]:
+    """Settings overrides for the store under test: embedded, or a collection of its own on
+    the shared server."""
+    if request.param == "embedded":
+        return {}
+    server = request.getfixturevalue("chroma_server")
+    return {"store_url": server.url, "collection": f"t-{uuid.uuid4().hex[:12]}"}
+
+
+# Store, ingest and ask tests run against both the embedded store and a `chroma run` server.
+BACKENDS = ["embedded", "server"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_backend(request) -> dict[str, str]:
+    return _backend(request)
+
+
 @pytest.fixture
-def make_bot(tmp_path, embedder):
-    """A NewsBot on a fresh store in tmp_path, sharing the loaded embedding model."""
+def make_bot(tmp_path, embedder, store_backend):
+    """A NewsBot on a fresh store (in tmp_path, or on the server), sharing the embedder."""
     from bot import NewsBot
 
     def make(name: str = "store", **overrides):
-        return NewsBot(store=tmp_path / name, embedder=embedder, **overrides)
+        extra = dict(store_backend)
+        if extra and name != "store":
+            extra["collection"] += f"-{name}"
+        return NewsBot(store=tmp_path / name, embedder=embedder, **extra, **overrides)
 
     return make
 
 
-@pytest.fixture(scope="session")
-def examples_bot(tmp_path_factory, embedder):
+def _examples(tmp_path_factory, embedder, **overrides):
     from bot import NewsBot
 
-    bot = NewsBot(store=tmp_path_factory.mktemp("examples") / "store", embedder=embedder)
+    bot = NewsBot(store=tmp_path_factory.mktemp("examples") / "store", embedder=embedder,
+                  **overrides)
     report = bot.ingest([EXAMPLES])
     assert report.failed == 0, report.failures
     return bot
+
+
+@pytest.fixture(scope="session")
+def examples_bot(tmp_path_factory, embedder):
+    return _examples(tmp_path_factory, embedder)
+
+
+@pytest.fixture(scope="session")
+def examples_server_bot(tmp_path_factory, embedder, chroma_server):
+    """The examples in a collection on the `chroma run` server."""
+    return _examples(tmp_path_factory, embedder, store_url=chroma_server.url,
+                     collection="examples")
 
 
 @pytest.fixture(scope="session")

@@ -33,13 +33,14 @@ def check_ceasefire(bot, answer: Answer, expected_source: str):
 
 
 @pytest.mark.parametrize("fixture,source", [("examples_bot", "Caspian Wire"),
+                                            ("examples_server_bot", "Caspian Wire"),
                                             ("seed_bot", "Dispatches")])
 def test_when_did_the_ceasefire_collapse(request, fixture, source):
     bot = request.getfixturevalue(fixture)
     check_ceasefire(bot, bot.ask("When did the ceasefire collapse?"), source)
 
 
-@pytest.mark.parametrize("fixture", ["examples_bot", "seed_bot"])
+@pytest.mark.parametrize("fixture", ["examples_bot", "examples_server_bot", "seed_bot"])
 def test_who_mediated_the_talks(request, fixture):
     bot = request.getfixturevalue(fixture)
     a = bot.ask("Who mediated the talks?")
@@ -48,7 +49,7 @@ def test_who_mediated_the_talks(request, fixture):
     assert re.search(r"Russia|Moscow", a.citations[0].quote)
 
 
-@pytest.mark.parametrize("fixture", ["examples_bot", "seed_bot"])
+@pytest.mark.parametrize("fixture", ["examples_bot", "examples_server_bot", "seed_bot"])
 @pytest.mark.parametrize("question", ["Who won the 2018 World Cup?",
                                       "What is the capital of France?"])
 def test_off_archive_questions_abstain(request, fixture, question):

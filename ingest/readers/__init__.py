@@ -10,6 +10,7 @@ from typing import IO
 from ingest.article import Article
 from ingest.decoding import NotText, decode_bytes
 from ingest.readers.base import ReadFailure
+from ingest.readers.feed import read_feed, sniff
 from ingest.readers.html import read_html
 from ingest.readers.jsonfile import jsonl_line, read_json, read_jsonl
 from ingest.readers.text import read_text
@@ -18,6 +19,8 @@ from ingest.readers.text import read_text
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_BYTES = 5 * 1024 * 1024
 STREAMED = {".jsonl", ".ndjson"}
+# Saved feeds are parsed from bytes: the XML declaration, not our guess, names the encoding.
+FEEDS = {".xml", ".rss", ".atom"}
 
 Reader = Callable[[str, str], Iterable[Article | ReadFailure]]
 
@@ -34,7 +37,7 @@ READERS: dict[str, Reader] = {
 
 
 def supported_extensions() -> list[str]:
-    return [*sorted(READERS), ".jsonl.gz"]
+    return sorted([*READERS, *FEEDS, ".jsonl.gz"])
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | ReadFailure]:
@@ -60,7 +63,12 @@ def _suffix(p: Path) -> str:
     return p.suffix.lower()
 
 
-def _open_binary(p: Path) -> IO[bytes]:
+def is_streamed(p: Path) -> bool:
+    """Read a line at a time (never whole), whatever its size."""
+    return _suffix(p) in STREAMED
+
+
+def open_binary(p: Path) -> IO[bytes]:
     if p.suffix.lower() == ".gz":
         return gzip.GzipFile(p, "rb")  # type: ignore[return-value]
     return p.open("rb")
@@ -71,7 +79,7 @@ def _stream_jsonl(p: Path) -> Iterator[Article | ReadFailure]:
     key = f"file:{p.resolve()}"
     where = str(p)
     try:
-        with _open_binary(p) as fh:
+        with open_binary(p) as fh:
             for n, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
@@ -96,7 +104,7 @@ def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Art
         yield from _stream_jsonl(p)
         return
     reader = READERS.get(suffix) if p.suffix.lower() != ".gz" else None
-    if reader is None:
+    if reader is None and suffix not in FEEDS:
         yield ReadFailure(
             str(p), f"unsupported file type {p.suffix or '(none)'!r}; "
             f"supported: {', '.join(supported_extensions())}"
@@ -114,6 +122,12 @@ def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Art
     if not data.strip():
         yield ReadFailure(str(p), "empty file")
         return
+    if reader is None:
+        if sniff(data) == "sitemap":
+            yield ReadFailure(str(p), "a sitemap lists URLs: ingest it by its URL instead")
+        else:
+            yield from read_feed(data, str(p))
+        return
     try:
         text = decode_bytes(data)
     except NotText as exc:
@@ -123,4 +137,5 @@ def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Art
     yield from reader(text, key)
 
 
-__all__ = ["READERS", "ReadFailure", "iter_files", "read_path", "supported_extensions"]
+__all__ = ["READERS", "ReadFailure", "is_streamed", "iter_files", "read_path",
+           "supported_extensions"]

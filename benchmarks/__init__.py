@@ -1,0 +1,1 @@
+"""Performance benchmarks (run from the README); each prints one JSON object last."""
