@@ -29,7 +29,7 @@ test: install lint
 DATASET ?= ../shared/eval/realtimeqa
 bench: install
 	$(BIN)/newsbot eval $(DATASET) --report benchmarks/results/eval
-	$(BIN)/python benchmarks/retrieval_latency.py $(DATASET)
+	$(BIN)/python -m benchmarks.retrieval_latency $(DATASET)
 
 clean:
 	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache

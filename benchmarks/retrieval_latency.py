@@ -2,7 +2,7 @@
 embedding + dense + BM25 + time window + fusion + rerank) beside the plain dense top-k query
 on the same store, run side by side on the same questions.
 
-    python benchmarks/retrieval_latency.py ../shared/eval/realtimeqa [--repeat 3]
+    python -m benchmarks.retrieval_latency ../shared/eval/realtimeqa [--repeat 3]
 
 The store is the one `newsbot eval` builds and caches (run that first). Prints a table and,
 on its last line, one JSON object with the figures.

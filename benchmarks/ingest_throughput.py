@@ -1,6 +1,6 @@
 """Ingest throughput, memory and cold start, against baselines run side by side.
 
-    python -m benchmarks.ingest [CORPUS.jsonl(.gz)] [--limit N]
+    python -m benchmarks.ingest_throughput [CORPUS.jsonl(.gz)] [--limit N]
 
 Measures, on the first N articles of the corpus (default: the RealTime QA corpus in
 ../shared/eval/realtimeqa; it is read in place, never copied into the repo):
