@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from bot.settings import Settings
 
@@ -13,39 +14,33 @@ class MissingToken(RuntimeError):
     pass
 
 
+def _default(name: str) -> Any:
+    """The default of setting ``discord_<name>``: Settings is the one place defaults live."""
+    return Settings.model_fields[f"discord_{name}"].get_default(call_default_factory=True)
+
+
 @dataclass(frozen=True)
 class DiscordConfig:
-    guilds: frozenset[int] = frozenset()
-    channels: frozenset[int] = frozenset()
-    ingest_role: str | None = None
-    dev_guild: int | None = None
-    sharded: bool = False
-    mention_mode: bool = True
-    open_threads: bool = True
-    user_rate: int = 5
-    user_window_s: float = 60.0
-    guild_rate: int = 30
-    guild_window_s: float = 60.0
-    max_question_chars: int = 500
-    memory_turns: int = 4
+    guilds: frozenset[int] = frozenset(_default("guilds"))
+    channels: frozenset[int] = frozenset(_default("channels"))
+    ingest_role: str | None = _default("ingest_role")
+    dev_guild: int | None = _default("dev_guild")
+    sharded: bool = _default("sharded")
+    mention_mode: bool = _default("mention_mode")
+    open_threads: bool = _default("open_threads")
+    user_rate: int = _default("user_rate")
+    user_window_s: float = _default("user_window_s")
+    guild_rate: int = _default("guild_rate")
+    guild_window_s: float = _default("guild_window_s")
+    max_question_chars: int = _default("max_question_chars")
+    memory_turns: int = _default("memory_turns")
 
     @classmethod
     def from_settings(cls, s: Settings) -> DiscordConfig:
-        return cls(
-            guilds=frozenset(s.discord_guilds),
-            channels=frozenset(s.discord_channels),
-            ingest_role=s.discord_ingest_role,
-            dev_guild=s.discord_dev_guild,
-            sharded=s.discord_sharded,
-            mention_mode=s.discord_mention_mode,
-            open_threads=s.discord_open_threads,
-            user_rate=s.discord_user_rate,
-            user_window_s=s.discord_user_window_s,
-            guild_rate=s.discord_guild_rate,
-            guild_window_s=s.discord_guild_window_s,
-            max_question_chars=s.discord_max_question_chars,
-            memory_turns=s.discord_memory_turns,
-        )
+        values = {f.name: getattr(s, f"discord_{f.name}") for f in fields(cls)}
+        values["guilds"] = frozenset(values["guilds"])
+        values["channels"] = frozenset(values["channels"])
+        return cls(**values)
 
     def allows_guild(self, guild_id: int | None) -> bool:
         return not self.guilds or guild_id in self.guilds
