@@ -38,7 +38,8 @@ class ClaimCheck:
 
     claim: str
     cited: tuple[int, ...]  # source numbers the model wrote
-    # supported | unsupported | no_source (cited a number that is no source) | uncited
+    # supported | recited (held by another prompt source than the one cited) | unsupported
+    # | no_source (cited a number that is no source) | uncited
     verdict: str
     citations: tuple[int, ...] = ()  # citation numbers shown for it
     score: float = 0.0

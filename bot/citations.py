@@ -3,9 +3,10 @@
 Each sentence of the model's answer is a claim. A claim stays only if a sentence of a passage
 it cites supports it: enough of its words (lexical) and its meaning (embedding cosine) are
 there, and every number it states occurs in that passage. Markers that point at no source
-are dropped; claims left without support are removed (or marked, if asked). What survives is
-renumbered by first appearance, and each citation quotes the passage sentence that best
-supports its claim, with offsets into the article body.
+are dropped; a claim its cited passage does not hold but another prompt source does is
+re-cited to that source ("recited"); claims left without support are removed (or marked).
+What survives is renumbered by first appearance, and each citation quotes the passage
+sentence that best supports its claim, with offsets into the article body.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ _ABSTAINS = re.compile(
     re.IGNORECASE,
 )
 
-Verdict = Literal["supported", "unsupported", "no_source", "uncited"]
+Verdict = Literal["supported", "recited", "unsupported", "no_source", "uncited"]
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,19 @@ class VerifiedText:
             self.checks.append(ClaimCheck(text, cited, "supported", tuple(shown), best_score))
             self.supported.append(text)
             return self._render(text, shown, "")
+        # Small models often state a sound claim but write the wrong source number. The claim
+        # is still checked the same way, against the other prompt sources, and the citation
+        # points at the sentence that holds it; the check records that we moved it.
+        for n, chunk in self.sources.items():
+            if n in known:
+                continue
+            sup = self.verifier.support(text, chunk)
+            if self.verifier.supports(sup):
+                assert sup is not None
+                shown = [self._cite(chunk, sup, True)]
+                self.checks.append(ClaimCheck(text, cited, "recited", tuple(shown), sup.score))
+                self.supported.append(text)
+                return self._render(text, shown, "")
         self.checks.append(ClaimCheck(text, cited, "unsupported", (), best_score))
         if self.mode == "mark" and fallback is not None:
             n = self._cite(fallback[0], fallback[1], False)

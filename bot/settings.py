@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # What happens to a claim whose citation does not hold: "remove" it, or "mark" it.
     llm_unsupported: Literal["remove", "mark"] = "remove"
     llm_max_tokens: int = 400
+    # Passages put in the prompt. Small local models answer better (and start 2-3x sooner on
+    # a CPU) with fewer: each 700-char passage costs ~200 prompt tokens.
+    llm_passages: int = 4
     # Turns of a chat session kept for rewriting follow-up questions.
     chat_history: int = 6
     # Fetching (URLs, feeds, sitemaps). Private, loopback and link-local addresses are

@@ -74,3 +74,16 @@ def test_verified_text_quotes_the_supporting_sentence(verifier):
     assert [x.verdict for x in vt.checks] == ["supported", "unsupported", "supported",
                                               "uncited"]
     assert vt.checks[2].cited == (3, 1) and vt.checks[2].citations == (1,)
+
+
+def test_a_sound_claim_with_the_wrong_number_is_recited_to_the_source_that_holds_it(verifier):
+    other_text = "Oil prices rose in Tokyo on Tuesday as traders bet on a weaker yen."
+    other = Chunk("a-9", 0, other_text, 0, len(other_text), "Markets", "Wire", "", PUB)
+    vt = VerifiedText(verifier, {1: CHUNK, 2: other, 3: other})
+    vt.add("The ceasefire fell apart on Monday 12 October 2020 [3].")
+    vt.add("Twelve people were killed in Ganja [2].")  # held by no source: still dropped
+    assert [x.verdict for x in vt.checks] == ["recited", "unsupported"]
+    assert vt.checks[0].cited == (3,) and vt.checks[0].citations == (1,)
+    assert vt.text == "The ceasefire fell apart on Monday 12 October 2020 [1]."
+    assert vt.citations[0].article_id == "a-1"
+    assert vt.citations[0].quote.startswith("The agreement fell apart on Monday")

@@ -112,7 +112,7 @@ class LLMAnswerer:
         api_key: str | None = None,
         timeout: float = 30.0,
         max_retries: int = 2,
-        passages: int = 6,
+        passages: int = 4,
         verifier: CitationVerifier | None = None,
         unsupported: Literal["remove", "mark"] = "remove",
         max_tokens: int = 400,
@@ -146,6 +146,7 @@ class LLMAnswerer:
             verifier=CitationVerifier(fallback.embedder, settings.llm_support_threshold),
             unsupported=settings.llm_unsupported,
             max_tokens=settings.llm_max_tokens,
+            passages=settings.llm_passages,
         )
 
     def __repr__(self) -> str:  # the key stays out of reprs and logs
