@@ -8,16 +8,14 @@ Measures, on the first N articles of the corpus (default: the RealTime QA corpus
 - newsbot's ingest (read → chunk → embed → Chroma): articles/s and chunks/s;
 - the bare embedder on exactly the same chunk texts (the floor no pipeline can beat):
   ratio = newsbot chunks/s ÷ bare chunks/s (goal ≥ 0.9);
-- the naive LangChain pipeline (RecursiveCharacterTextSplitter + Chroma.from_documents,
-  default batch settings) with the same embedder wrapped as LangChain Embeddings:
-  ratio = newsbot articles/s ÷ LangChain articles/s. Chroma's own default embedding
-  function downloads its model at run time, so it cannot run offline; the same embedder
-  stands in for it (which flatters the baseline: Chroma's function pads every input to
-  256 tokens, ~2.6x slower here);
+- the naive LangChain pipeline (RecursiveCharacterTextSplitter + Chroma.from_documents with
+  no embedding argument, i.e. Chroma's default embedding function and settings; its model
+  download is replaced by the packaged copy of the same model, staged where Chroma looks):
+  ratio = newsbot articles/s ÷ LangChain articles/s (goal ≥ 2.5);
 - load: on a shared machine, run it when idle; the bare embedder runs before and after
   newsbot and their (harmonic) mean is the baseline;
-- peak RSS of the ingest (goal ≤ 1 GiB), and cold start to first answer (a fresh
-  `newsbot ask` process on that store; goal ≤ 2 s).
+- peak RSS of the ingest, measured in its own process (goal ≤ 1 GiB), and cold start to
+  first answer (a fresh `newsbot ask` process on that store; goal ≤ 2 s).
 
 The last line printed is one JSON object with every figure.
 """
@@ -28,7 +26,6 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -39,10 +36,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = Path(os.environ.get("NEWSBOT_SHARED", REPO.parent / "shared")) / (
     "eval/realtimeqa/corpus.jsonl.gz")
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def take(corpus: Path, limit: int | None, out: Path) -> int:
@@ -60,17 +53,31 @@ def take(corpus: Path, limit: int | None, out: Path) -> int:
     return n
 
 
-def run_newsbot(source: Path, store: Path, embedder: Any) -> dict[str, Any]:
-    from bot import NewsBot
-
-    bot = NewsBot(store=store, embedder=embedder)
-    t0 = time.perf_counter()
-    report = bot.ingest([source])
-    secs = time.perf_counter() - t0
-    articles = report.added + report.unchanged + report.updated
-    return {"seconds": secs, "articles": articles, "chunks": report.chunks_written,
-            "failed": report.failed, "articles_per_s": articles / secs,
-            "chunks_per_s": report.chunks_written / secs, "peak_rss_mib": peak_rss_mib()}
+def run_newsbot(source: Path, store: Path) -> dict[str, Any]:
+    """newsbot's ingest in a child process, so its peak RSS is the ingest's own (not this
+    script's, which also holds the bare embedder's chunk texts)."""
+    code = (
+        "import json, resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from bot import NewsBot\n"
+        "bot = NewsBot(store=Path(sys.argv[2]))\n"
+        "bot.components.embedder.embed(['warm up the ONNX session'])\n"
+        "t0 = time.perf_counter()\n"
+        "r = bot.ingest([Path(sys.argv[1])])\n"
+        "secs = time.perf_counter() - t0\n"
+        "print(json.dumps({'seconds': secs, 'articles': r.added + r.unchanged + r.updated,\n"
+        "    'chunks': r.chunks_written, 'failed': r.failed,\n"
+        "    'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    res = subprocess.run([sys.executable, "-c", code, str(source), str(store)], env=env,
+                         capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise RuntimeError(f"newsbot ingest failed: {res.stderr.strip()[-800:]}")
+    out: dict[str, Any] = json.loads(res.stdout.strip().splitlines()[-1])
+    out["articles_per_s"] = out["articles"] / out["seconds"]
+    out["chunks_per_s"] = out["chunks"] / out["seconds"]
+    return out
 
 
 def run_bare(source: Path, embedder: Any, batch: int = 512) -> dict[str, Any]:
@@ -91,21 +98,37 @@ def run_bare(source: Path, embedder: Any, batch: int = 512) -> dict[str, Any]:
             "chars": sum(map(len, texts))}
 
 
-def run_langchain(source: Path, store: Path, embedder: Any) -> dict[str, Any]:
+def stage_chroma_default_model(directory: Path) -> Path:
+    """Chroma's default embedding function (ONNXMiniLM_L6_V2) downloads all-MiniLM-L6-v2 on
+    first use. Offline, we put the packaged copy of the same model where it looks, so the
+    naive pipeline runs with Chroma's own defaults (inputs padded to 256 tokens, batches of
+    32, a fresh model session per add call). The packaged copy is the int8 one, which is
+    faster than Chroma's fp32 download: that flatters the baseline, not us."""
+    from retrieval.embeddings import _packaged_model_files
+
+    onnx = directory / "onnx"
+    onnx.mkdir(parents=True, exist_ok=True)
+    model, tokenizer = _packaged_model_files()
+    (onnx / "model.onnx").symlink_to(model)
+    (onnx / "tokenizer.json").symlink_to(tokenizer)
+    # Only their presence is checked; the tokenizer and model files above are what it reads.
+    for name in ("config.json", "special_tokens_map.json", "tokenizer_config.json"):
+        (onnx / name).write_text("{}")
+    (onnx / "vocab.txt").write_text("")
+    return directory
+
+
+def run_langchain(source: Path, store: Path) -> dict[str, Any]:
+    """What a user writes first: split, then ``Chroma.from_documents`` with no embedding
+    argument, so Chroma embeds with its default function and batch settings."""
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
-    from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from bot.settings import Settings
 
-    class Wrapped(Embeddings):
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.embed(texts).tolist()  # type: ignore[no-any-return]
-
-        def embed_query(self, text: str) -> list[float]:
-            return embedder.embed([text])[0].tolist()  # type: ignore[no-any-return]
-
+    ONNXMiniLM_L6_V2.DOWNLOAD_PATH = stage_chroma_default_model(store.parent / "chroma-model")
     s = Settings.load()
     t0 = time.perf_counter()
     docs = []
@@ -118,13 +141,12 @@ def run_langchain(source: Path, store: Path, embedder: Any) -> dict[str, Any]:
     splitter = RecursiveCharacterTextSplitter(chunk_size=s.chunk_chars,
                                               chunk_overlap=s.chunk_overlap)
     chunks = splitter.split_documents(docs)
-    Chroma.from_documents(chunks, Wrapped(), persist_directory=str(store),
-                          collection_name="langchain")
+    Chroma.from_documents(chunks, persist_directory=str(store), collection_name="langchain")
     secs = time.perf_counter() - t0
     return {"seconds": secs, "articles": len(docs), "chunks": len(chunks),
             "articles_per_s": len(docs) / secs, "chunks_per_s": len(chunks) / secs,
-            "embedder": "the same MiniLM int8 ONNX embedder (Chroma's default embedding "
-                        "function downloads its model at run time, so it cannot run offline)"}
+            "embedder": "Chroma's default embedding function (ONNXMiniLM_L6_V2: pad to 256, "
+                        "batch 32) over the packaged all-MiniLM-L6-v2 int8 weights"}
 
 
 def cold_ask(store: Path, question: str) -> float:
@@ -164,12 +186,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         # load from other processes on a shared machine hits both sides alike.
         bare1 = run_bare(source, embedder)
         print(f"bare embedder: {bare1}", file=sys.stderr)
-        ours = run_newsbot(source, work / "store", embedder)
+        ours = run_newsbot(source, work / "store")
         print(f"newsbot: {ours}", file=sys.stderr)
         bare2 = run_bare(source, embedder)
         print(f"bare embedder again: {bare2}", file=sys.stderr)
         bare = {"chunks_per_s": 2 / (1 / bare1["chunks_per_s"] + 1 / bare2["chunks_per_s"])}
-        lc = None if args.skip_langchain else run_langchain(source, work / "lc", embedder)
+        lc = None if args.skip_langchain else run_langchain(source, work / "lc")
         print(f"langchain: {lc}", file=sys.stderr)
         first = cold_ask(work / "store", args.question)
         again = cold_ask(work / "store", args.question)

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = 8
-    search_depth: int = 50
+    search_depth: int = 100
 
     # Answering
     answerer: Literal["extractive", "llm"] = "extractive"

@@ -37,6 +37,10 @@ class SignalReranker:
 
     title_weight: float = 0.15
     recency_power: float = 1.0
+    # An article that matches in several passages is more likely about the question than one
+    # lucky passage: each passage gains this share of its article's next best two passages'
+    # scores, so an article ranks by best + w x (2nd + 3rd).
+    sibling_weight: float = 0.2
 
     def rerank(self, query: str, hits: list[Hit], intent: TimeIntent,
                now: datetime | None) -> list[Hit]:
@@ -56,5 +60,22 @@ class SignalReranker:
                 score *= recency ** self.recency_power
             out.append(replace(h, score=score, signals={**h.signals, "title": overlap,
                                                          "recency": recency}))
+        return self._with_siblings(out)
+
+    def _with_siblings(self, hits: list[Hit]) -> list[Hit]:
+        by_article: dict[str, list[float]] = {}
+        for h in hits:
+            by_article.setdefault(h.chunk.article_id, []).append(h.score)
+        for scores in by_article.values():
+            scores.sort(reverse=True)
+        out = []
+        for h in hits:
+            siblings = by_article[h.chunk.article_id]
+            # The next best two of the article other than this passage itself.
+            others = list(siblings)
+            others.remove(h.score)
+            bonus = self.sibling_weight * sum(others[:2])
+            out.append(replace(h, score=h.score + bonus,
+                               signals={**h.signals, "siblings": bonus}))
         out.sort(key=lambda h: -h.score)
         return out
