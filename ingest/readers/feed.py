@@ -81,7 +81,8 @@ def html_to_text(fragment: str) -> str:
 
 def _date(entry: Any) -> datetime | None:
     for field in ("published_parsed", "updated_parsed", "created_parsed"):
-        st = entry.get(field)
+        # dict.get: FeedParserDict maps a missing "updated" to "published" with a warning.
+        st = dict.get(entry, field)
         if st:
             return datetime.fromtimestamp(calendar.timegm(st), tz=UTC)
     return None
@@ -142,6 +143,9 @@ def read_feed(
         extra: dict[str, Any] = {}
         if published is None:
             extra["date_unknown"] = True
+            raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
+            if raw_date:
+                extra["unparsed_date"] = str(raw_date)
         if isinstance(page, ReadFailure) and not body.strip():
             yield ReadFailure(where, f"entry {n}: no text in the feed, and {page}")
             continue
