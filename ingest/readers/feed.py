@@ -115,7 +115,14 @@ def read_feed(
         return
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
     if not parsed.entries:
-        why = parsed.get("bozo_exception") if parsed.get("bozo") else "no entries"
+        head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if not head.startswith(b"<"):
+            why = "not XML at all"
+        elif b"<html" in head or b"<!doctype html" in head:
+            why = "an HTML page (save it as .html to read it as an article)"
+        else:
+            why = str(parsed.get("bozo_exception") or "") if parsed.get("bozo") else ""
+            why = why or "no entries"
         yield ReadFailure(where, f"not a readable feed: {why}")
         return
     feed_title = str(parsed.feed.get("title") or "")
