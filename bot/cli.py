@@ -96,7 +96,9 @@ def _print_report(report: IngestReport, json_out: bool) -> None:
         out.print_json(json.dumps(report.as_dict()))
     else:
         for f in report.failures:
-            err.print(f"[yellow]skipped[/] {f}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]skipped[/] {escape(str(f))}", highlight=False, soft_wrap=True)
+        for w in report.warnings:
+            err.print(f"[yellow]warning[/] {escape(str(w))}", highlight=False, soft_wrap=True)
         out.print(
             f"added {report.added} · unchanged {report.unchanged} · updated {report.updated} · "
             f"failed {report.failed} · chunks written {report.chunks_written}"

@@ -89,7 +89,8 @@ def build(
     bm25 = BM25Index(store, bm25_dir(settings))
     searcher = HybridSearcher(store, embedder, bm25, depth=settings.search_depth)
     indexer = Indexer(store, embedder, settings.chunk_chars, settings.chunk_overlap,
-                      on_change=bm25.invalidate, fetcher=build_fetcher(settings))
+                      on_change=bm25.invalidate, fetcher=build_fetcher(settings),
+                      max_file_bytes=settings.max_file_bytes)
     extractive = ExtractiveAnswerer(embedder, min_relevance=settings.min_relevance)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,

@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     max_redirects: int = 5
     user_agent: str = "newsbot/0.1 (news archive question answering)"
 
+    # Bad input (issue 7): files bigger than this are refused whole, with a one-line error
+    # (JSON Lines are streamed a line at a time and have no file cap).
+    max_file_bytes: int = 20 * 1024 * 1024
+
     # Secrets: environment only (no NEWSBOT_ prefix, the names users already have).
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))

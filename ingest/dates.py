@@ -13,7 +13,17 @@ _SETTINGS = {
     "TO_TIMEZONE": "UTC",
     "PARSERS": ["timestamp", "absolute-time", "custom-formats"],
     "STRICT_PARSING": False,
+    # A publish date needs at least a month and a year: without this, "14 October" gets the
+    # current year and "now" (read as "Nov") this November, silent guesses near today.
+    "REQUIRE_PARTS": ["month", "year"],
 }
+# "05.10.2020" is day first wherever dots separate the parts (German, Russian, Turkish, ...).
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+_DMY = {**_SETTINGS, "DATE_ORDER": "DMY"}
+# Epoch values this large are milliseconds (1e11 seconds is the year 5138).
+_EPOCH_MS = 1e11
+# Digits only: compact calendar forms (GDELT and many exports), else epoch time.
+_COMPACT = {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}
 # "14 October 2020 - 22:05": the dash between date and time trips parsers.
 _DASH_TIME = re.compile(r"\s+[-–—]\s+(?=\d{1,2}:\d{2})")
 
@@ -27,13 +37,20 @@ def parse_date(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(float(value), tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value > 0:
+        return _from_digits(str(value))
+    if isinstance(value, int | float):
+        return _from_epoch(float(value))
     text = _DASH_TIME.sub(" ", str(value).strip())
     if not text or len(text) > 100:
+        return None
+    if text.isascii() and text.isdigit():
+        return _from_digits(text)
+    if not any(ch.isdigit() for ch in text):
+        # No year, so never a publish date; and dateparser's first try at detecting the
+        # language of such words loads every locale it has (seconds).
         return None
     try:
         iso = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -41,9 +58,36 @@ def parse_date(value: object) -> datetime | None:
     except ValueError:
         pass
     try:
-        parsed = dateparser.parse(text, settings=_SETTINGS)  # type: ignore[arg-type]
+        settings = _DMY if _DOTTED.match(text) else _SETTINGS
+        parsed = dateparser.parse(text, settings=settings)  # type: ignore[arg-type]
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if parsed is None:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _from_digits(digits: str) -> datetime | None:
+    fmt = _COMPACT.get(len(digits))
+    if fmt:
+        try:
+            dt = datetime.strptime(digits, fmt)
+            if 1900 <= dt.year <= 2100:
+                return dt.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    if len(digits) <= 6:  # "2020": a year alone is no publish date
+        return None
+    return _from_epoch(float(digits))
+
+
+def _from_epoch(seconds: float) -> datetime | None:
+    """Epoch seconds or milliseconds; 0 is the placeholder of many exports, not 1 Jan 1970."""
+    if seconds == 0 or seconds != seconds:  # zero or NaN
+        return None
+    if abs(seconds) >= _EPOCH_MS:
+        seconds /= 1000
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

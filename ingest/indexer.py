@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,14 @@ from ingest.article import Article
 from ingest.chunking import chunk_article
 from ingest.fetch import Fetcher, is_url
 from ingest.pipeline import Writer, background, read_files
-from ingest.readers import ReadFailure, is_streamed, iter_files, open_binary
+from ingest.readers import (
+    MAX_FILE_BYTES,
+    ReadFailure,
+    ReadWarning,
+    is_streamed,
+    iter_files,
+    open_binary,
+)
 from ingest.web import read_url
 from retrieval.types import Chunk, Embedder, Store
 
@@ -26,6 +34,8 @@ class IngestReport:
     failed: int = 0
     chunks_written: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
+    # Articles kept as given but worth a look (a publish date in the future, say).
+    warnings: list[ReadWarning] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -36,6 +46,7 @@ class IngestReport:
             "failed": self.failed,
             "chunks_written": self.chunks_written,
             "failures": [str(f) for f in self.failures],
+            "warnings": [str(w) for w in self.warnings],
         }
 
 
@@ -64,8 +75,10 @@ def estimate_articles(sources: Sequence[Path | ReadFailure | str]) -> int:
         if isinstance(s, Path) and is_streamed(s):
             try:
                 with open_binary(s) as fh:
-                    total += sum(1 for line in fh if line.strip())
-            except (OSError, EOFError):
+                    # Newlines counted in blocks: one huge line must not be read whole.
+                    total += max(1, sum(block.count(b"\n")
+                                        for block in iter(lambda: fh.read(1 << 20), b"")))
+            except (OSError, EOFError, zlib.error):
                 total += 1
         else:
             total += 1
@@ -93,6 +106,7 @@ class Indexer:
         fetcher: Fetcher | None = None,
         read_workers: int = 2,
         lookup_articles: int = 64,
+        max_file_bytes: int = MAX_FILE_BYTES,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -106,6 +120,7 @@ class Indexer:
         self.read_workers = read_workers
         # Articles looked up in the store per query (dedup and crash-repair checks).
         self.lookup_articles = lookup_articles
+        self.max_file_bytes = max_file_bytes
 
     def ingest_paths(
         self, paths: Iterable[str | Path], progress: Progress | None = None
@@ -124,7 +139,7 @@ class Indexer:
         files: list[Path | ReadFailure] = []
         for s in sources:
             if isinstance(s, str):
-                yield from read_files(files, self.read_workers)
+                yield from read_files(files, self.read_workers, self.max_file_bytes)
                 files = []
                 if self.fetcher is None:
                     yield ReadFailure(s, "URL ingest is not configured (no fetcher)")
@@ -132,7 +147,7 @@ class Indexer:
                     yield from read_url(s, self.fetcher, known=self._known)
             else:
                 files.append(s)
-        yield from read_files(files, self.read_workers)
+        yield from read_files(files, self.read_workers, self.max_file_bytes)
 
     def _known(self, doc_key: str) -> bool:
         return any(r.complete for r in self.store.stored_articles(doc_keys=[doc_key]))
@@ -206,6 +221,9 @@ class Indexer:
                 log.warning("skipped %s", g)
                 continue
             article, chunks = g
+            for w in article.extra.get("warnings", ()):
+                report.warnings.append(w)
+                log.warning("%s", w)
             aid = article.id
             report.article_ids.append(aid)
             if aid in seen:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from ingest.article import Article
-from ingest.readers import ReadFailure, is_streamed, read_path
+from ingest.readers import MAX_FILE_BYTES, ReadFailure, is_streamed, read_path
 
 T = TypeVar("T")
 _DONE = object()
@@ -64,8 +64,8 @@ class _Raised:
         self.exc = exc
 
 
-def read_files(files: Iterable[Path | ReadFailure], workers: int = 2
-               ) -> Iterator[Article | ReadFailure]:
+def read_files(files: Iterable[Path | ReadFailure], workers: int = 2,
+               max_bytes: int = MAX_FILE_BYTES) -> Iterator[Article | ReadFailure]:
     """Articles from many files, parsed ``workers`` at a time (HTML parsing in lxml runs
     outside the GIL), in input order. JSON Lines are streamed as they are, never held whole."""
     window: deque[Future[list[Article | ReadFailure]]] = deque()
@@ -78,17 +78,17 @@ def read_files(files: Iterable[Path | ReadFailure], workers: int = 2
                 if isinstance(f, ReadFailure):
                     yield f
                 else:
-                    yield from read_path(f)
+                    yield from read_path(f, max_bytes)
                 continue
-            window.append(pool.submit(_read_whole, f))
+            window.append(pool.submit(_read_whole, f, max_bytes))
             if len(window) > 2 * workers:
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
 
 
-def _read_whole(path: Path) -> list[Article | ReadFailure]:
-    return list(read_path(path))
+def _read_whole(path: Path, max_bytes: int) -> list[Article | ReadFailure]:
+    return list(read_path(path, max_bytes))
 
 
 class Writer(Generic[T]):

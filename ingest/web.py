@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ingest.article import Article
-from ingest.decoding import NotText, decode_bytes
+from ingest.decoding import NotText, declared_charset, decode_bytes
 from ingest.fetch import Fetched, Fetcher, FetchError
 from ingest.readers.base import ReadFailure
 from ingest.readers.feed import read_feed, sitemap_urls, sniff
@@ -22,7 +22,7 @@ def _text(page: Fetched) -> str:
             return page.body.decode(page.charset)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode_bytes(page.body)
+    return decode_bytes(page.body, declared_charset(page.body))
 
 
 def read_page(url: str, fetcher: Fetcher) -> Article | ReadFailure:

@@ -60,3 +60,29 @@ def test_spans_are_ordered_in_bounds_and_cover_all_words(body, size):
         covered.update(range(s, e))
     for s, e in sentence_spans(body, max_chars=size):
         assert all(i in covered for i in range(s, e))
+
+
+# Arbitrary Unicode: combining marks, emoji sequences, CRLF, and sentence ends among them.
+_PIECES = st.one_of(
+    st.text(min_size=1, max_size=12),
+    st.sampled_from(["e\u0301", "a\u0308\u0323", "👍🏽", "👨\u200d👩\u200d👧", "🇳🇴", "\r\n",
+                     "\r", "\n\n", ". ", "! ", "? ", "Mr. ", "“Quoted.” ", " ", "\t", "\u3000",
+                     "\u00a0", "word ", "longerword "]),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=250).map("".join),
+       st.integers(min_value=20, max_value=700))
+def test_chunks_quote_arbitrary_unicode_exactly_within_the_cap_and_cover_it(body, size):
+    chunks = chunk_article(Article(title="T", body=body), max_chars=size,
+                           overlap_chars=size // 5)
+    covered = [False] * len(body)
+    for n, c in enumerate(chunks):
+        assert (c.index, c.count) == (n, len(chunks))
+        assert c.text == body[c.start : c.end]
+        assert 0 < len(c.text) <= size
+        covered[c.start : c.end] = [True] * (c.end - c.start)
+    assert [c.start for c in chunks] == sorted({c.start for c in chunks})
+    # Only whitespace may fall between chunks (or before the first, after the last).
+    assert all(ok or body[i].isspace() for i, ok in enumerate(covered))

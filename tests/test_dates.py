@@ -1,6 +1,6 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.temporal import WEEKDAYS, annotate, resolve_dates
@@ -56,4 +56,84 @@ def test_parse_date_shapes():
     assert parse_date("Mon, 12 Oct 2020 10:00:00 GMT") == datetime(2020, 10, 12, 10, tzinfo=UTC)
     assert parse_date(1602713100) == datetime(2020, 10, 14, 22, 5, tzinfo=UTC)
     assert parse_date("not a date at all") is None
+    assert parse_date("20201014") == datetime(2020, 10, 14, tzinfo=UTC)
+    assert parse_date(20201014220500) == datetime(2020, 10, 14, 22, 5, tzinfo=UTC)
+    assert parse_date("1602713100000") == datetime(2020, 10, 14, 22, 5, tzinfo=UTC)
+    assert parse_date("2020") is None  # a year alone: no day to resolve "Monday" against
+    assert parse_date("05.10.2020") == datetime(2020, 10, 5, tzinfo=UTC)  # day first
+    assert parse_date(0) is None  # the "no date" of many exports, not 1 January 1970
     assert parse_date("") is None
+
+
+# Publish times anywhere in the world: relative days count from the local calendar day the
+# article carries, whatever its offset from UTC.
+_ZONES = st.sampled_from([UTC, timezone(timedelta(hours=-10)), timezone(timedelta(hours=-4)),
+                          timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=14))])
+_PUBLISHED = st.builds(
+    lambda naive, tz: naive.replace(tzinfo=tz),
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)), _ZONES)
+_AROUND = st.text(alphabet=st.sampled_from(list("abc xyz,;\n")), max_size=30)
+
+
+def _only(text: str, pub: datetime, phrase: str):
+    found = [r for r in resolve_dates(text, pub) if r.relative]
+    assert len(found) == 1, found
+    r = found[0]
+    assert text[r.start : r.end] == r.phrase and r.phrase.lower() == phrase.lower()
+    return r.day
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PUBLISHED, st.sampled_from(WEEKDAYS), _AROUND, _AROUND, st.booleans())
+def test_on_weekday_is_within_the_seven_days_up_to_publication(pub, day, before, after, cap):
+    name = day.capitalize() if cap else day.upper()
+    phrase = f"on {name}"
+    resolved = _only(f"{before} {phrase} {after}", pub, phrase)
+    assert resolved.weekday() == WEEKDAYS.index(day)
+    assert 0 <= (pub.date() - resolved).days <= 6
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PUBLISHED, st.sampled_from(WEEKDAYS))
+def test_last_and_next_weekday_never_mean_the_publish_day(pub, day):
+    last = _only(f"It ended last {day.capitalize()}.", pub, f"last {day}")
+    nxt = _only(f"It starts next {day.capitalize()}.", pub, f"next {day}")
+    for d in (last, nxt):
+        assert d.weekday() == WEEKDAYS.index(day)
+    assert 1 <= (pub.date() - last).days <= 7
+    assert 1 <= (nxt - pub.date()).days <= 7
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PUBLISHED, st.integers(min_value=2, max_value=7))
+def test_yesterday_today_tomorrow_last_week_and_days_ago(pub, n):
+    day = pub.date()
+    assert _only("He said so yesterday.", pub, "yesterday") == day - timedelta(days=1)
+    assert _only("Talks resume tomorrow.", pub, "tomorrow") == day + timedelta(days=1)
+    assert _only("The vote is today.", pub, "today") == day
+    assert _only(f"It began {n} days ago.", pub, f"{n} days ago") == day - timedelta(days=n)
+    # "last week": a day of the calendar week before the publish date's week.
+    monday = day - timedelta(days=day.weekday())
+    last_week = _only("Prices rose last week.", pub, "last week")
+    assert monday - timedelta(days=7) <= last_week < monday
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31),
+                    timezones=_ZONES))
+def test_parse_date_round_trips_iso_epoch_and_day_first_dots(dt):
+    dt = dt.replace(microsecond=0)
+    assert parse_date(dt.isoformat()) == dt
+    assert parse_date(int(dt.timestamp())) == dt
+    if dt.year >= 1974:  # earlier milliseconds are read as seconds (a 1e11 threshold)
+        assert parse_date(int(dt.timestamp()) * 1000) == dt
+    assert parse_date(f"{dt:%d.%m.%Y}") == datetime(dt.year, dt.month, dt.day, tzinfo=UTC)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=60))
+def test_parse_date_never_raises_and_words_alone_are_no_date(text):
+    parsed = parse_date(text)
+    assert parsed is None or parsed.tzinfo is not None
+    if not any(ch.isdigit() for ch in text):
+        assert parsed is None  # "now", "today", "soon": never today's date

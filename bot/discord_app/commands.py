@@ -27,6 +27,9 @@ def ingest_summary(report: IngestReport) -> str:
         lines.append(f"- skipped: {where}{neutralise(failure.reason)}")
     if len(report.failures) > 5:
         lines.append(f"- … and {len(report.failures) - 5} more")
+    for warning in report.warnings[:3]:  # kept, but worth a look (a future publish date)
+        where = f"line {warning.line}: " if warning.line is not None else ""
+        lines.append(f"- warning: {where}{neutralise(warning.reason)}")
     return "\n".join(lines)
 
 

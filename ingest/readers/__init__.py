@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
 import gzip
+import io
+import logging
+import stat
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import AnyStr
 
 from ingest.article import Article
-from ingest.decoding import NotText, decode_bytes
-from ingest.readers.base import ReadFailure
+from ingest.decoding import NotText, declared_charset, decode_bytes
+from ingest.readers.base import ReadFailure, ReadWarning
 from ingest.readers.feed import read_feed, sniff
 from ingest.readers.html import read_html
 from ingest.readers.jsonfile import jsonl_line, read_json, read_jsonl
@@ -21,6 +27,8 @@ MAX_LINE_BYTES = 5 * 1024 * 1024
 STREAMED = {".jsonl", ".ndjson"}
 # Saved feeds are parsed from bytes: the XML declaration, not our guess, names the encoding.
 FEEDS = {".xml", ".rss", ".atom"}
+
+log = logging.getLogger(__name__)
 
 Reader = Callable[[str, str], Iterable[Article | ReadFailure]]
 
@@ -40,19 +48,44 @@ def supported_extensions() -> list[str]:
     return sorted([*READERS, *FEEDS, ".jsonl.gz"])
 
 
+def _kind(p: Path) -> str:
+    """"file", "dir", or why ``p`` cannot be read (one line)."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return "broken symbolic link" if p.is_symlink() else "no such file or folder"
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
+    if stat.S_ISREG(st.st_mode):
+        return "file"
+    # Reading a FIFO or a device could block forever or never end.
+    return "not a regular file (a pipe, device or socket)"
+
+
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | ReadFailure]:
-    """Expand folders recursively (sorted, hidden files skipped); missing paths are failures."""
+    """Expand folders recursively (sorted, hidden files skipped); paths that cannot be read
+    (missing, link loops, pipes) are failures, each reported once."""
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        kind = _kind(p)
+        if kind == "dir":
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel):
+                if any(part.startswith(".") for part in rel):
+                    continue
+                sub = _kind(f)
+                if sub == "file":
                     yield f
-        elif p.is_file():
+                elif sub != "dir":
+                    yield ReadFailure(str(f), sub)
+        elif kind == "file":
             yield p
         else:
-            yield ReadFailure(str(p), "no such file or folder")
+            yield ReadFailure(str(p), kind)
 
 
 def _suffix(p: Path) -> str:
@@ -68,10 +101,35 @@ def is_streamed(p: Path) -> bool:
     return _suffix(p) in STREAMED
 
 
-def open_binary(p: Path) -> IO[bytes]:
+def open_binary(p: Path) -> io.BufferedReader | gzip.GzipFile:
     if p.suffix.lower() == ".gz":
-        return gzip.GzipFile(p, "rb")  # type: ignore[return-value]
+        return gzip.GzipFile(p, "rb")
     return p.open("rb")
+
+
+def _lines(readline: Callable[[int], AnyStr], limit: int) -> Iterator[tuple[int, AnyStr, int]]:
+    """(line number, line, its size) a line at a time; a line over ``limit`` is skipped in
+    bounded pieces (and given empty), so one enormous line never sits in memory whole."""
+    n = 0
+    while True:
+        raw = readline(limit + 1)
+        if not raw:
+            return
+        n += 1
+        size = len(raw)
+        if size > limit and raw[-1:] not in ("\n", b"\n"):
+            while True:
+                more = readline(1 << 20)
+                size += len(more)
+                if not more or more[-1:] in ("\n", b"\n"):
+                    break
+            yield n, raw[:0], size
+            continue
+        yield n, raw, size
+
+
+_WIDE = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def _stream_jsonl(p: Path) -> Iterator[Article | ReadFailure]:
@@ -80,11 +138,26 @@ def _stream_jsonl(p: Path) -> Iterator[Article | ReadFailure]:
     where = str(p)
     try:
         with open_binary(p) as fh:
-            for n, raw in enumerate(fh, start=1):
+            head = fh.peek(8192)[:8192]
+            wide = next((enc for bom, enc in _WIDE if head.startswith(bom)), None)
+            if wide is not None:
+                # UTF-16/32 cannot be split into lines as bytes.
+                text = io.TextIOWrapper(fh, encoding=wide)
+                for n, line, size in _lines(text.readline, MAX_LINE_BYTES // 2):
+                    if not line.strip():
+                        if size > MAX_LINE_BYTES // 2:
+                            yield ReadFailure(where, f"line too large ({size:,} characters)", n)
+                        continue
+                    yield from jsonl_line(line, key, where, n)
+                return
+            if b"\x00" in head:
+                yield ReadFailure(where, "binary file (NUL bytes), not JSON Lines")
+                return
+            for n, raw, size in _lines(fh.readline, MAX_LINE_BYTES):
                 if not raw.strip():
-                    continue
-                if len(raw) > MAX_LINE_BYTES:
-                    yield ReadFailure(where, f"line too large ({len(raw):,} bytes)", n)
+                    if size > MAX_LINE_BYTES:
+                        yield ReadFailure(where, f"line too large ({size:,} bytes > "
+                                          f"{MAX_LINE_BYTES:,})", n)
                     continue
                 try:
                     line = decode_bytes(raw)
@@ -92,13 +165,24 @@ def _stream_jsonl(p: Path) -> Iterator[Article | ReadFailure]:
                     yield ReadFailure(where, str(exc), n)
                     continue
                 yield from jsonl_line(line, key, where, n)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated or corrupt .gz: the lines read before the damage are kept.
         yield ReadFailure(where, f"cannot read file: {exc}")
+    except UnicodeDecodeError as exc:
+        yield ReadFailure(where, f"invalid {exc.encoding} text: {exc.reason}")
 
 
 def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Article | ReadFailure]:
     """Read one file into articles; every problem becomes a ReadFailure, never an exception."""
     p = Path(path)
+    try:
+        yield from _read_path(p, max_bytes)
+    except Exception as exc:  # a parser limit nobody foresaw must not end the whole run
+        log.warning("reading %s failed", p, exc_info=True)
+        yield ReadFailure(str(p), f"cannot read file: {type(exc).__name__}: {exc}")
+
+
+def _read_path(p: Path, max_bytes: int) -> Iterator[Article | ReadFailure]:
     suffix = _suffix(p)
     if suffix in STREAMED:
         yield from _stream_jsonl(p)
@@ -113,7 +197,8 @@ def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Art
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            yield ReadFailure(str(p), f"file too large ({size:,} bytes > {max_bytes:,})")
+            yield ReadFailure(str(p), f"file too large ({size:,} bytes > max_file_bytes "
+                              f"{max_bytes:,})")
             return
         data = p.read_bytes()
     except OSError as exc:
@@ -129,13 +214,16 @@ def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Art
             yield from read_feed(data, str(p))
         return
     try:
-        text = decode_bytes(data)
+        text = decode_bytes(data, declared_charset(data) if reader is read_html else None)
     except NotText as exc:
         yield ReadFailure(str(p), str(exc))
+        return
+    if not text.strip():  # e.g. only a BOM, or UTF-16 whitespace
+        yield ReadFailure(str(p), "empty file")
         return
     key = f"file:{p.resolve()}"
     yield from reader(text, key)
 
 
-__all__ = ["READERS", "ReadFailure", "is_streamed", "iter_files", "read_path",
+__all__ = ["READERS", "ReadFailure", "ReadWarning", "is_streamed", "iter_files", "read_path",
            "supported_extensions"]

@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from ingest.article import Article
 
 MAX_BODY_CHARS = 2_000_000
+# Publish dates further ahead than this (time zones put some a few hours ahead) are flagged.
+FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class ReadFailure:
-    """One input that could not become an article, with a one-line reason."""
-
+class _Located:
     where: str
     reason: str
     line: int | None = None
 
     def __str__(self) -> str:
         at = f"{self.where}:{self.line}" if self.line is not None else self.where
-        return f"{at}: {self.reason}"
+        # One line always: parser messages sometimes carry newlines.
+        return f"{at}: {' '.join(self.reason.split())}"
+
+
+@dataclass(frozen=True)
+class ReadFailure(_Located):
+    """One input that could not become an article, with a one-line reason."""
+
+
+@dataclass(frozen=True)
+class ReadWarning(_Located):
+    """Something a user should check about an article that was read (kept as given)."""
 
 
 def title_from_body(body: str, limit: int = 100) -> str:
@@ -34,8 +46,22 @@ def title_from_body(body: str, limit: int = 100) -> str:
     return first[:limit].rsplit(" ", 1)[0] + "…"
 
 
+def _date_warnings(article: Article) -> list[str]:
+    out = []
+    if article.published_at is not None and (
+        article.published_at > datetime.now(UTC) + FUTURE_SLACK
+    ):
+        out.append(f"publish date {article.published_at:%Y-%m-%d} is in the future; "
+                   "kept as given, check the source")
+    raw = article.extra.get("unparsed_date")
+    if raw is not None and article.published_at is None:
+        out.append(f"publish date {str(raw)[:60]!r} not understood; stored undated")
+    return out
+
+
 def checked(article: Article, where: str, line: int | None = None) -> Article | ReadFailure:
-    """Reject bodies that cannot make a useful article; fill a missing title."""
+    """Reject bodies that cannot make a useful article; fill a missing title; attach
+    warnings (``extra["warnings"]``) about dates a user should check."""
     body = article.body.strip()
     if not body:
         return ReadFailure(where, "article has no body text", line)
@@ -47,4 +73,7 @@ def checked(article: Article, where: str, line: int | None = None) -> Article | 
     if not article.title.strip():
         article.title = title_from_body(body)
     article.title = " ".join(article.title.split())
+    warnings = [ReadWarning(where, w, line) for w in _date_warnings(article)]
+    if warnings:
+        article.extra.setdefault("warnings", []).extend(warnings)
     return article

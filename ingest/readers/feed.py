@@ -81,7 +81,8 @@ def html_to_text(fragment: str) -> str:
 
 def _date(entry: Any) -> datetime | None:
     for field in ("published_parsed", "updated_parsed", "created_parsed"):
-        st = entry.get(field)
+        # dict.get: FeedParserDict maps a missing "updated" to "published" with a warning.
+        st = dict.get(entry, field)
         if st:
             return datetime.fromtimestamp(calendar.timegm(st), tz=UTC)
     return None
@@ -114,7 +115,14 @@ def read_feed(
         return
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
     if not parsed.entries:
-        why = parsed.get("bozo_exception") if parsed.get("bozo") else "no entries"
+        head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if not head.startswith(b"<"):
+            why = "not XML at all"
+        elif b"<html" in head or b"<!doctype html" in head:
+            why = "an HTML page (save it as .html to read it as an article)"
+        else:
+            why = str(parsed.get("bozo_exception") or "") if parsed.get("bozo") else ""
+            why = why or "no entries"
         yield ReadFailure(where, f"not a readable feed: {why}")
         return
     feed_title = str(parsed.feed.get("title") or "")
@@ -142,6 +150,9 @@ def read_feed(
         extra: dict[str, Any] = {}
         if published is None:
             extra["date_unknown"] = True
+            raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
+            if raw_date:
+                extra["unparsed_date"] = str(raw_date)
         if isinstance(page, ReadFailure) and not body.strip():
             yield ReadFailure(where, f"entry {n}: no text in the feed, and {page}")
             continue

@@ -12,6 +12,8 @@ from ingest.dates import parse_date
 from ingest.readers.base import ReadFailure, checked
 
 _BODY = ("body", "text", "content", "article", "description")
+# json.loads recurses once per nesting level; no article export nests a thousand deep.
+TOO_DEEP = "invalid JSON: nested too deeply"
 _DATE = ("published_at", "published", "date", "publish_date", "pubDate", "datetime")
 
 
@@ -22,9 +24,20 @@ def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
+_JSON_TYPES = {dict: "an object", list: "a list", str: "a string", int: "a number",
+               float: "a number", bool: "true/false", type(None): "null"}
+
+_PLURAL = {"a list": "lists", "a string": "strings", "a number": "numbers",
+           "true/false": "true/false values", "null": "nulls"}
+
+
+def _kind(obj: Any) -> str:
+    return _JSON_TYPES.get(type(obj), type(obj).__name__)
+
+
 def article_from_object(obj: Any, key: str, where: str, line: int | None) -> Article | ReadFailure:
     if not isinstance(obj, dict):
-        return ReadFailure(where, f"expected a JSON object, got {type(obj).__name__}", line)
+        return ReadFailure(where, f"expected a JSON object, got {_kind(obj)}", line)
     body = _first(obj, _BODY)
     if not isinstance(body, str):
         return ReadFailure(where, f"no text field (one of {', '.join(_BODY)})", line)
@@ -61,6 +74,9 @@ def jsonl_line(line: str, key: str, where: str, n: int) -> Iterator[Article | Re
     except json.JSONDecodeError as exc:
         yield ReadFailure(where, f"invalid JSON: {exc.msg} (column {exc.colno})", n)
         return
+    except RecursionError:
+        yield ReadFailure(where, TOO_DEEP, n)
+        return
     yield article_from_object(obj, key, where, n)
 
 
@@ -82,9 +98,20 @@ def read_json(text: str, key: str) -> Iterator[Article | ReadFailure]:
             return
         yield ReadFailure(where, f"invalid JSON: {exc.msg}", exc.lineno)
         return
+    except RecursionError:
+        yield ReadFailure(where, TOO_DEEP)
+        return
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     items = data if isinstance(data, list) else [data]
+    if not items:
+        yield ReadFailure(where, "no articles in the file (an empty list)")
+        return
+    if len(items) > 1 and not any(isinstance(obj, dict) for obj in items):
+        # One line for a file that is not an export at all, not one per element.
+        kinds = sorted({_PLURAL.get(_kind(o), _kind(o)) for o in items})
+        yield ReadFailure(where, f"expected article objects, got a list of {' and '.join(kinds)}")
+        return
     for n, obj in enumerate(items, start=1):
         # Position in the list stands in for the line number.
         yield article_from_object(obj, f"{key}" if len(items) == 1 else f"{key}[{n}]", where,

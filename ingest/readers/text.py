@@ -80,6 +80,9 @@ def read_text(text: str, key: str) -> Iterator[Article | ReadFailure]:
         # "BAKU (Dispatches) – Fighting…": the headline fallback starts after the dateline.
         title = title_from_body(body[dateline.end() :].strip())
     published = parse_date(meta.get("published")) or parse_date(page_date)
+    extra: dict[str, object] = {"author": meta["author"]} if "author" in meta else {}
+    if published is None and (meta.get("published") or page_date):
+        extra["unparsed_date"] = meta.get("published") or page_date
     yield checked(
         Article(
             title=title,
@@ -88,7 +91,7 @@ def read_text(text: str, key: str) -> Iterator[Article | ReadFailure]:
             url=meta.get("url", ""),
             published_at=published,
             doc_key=key,
-            extra={"author": meta["author"]} if "author" in meta else {},
+            extra=extra,
         ),
         key.removeprefix("file:"),
     )
