@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -85,10 +86,14 @@ def _where(filters: SearchFilters | None) -> dict[str, Any] | None:
     if filters is None or filters.is_empty():
         return None
     clauses: list[dict[str, Any]] = []
+    # Stored times are whole seconds, bounds may not be ("now" has microseconds): for an
+    # integer t, t >= x and t < x hold exactly when they hold for ceil(x). int() truncated,
+    # letting in an article from just before `since` and dropping one just before `until`,
+    # unlike `_keeps` and the BM25 mask.
     if filters.since is not None:
-        clauses.append({"published_ts": {"$gte": int(filters.since.timestamp())}})
+        clauses.append({"published_ts": {"$gte": math.ceil(filters.since.timestamp())}})
     if filters.until is not None:
-        clauses.append({"published_ts": {"$lt": int(filters.until.timestamp())}})
+        clauses.append({"published_ts": {"$lt": math.ceil(filters.until.timestamp())}})
     if filters.sources:
         clauses.append({"source": {"$in": list(filters.sources)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
