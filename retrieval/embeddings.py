@@ -30,7 +30,7 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2-int8"
     dim = 384
 
-    def __init__(self, max_tokens: int = 256, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(self, max_tokens: int = 256, batch_size: int = 8, threads: int = 0) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -49,6 +49,9 @@ class MiniLMEmbedder:
         self._tokenizer.enable_truncation(max_length=max_tokens)
         # Pad each batch only to its own longest input: padding everything to 256 is 2.6x slower.
         self._tokenizer.no_padding()
+        # Small model batches bound memory: attention activations grow with batch x tokens^2,
+        # and at 32 x 256 tokens the int8 session's peak RSS was 1 GiB (8: 410 MiB, and no
+        # slower here: see benchmarks/ingest_throughput.py and the ingest issue note).
         self._batch_size = batch_size
         self._lock = threading.Lock()
 
