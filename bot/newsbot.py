@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer
 from bot.answering import Answerer
@@ -18,8 +18,10 @@ from bot.settings import Settings
 from ingest.article import Article
 from ingest.indexer import IngestReport, Progress
 from ingest.readers import ReadFailure
-from retrieval.langchain import NewsRetriever
 from retrieval.types import Embedder, Hit, SearchFilters, Store
+
+if TYPE_CHECKING:
+    from retrieval.langchain import NewsRetriever
 
 
 @dataclass(frozen=True)
@@ -240,4 +242,8 @@ class NewsBot:
 
     @property
     def retriever(self) -> NewsRetriever:
+        # Imported here: langchain-core (with langsmith) is ~2 s of a cold `newsbot ask`,
+        # and only LangChain users need it.
+        from retrieval.langchain import NewsRetriever
+
         return NewsRetriever(searcher=self._c.searcher, k=self.settings.top_k)
