@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 # Chroma rejects adds larger than its max batch (5,461 here); stay under it.
 MAX_BATCH = 5000
-# Filtered dense queries fetch this many times k unfiltered, then filter in Python.
-OVERFETCH = 6
+# Filtered dense queries fetch this many times k unfiltered, then filter in Python. On
+# RealTime QA dev, 1-2x the search depth scored as well as Chroma's exact filtered list
+# (BM25 covers the window exhaustively) at a third of the query time of 6x.
+OVERFETCH = 2
 
 
 class StoreUnavailable(RuntimeError):
@@ -113,6 +115,7 @@ class ChromaStore:
         from chromadb.config import Settings
 
         settings = Settings(anonymized_telemetry=False)
+        self._whole: set[str] = set()  # articles known to have all their chunks stored
         if not url and path is None:
             raise ValueError("ChromaStore needs a path or a url")
         try:
@@ -152,6 +155,7 @@ class ChromaStore:
 
     @_reachable
     def delete_article(self, article_id: str) -> int:
+        self._whole.discard(article_id)
         got = self._col.get(where={"article_id": article_id}, include=[])
         if got["ids"]:
             self._col.delete(ids=got["ids"])
@@ -184,15 +188,19 @@ class ChromaStore:
 
     def _complete_ids(self, hits: Sequence[Chunk]) -> set[str]:
         """Which of these chunks' articles have all their chunks stored."""
-        expected = {c.article_id: c.count for c in hits}
-        if not any(expected.values()):
-            return set(expected)
-        got = self._col.get(where=_in("article_id", expected), include=[])
-        counts: dict[str, int] = {}
-        for cid in got["ids"]:
-            aid = cid.rsplit(":", 1)[0]
-            counts[aid] = counts.get(aid, 0) + 1
-        return {a for a, n in expected.items() if n == 0 or counts.get(a, 0) == n}
+        # An article seen whole stays whole (ids are content hashes; a re-ingest writes the
+        # same chunks), so only unseen or torn articles cost a metadata lookup.
+        expected = {c.article_id: c.count for c in hits
+                    if c.count and c.article_id not in self._whole}
+        if expected:
+            got = self._col.get(where=_in("article_id", expected), include=[])
+            counts: dict[str, int] = {}
+            for cid in got["ids"]:
+                aid = cid.rsplit(":", 1)[0]
+                counts[aid] = counts.get(aid, 0) + 1
+            self._whole.update(a for a, n in expected.items() if counts.get(a, 0) == n)
+        return {c.article_id for c in hits
+                if not c.count or c.article_id in self._whole}
 
     def _query(self, vector: Vectors, n: int, where: dict[str, Any] | None) -> list[Hit]:
         res = self._col.query(
@@ -212,9 +220,8 @@ class ChromaStore:
 
     @_reachable
     def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]:
-        n = self._col.count()
-        if n == 0:
-            return []
+        # No count() first: Chroma returns what it has when asked for more (and nothing from
+        # an empty collection), and the count was 14 ms of every query on a 60k-chunk store.
         hits = []
         where = _where(filters)
         if where is not None:
@@ -222,12 +229,12 @@ class ChromaStore:
             # ~20 ms for the plain vector search), so over-fetch unfiltered and filter here;
             # only a window that nothing survives takes the slow exact path. BM25 covers
             # the window exhaustively, so a short dense list costs little recall.
-            hits = [h for h in self._query(vector, min(k * OVERFETCH, n), None)
+            hits = [h for h in self._query(vector, k * OVERFETCH, None)
                     if _keeps(h.chunk, filters)][:k]
             if not hits:
-                hits = self._query(vector, min(k, n), where)
+                hits = self._query(vector, k, where)
         else:
-            hits = self._query(vector, min(k, n), None)
+            hits = self._query(vector, k, None)
         # A half-written article (a crash mid-ingest) must not be quoted until it is repaired.
         whole = self._complete_ids([h.chunk for h in hits])
         return [h for h in hits if h.chunk.article_id in whole]
