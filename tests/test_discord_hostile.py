@@ -297,7 +297,8 @@ async def test_nothing_the_bot_sends_can_ping(make_discord, parrot_bot, article,
     await invoke(client, interaction_payload("sources"))
     await deliver(client, mention(question[:400]))
     sent = [c.json for c in rec.calls if c.method in ("POST", "PATCH") and c.json]
-    assert any(b.get("embeds") or (b.get("data") or {}).get("embeds") for b in sent)
+    if question[:400].split():  # a blank question is refused before anything is answered
+        assert any(b.get("embeds") or (b.get("data") or {}).get("embeds") for b in sent)
     for call in rec.calls:
         if call.method not in ("POST", "PATCH") or not call.json:
             continue
