@@ -21,6 +21,7 @@ import numpy as np
 from bot.answer import Citation, ClaimCheck
 from bot.answering.extractive import Candidate, citation_for
 from bot.answering.question import content_terms, term_set
+from bot.answering.taint import is_instruction_like, is_tainted
 from bot.temporal import format_day, resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Embedder
@@ -28,16 +29,6 @@ from retrieval.types import Chunk, Embedder
 MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+\s*[.!?]?")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-# A passage sentence that talks to the reader or the model is an injection attempt, never
-# evidence: a claim "supported" by it would be the article steering the bot.
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|rules|prompt|above|previous)\b"
-    r"|\byou (?:are|must|should|will) now\b|\b(?:system|developer) (?:prompt|message)\b"
-    r"|\bas an ai\b|\bnew instructions?\b",
-    re.IGNORECASE,
-)
-_FORGERY = re.compile(r"\[\s*\d{1,3}\s*\]\s*(?:title|source)\s*:|<\|[a-z_]{2,20}\|>|<<<",
-                      re.IGNORECASE)
 _ABSTAINS = re.compile(
     r"\b(?:sources?|articles?|passages?|context)\b.{0,40}\b(?:don'?t|do not|does not|doesn'?t)\b"
     r".{0,20}\b(?:say|answer|mention|contain|provide|state|specify)"
@@ -89,17 +80,6 @@ def has_words(piece: str) -> bool:
 
 def is_abstention(text: str) -> bool:
     return bool(_ABSTAINS.search(text)) and not markers(text)
-
-
-def is_instruction_like(sentence: str) -> bool:
-    return bool(_INSTRUCTION.search(sentence))
-
-
-def is_tainted(passage: str) -> bool:
-    """A passage that tries to steer the model (instructions, forged source headers,
-    chat-template tokens) is no evidence for anything: the claim it "supports" may be the
-    very thing it planted."""
-    return is_instruction_like(passage) or bool(_FORGERY.search(passage))
 
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -273,6 +253,8 @@ __all__ = [
     "Support",
     "VerifiedText",
     "is_abstention",
+    "is_instruction_like",
+    "is_tainted",
     "markers",
     "split_claims",
     "strip_markers",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from rich.text import Text
 
 from bot.answer import Answer
 from bot.newsbot import NewsBot
+from bot.redaction import redact
 from bot.settings import Settings
 from ingest.fetch import is_url
 from ingest.indexer import IngestReport
@@ -46,11 +48,27 @@ ConfigOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 
 
+# Terminal control characters (ESC sequences can clear the screen, retitle the window or
+# write the clipboard); tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Untrusted text (articles, their titles and sources) for the terminal: printed as
+    is, never read as rich markup (a stray "[/i]" would crash the command) or control codes."""
+    return escape(_CONTROL.sub("", text))
+
+
+def _why(exc: BaseException) -> str:
+    """An exception's text for the terminal: no secret in it, no markup read from it."""
+    return _safe(redact(str(exc)))
+
+
 def _bot(store: Path | None, config: Path | None, **overrides: Any) -> NewsBot:
     try:
         return NewsBot(settings=Settings.load(config, store=store, **overrides))
     except Exception as exc:  # a clear line, never a traceback, for a user-facing command
-        err.print(f"[red]error:[/] cannot open the archive: {exc}")
+        err.print(f"[red]error:[/] cannot open the archive: {_why(exc)}")
         raise typer.Exit(2) from exc
 
 
@@ -96,9 +114,9 @@ def _print_report(report: IngestReport, json_out: bool) -> None:
         out.print_json(json.dumps(report.as_dict()))
     else:
         for f in report.failures:
-            err.print(f"[yellow]skipped[/] {escape(str(f))}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]skipped[/] {_safe(str(f))}", highlight=False, soft_wrap=True)
         for w in report.warnings:
-            err.print(f"[yellow]warning[/] {escape(str(w))}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]warning[/] {_safe(str(w))}", highlight=False, soft_wrap=True)
         out.print(
             f"added {report.added} · unchanged {report.unchanged} · updated {report.updated} · "
             f"failed {report.failed} · chunks written {report.chunks_written}"
@@ -189,19 +207,20 @@ def repair(store: StoreOpt = None, config: ConfigOpt = None) -> None:
 
 def _print_answer(answer: Answer) -> None:
     if answer.notice:
-        err.print(f"[yellow]note:[/] {answer.notice}")
-    out.print(answer.answer, highlight=False)
+        err.print(f"[yellow]note:[/] {_safe(answer.notice)}")
+    out.print(_safe(answer.answer), highlight=False)
     if answer.citations:
         out.print()
         for c in answer.citations:
             date = c.published_at.strftime("%a %d %b %Y") if c.published_at else "undated"
-            head = f"[bold][{c.n}][/] {c.title} — {c.source or 'unknown source'}, {date}"
+            head = (f"[bold]\\[{c.n}][/] {_safe(c.title)} — "
+                    f"{_safe(c.source or 'unknown source')}, {date}")
             out.print(head, highlight=False)
             if c.url:
-                out.print(f"    {c.url}", style="dim", highlight=False)
-            out.print(f"    “{c.quote}”", highlight=False)
+                out.print(f"    {_safe(c.url)}", style="dim", highlight=False)
+            out.print(f"    “{_safe(c.quote)}”", highlight=False)
             for phrase, day in c.resolved_dates:
-                out.print(f"    ({phrase} = {day})", style="dim", highlight=False)
+                out.print(f"    ({_safe(phrase)} = {day})", style="dim", highlight=False)
 
 
 @app.command()
@@ -232,7 +251,7 @@ def ask(
     except typer.Exit:
         raise
     except Exception as exc:
-        err.print(f"[red]error:[/] could not answer: {exc}")
+        err.print(f"[red]error:[/] could not answer: {_why(exc)}")
         raise typer.Exit(1) from exc
     if json_out:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -268,12 +287,12 @@ def stats(store: StoreOpt = None, config: ConfigOpt = None, json_out: JsonOpt = 
     t.add_row("chunks", str(s.chunks))
     t.add_row("published", f"{s.first_published:%Y-%m-%d} … {s.last_published:%Y-%m-%d}"
               if s.first_published and s.last_published else "—")
-    t.add_row("store", s.store)
+    t.add_row("store", _safe(s.store))
     out.print(t)
     if s.sources:
         src = Table("source", "articles")
         for name, n in s.sources.items():
-            src.add_row(name, str(n))
+            src.add_row(_safe(name), str(n))
         out.print(src)
 
 
@@ -315,7 +334,7 @@ def eval_cmd(
         result = run_eval(dataset, split=split, limit=limit, report=report, baseline=baseline,
                           config=config, console=err)
     except (ValueError, OSError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {_why(exc)}")
         raise typer.Exit(2) from exc
     if json_out:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
@@ -345,7 +364,7 @@ def discord_bot(
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
     except Exception as exc:
-        err.print(f"[red]error:[/] bad configuration: {exc}")
+        err.print(f"[red]error:[/] bad configuration: {_why(exc)}")
         raise typer.Exit(2) from exc
     try:
         run(settings, sync_commands=sync)

@@ -12,6 +12,8 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.redaction import protect
+
 
 def default_store() -> Path:
     return Path(platformdirs.user_data_dir("newsbot")) / "store"
@@ -141,6 +143,13 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    # Hardening (issue 7): every secret is known to the log redactor the moment it is read.
+    @field_validator("openai_api_key", "discord_token", mode="after")
+    @classmethod
+    def _never_logged(cls, value: SecretStr | None) -> SecretStr | None:
+        protect(value)
         return value
 
     @classmethod

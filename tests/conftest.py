@@ -139,3 +139,40 @@ def fake_llm():
 
     with FakeOpenAIServer() as server:
         yield server
+
+
+# Discord: a client on real discord.py objects with HTTP recorded (tests/discord_harness.py)
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_discord(monkeypatch, clock):
+    import discord
+
+    from bot.discord_app import DiscordConfig, build_client
+    from tests.discord_harness import BOT, Recorder, guild_create, user
+
+    async def make(newsbot, delta_stream=None, **config):
+        cfg = DiscordConfig(**{"ingest_role": "news-editor", **config})
+        door_options = {"clock": clock}
+        if delta_stream is not None:
+            door_options["delta_stream"] = delta_stream
+        client = build_client(newsbot, cfg, sync_commands=False, door_options=door_options)
+        await client._async_setup_hook()
+        state = client._connection
+        state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
+        state.application_id = BOT
+        state.parse_guild_create(guild_create())
+        return client, Recorder(client).install(monkeypatch)
+
+    return make

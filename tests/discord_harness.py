@@ -15,6 +15,7 @@ from typing import Any
 
 import discord
 from discord.webhook.async_ import async_context
+from multidict import CIMultiDict
 
 GUILD = 800000000000000001
 OTHER_GUILD = 800000000000000002
@@ -132,6 +133,8 @@ class Recorder:
         self.calls: list[Call] = []
         self.cdn = cdn or {}
         self.fail_paths: dict[str, int] = {}  # path substring -> HTTP status to fail with
+        # One-off failures, first match first: (path substring, status, retry_after).
+        self.failures: list[tuple[str, int, float]] = []
 
     # Wiring ---------------------------------------------------------------------------------
     def install(self, monkeypatch: Any) -> Recorder:
@@ -157,11 +160,21 @@ class Recorder:
                                body.get("content") or "", embeds=body.get("embeds") or [],
                                flags=int(body.get("flags") or 0))
 
+    def fail_next(self, fragment: str, status: int, times: int = 1,
+                  retry_after: float = 1.5) -> None:
+        """The next ``times`` calls whose path holds ``fragment`` fail with ``status``, as
+        our code would see it after discord.py's own handling: discord.py retries 429s and
+        5xx itself and raises only when it gives up (HTTPException, DiscordServerError)."""
+        self.failures += [(fragment, status, retry_after)] * times
+
     def _maybe_fail(self, path: str) -> None:
         for fragment, status in self.fail_paths.items():
             if fragment in path:
-                raise discord.HTTPException(_Response(status), {"message": "refused",
-                                                                "code": 0})
+                raise http_error(status)
+        for i, (fragment, status, retry_after) in enumerate(self.failures):
+            if fragment in path:
+                del self.failures[i]
+                raise http_error(status, retry_after)
 
     async def _rest(self, route: Any, *, files: Any = None, form: Any = None,
                     **kwargs: Any) -> Any:
@@ -220,11 +233,99 @@ class Recorder:
 
 
 class _Response:
-    """Just enough of aiohttp's response for discord.HTTPException."""
+    """Just enough of aiohttp's response for discord.HTTPException and discord.py's own
+    handling of rate limits."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
+                 reason: str = "refused") -> None:
         self.status = status
-        self.reason = "refused"
+        self.reason = reason
+        self.headers = CIMultiDict({"content-type": "application/json", **(headers or {})})
+        self._body = json.dumps(body if body is not None else {})
+
+    async def text(self, encoding: str = "utf-8") -> str:
+        return self._body
+
+
+def http_error(status: int, retry_after: float = 1.5) -> discord.HTTPException:
+    if status == 429:
+        body = {"message": "You are being rate limited.", "retry_after": retry_after,
+                "global": False, "code": 0}
+        return discord.HTTPException(_Response(status, body), body)
+    body = {"message": "refused", "code": 0}
+    if status >= 500:
+        return discord.DiscordServerError(_Response(status, body), body)
+    kind = {403: discord.Forbidden, 404: discord.NotFound}.get(status, discord.HTTPException)
+    return kind(_Response(status, body), body)
+
+
+class DiscordEdge:
+    """An aiohttp-like session under discord.py's real webhook adapter (interaction responses
+    and follow-ups), so its own retry logic runs: scripted statuses come first, then the
+    recorder answers. Use it to see that a 429 from Discord is retried, not reported."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.script: list[tuple[str, int, dict[str, Any], dict[str, str]]] = []
+        self.seen: list[tuple[str, str, int]] = []  # method, path, status returned
+
+    def install(self, monkeypatch: Any) -> DiscordEdge:
+        # Interactions take the session from the client's HTTPClient; the adapter's own
+        # request method (which the recorder replaces) must run for real.
+        monkeypatch.delattr(async_context.get(), "request")
+        monkeypatch.setattr(self.recorder.client.http, "_HTTPClient__session", self,
+                            raising=False)
+        return self
+
+    def rate_limit(self, fragment: str, retry_after: float, times: int = 1) -> None:
+        """The next ``times`` requests to a path holding ``fragment`` get Discord's 429 (with
+        the Via header of Discord's own limiter: Cloudflare's 429s are not retried)."""
+        body = {"message": "You are being rate limited.", "retry_after": retry_after,
+                "global": False}
+        self.script += [(fragment, 429, body, {"Via": "1.1 google"})] * times
+
+    def server_error(self, fragment: str, status: int = 502, times: int = 1) -> None:
+        self.script += [(fragment, status, {"message": "upstream"}, {})] * times
+
+    def request(self, method: str, url: str, *, data: Any = None, headers: Any = None,
+                params: Any = None, **kwargs: Any) -> _EdgeCall:
+        return _EdgeCall(self._respond(method, url, data, params))
+
+    async def _respond(self, method: str, url: str, data: Any, params: Any) -> _Response:
+        base = discord.webhook.async_.Route.BASE
+        path = url.removeprefix(base)
+        for i, (fragment, status, body, headers) in enumerate(self.script):
+            if fragment in path:
+                del self.script[i]
+                self.seen.append((method, path, status))
+                return _Response(status, body, headers)
+        parts = path.split("/")  # /interactions/{id}/{token}/callback, /webhooks/{app}/{token}/..
+        route = _EdgeRoute(method, url, int(parts[2]))
+        payload = json.loads(data) if isinstance(data, str) else None
+        result = await self.recorder._webhook(route, payload=payload, params=params)
+        self.seen.append((method, path, 200))
+        return _Response(200, result)
+
+
+class _EdgeCall:
+    """``async with session.request(...) as response``."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    async def __aenter__(self) -> _Response:
+        return await self._response
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+@dataclass
+class _EdgeRoute:
+    method: str
+    url: str
+    webhook_id: int
+    BASE: str = discord.webhook.async_.Route.BASE
 
 
 # Interactions ---------------------------------------------------------------------------------

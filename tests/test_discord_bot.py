@@ -7,11 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import discord
-import pytest
-
 from bot.answer import Answer, Citation
-from bot.discord_app import DiscordConfig, build_client
 from bot.discord_app.render import (
     DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
@@ -34,7 +30,6 @@ from tests.discord_harness import (
     OTHER_GUILD,
     Recorder,
     deliver,
-    guild_create,
     interaction_payload,
     invoke,
     message_payload,
@@ -45,41 +40,6 @@ from tests.discord_harness import (
 )
 
 COLLAPSE = "When did the ceasefire collapse?"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def make_discord(monkeypatch, clock):
-    clients: list[discord.Client] = []
-
-    async def make(newsbot: Any, delta_stream: Any = None, **config: Any):
-        cfg = DiscordConfig(**{"ingest_role": "news-editor", **config})
-        door_options: dict[str, Any] = {"clock": clock}
-        if delta_stream is not None:
-            door_options["delta_stream"] = delta_stream
-        client = build_client(newsbot, cfg, sync_commands=False, door_options=door_options)
-        await client._async_setup_hook()
-        state = client._connection
-        state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
-        state.application_id = BOT
-        state.parse_guild_create(guild_create())  # type: ignore[arg-type]
-        recorder = Recorder(client).install(monkeypatch)
-        clients.append(client)
-        return client, recorder
-
-    yield make
 
 
 def ask_payload(question: str = COLLAPSE, **kw: Any) -> dict[str, Any]:
@@ -367,9 +327,9 @@ async def test_ingest_needs_manage_server_or_the_role(make_discord, make_bot):
     await invoke(client, payload)
     assert "not a format I can read" in ephemeral_notes(rec)[-1]
     await invoke(client, interaction_payload(
-        "ingest", [option("url", "https://example.org/a")], user_id=CAROL,
+        "ingest", [option("url", "ftp://example.org/a")], user_id=CAROL,
         permissions=MANAGE_GUILD))
-    assert "URL ingest is not available in this build" in ephemeral_notes(rec)[-1]
+    assert "starts with http:// or https://" in ephemeral_notes(rec)[-1]
     assert_no_pings(rec)
 
 

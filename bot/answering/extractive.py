@@ -13,6 +13,7 @@ from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
 from bot.answering.question import QuestionInfo, analyse, stem, term_set
 from bot.answering.spans import name_candidates, short_answer
+from bot.answering.taint import is_tainted
 from bot.temporal import resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Embedder, Hit
@@ -111,6 +112,8 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, int]] = set()
         for rank, hit in enumerate(hits[: self.passages]):
             chunk = hit.chunk
+            if is_tainted(chunk.text):
+                continue  # an article that addresses the bot is no source of answers
             context = term_set(chunk.title + " " + chunk.text)
             dated = context | (
                 {str(chunk.published_at.year)} if chunk.published_at else set()
@@ -125,6 +128,10 @@ class ExtractiveAnswerer:
                     continue  # overlapping chunks repeat sentences
                 seen.add(key)
                 text = chunk.text[s:e]
+                if text.rstrip().endswith("?"):
+                    # A question is never its own answer; echoing the user's question is
+                    # the cheapest way for a planted passage to outrank the real one.
+                    continue
                 c = Candidate(chunk, rank, s, e, text)
                 c.lexical = lexical_overlap(info, term_set(text), context)
                 c.required = required

@@ -25,6 +25,7 @@ from bot.citations import (
     is_abstention,
     split_claims,
 )
+from bot.redaction import protect
 from retrieval.types import Chunk, Hit
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class LLMAnswerer:
         self.model = model
         self.base_url = base_url
         self._api_key = api_key  # never logged
+        protect(api_key)
         self.timeout = timeout
         self.max_retries = max_retries
         self.passages = passages

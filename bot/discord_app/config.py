@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from bot.redaction import protect
 from bot.settings import Settings
 
 
@@ -58,6 +59,7 @@ def read_token(settings: Settings | None = None, env: Mapping[str, str] | None =
     if not token:
         token = (env if env is not None else os.environ).get("DISCORD_TOKEN", "")
     token = token.strip()
+    protect(token)
     if not token:
         raise MissingToken(
             "DISCORD_TOKEN is not set: create a bot in the Discord developer portal "

@@ -15,7 +15,7 @@ import discord
 from bot.answer import Answer
 from bot.discord_app.config import DiscordConfig
 from bot.discord_app.memory import ConversationMemory
-from bot.discord_app.ratelimit import Clock, RateLimits, Verdict
+from bot.discord_app.ratelimit import Clock, RateLimits, SlidingWindow, Verdict
 from bot.discord_app.streaming import open_delta_stream
 from bot.newsbot import NewsBot
 
@@ -66,6 +66,9 @@ class FrontDoor:
         self.delta_stream = delta_stream
         self.limits = RateLimits.per_minute(config.user_rate, config.user_window_s,
                                             config.guild_rate, config.guild_window_s, clock)
+        # A burst of refused requests gets one refusal per user and window, not a burst of
+        # refusals: answering spam in kind would amplify it.
+        self._told = SlidingWindow(1, config.user_window_s, clock)
         self.memory = ConversationMemory(config.memory_turns)
         self._last_answer: OrderedDict[int, Answer] = OrderedDict()
         self._max_channels = max_channels
@@ -90,6 +93,17 @@ class FrontDoor:
             raise BadRequest(f"That question is {len(question):,} characters long; please "
                              f"keep it under {cap:,}.")
         return question
+
+    def admit(self, user_id: int, guild_id: int | None) -> tuple[bool, str | None]:
+        """Whether to answer this request, and else the refusal to send (None: stay quiet,
+        the user was told already in this window)."""
+        verdict = self.limits.check(user_id, guild_id)
+        if verdict.allowed:
+            return True, None
+        if self._told.retry_after(user_id):
+            return False, None
+        self._told.record(user_id)
+        return False, rate_limited_text(verdict)
 
     def may_ingest(self, member: discord.abc.User, permissions: discord.Permissions) -> bool:
         if permissions.manage_guild or permissions.administrator:

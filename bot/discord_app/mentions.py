@@ -8,10 +8,10 @@ import re
 
 import discord
 
-from bot.discord_app.frontdoor import BadRequest, FrontDoor, Query, rate_limited_text
+from bot.discord_app.frontdoor import BadRequest, FrontDoor, Query
 from bot.discord_app.memory import Turn, followup_question
 from bot.discord_app.render import answer_messages, clip
-from bot.discord_app.safety import NO_MENTIONS, error_text, report_error
+from bot.discord_app.safety import NO_MENTIONS, error_text, neutralise, report_error
 
 log = logging.getLogger("newsbot.discord")
 
@@ -53,15 +53,20 @@ async def handle_message(client: discord.Client, door: FrontDoor,
 async def _answer_message(client: discord.Client, door: FrontDoor, message: discord.Message,
                           conversation: int | None) -> None:
     assert client.user is not None
+    # Every reply here is public, so the budget is checked before anything is said: a flood
+    # of mentions (empty or oversized ones too) gets at most the budget's worth of replies
+    # and one refusal per window.
+    admitted, refusal = door.admit(message.author.id,
+                                   message.guild.id if message.guild else None)
+    if not admitted:
+        if refusal:
+            await message.reply(refusal, allowed_mentions=NO_MENTIONS, mention_author=False)
+        return
     text = strip_mentions_of(client.user.id, message.content)
     try:
         question = door.check_question(text)
     except BadRequest as exc:
-        await message.reply(str(exc), allowed_mentions=NO_MENTIONS, mention_author=False)
-        return
-    verdict = door.limits.check(message.author.id, message.guild.id if message.guild else None)
-    if not verdict.allowed:
-        await message.reply(rate_limited_text(verdict), allowed_mentions=NO_MENTIONS,
+        await message.reply(neutralise(str(exc)), allowed_mentions=NO_MENTIONS,
                             mention_author=False)
         return
     history = door.memory.history(conversation) if conversation is not None else []
@@ -78,7 +83,7 @@ async def _answer_message(client: discord.Client, door: FrontDoor, message: disc
     if (conversation is None and door.config.open_threads
             and not isinstance(message.channel, discord.Thread)):
         try:
-            thread = await sent.create_thread(name=clip(question, THREAD_NAME_MAX),
+            thread = await sent.create_thread(name=clip(neutralise(question), THREAD_NAME_MAX),
                                               auto_archive_duration=1440)
         except discord.HTTPException as exc:  # no Create Public Threads permission, say
             log.info("could not open a thread for answer %s: %s", sent.id, exc)

@@ -21,8 +21,10 @@ log = logging.getLogger("newsbot.discord")
 
 
 async def note(interaction: discord.Interaction, text: str) -> None:
-    """A short ephemeral message, whether or not the interaction was answered already."""
-    text = clip(text, CONTENT_MAX)
+    """A short ephemeral message, whether or not the interaction was answered already.
+
+    Notes can carry what a user typed (a file name, a URL): no mention survives in them."""
+    text = clip(neutralise(text), CONTENT_MAX)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:

@@ -13,12 +13,16 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 # A markdown masked link "[label](url)" could dress a phishing url as an innocent word.
 _MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(")
+# User, role and channel mentions with ids of any length (escape_mentions wants 17-20
+# digits): "<@1>" pings nobody today, but it is still mention syntax from a stranger.
+_ID_MENTION = re.compile(r"<(@[!&]?|#)(?=\d)")
 
 
 def neutralise(text: str) -> str:
-    """Break mention syntax (@everyone, @here, <@id>, <@&id>) and masked links, so the text
-    reads the same but cannot ping anyone even if allowed_mentions were lost on the way."""
-    text = discord.utils.escape_mentions(text)
+    """Break mention syntax (@everyone, @here, <@id>, <@&id>, <#id>) and masked links, so
+    the text reads the same but cannot ping anyone even if allowed_mentions were lost on the
+    way."""
+    text = _ID_MENTION.sub("<\\1\u200b", discord.utils.escape_mentions(text))
     return _MASKED_LINK.sub(lambda m: "\\[" + m.group(1) + "\\](", text)
 
 

@@ -1,4 +1,4 @@
-"""/ingest: an attached file goes through NewsBot.ingest; a URL needs the URL reader."""
+"""/ingest: an attached file or a URL, both through NewsBot.ingest."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ingest.fetch import is_url
 from ingest.indexer import IngestReport
 from ingest.readers import MAX_FILE_BYTES, supported_extensions
 
@@ -52,17 +53,10 @@ async def ingest_upload(newsbot: Any, filename: str, data: bytes) -> IngestRepor
         return await asyncio.to_thread(newsbot.ingest, [path])
 
 
-class UrlIngestUnavailable(IngestRefused):
-    pass
-
-
 async def ingest_url(newsbot: Any, url: str) -> IngestReport:
-    """The one place URL ingest plugs in.
-
-    Fetching pages needs the URL reader with its SSRF guard, which this build does not
-    have yet; until it does, users get a clear answer instead of a half-working fetch.
-    """
-    raise UrlIngestUnavailable(
-        "URL ingest is not available in this build of newsbot; attach the article as a "
-        "file instead (.html, .txt, .md, .json or .jsonl)."
-    )
+    """A page, feed or sitemap, fetched under the ingest settings' guard (public addresses
+    only unless allow_private_networks, size and time caps, redirects checked)."""
+    url = url.strip()
+    if not is_url(url):
+        raise IngestRefused("Give me a web address that starts with http:// or https://.")
+    return await asyncio.to_thread(newsbot.ingest, [url])
