@@ -46,6 +46,7 @@ class BM25Index:
         # Per-chunk publish time and source as arrays, so filters are one vectorised mask.
         self._ts = np.zeros(0)
         self._sources = np.zeros(0, dtype=object)
+        self._position: dict[str, int] = {}
         self._stale = True
 
     def invalidate(self) -> None:
@@ -94,7 +95,27 @@ class BM25Index:
                     [c.published_at.timestamp() if c.published_at else np.nan
                      for c in self.chunks], dtype=np.float64)
                 self._sources = np.array([c.source for c in self.chunks], dtype=object)
+                self._position = {c.id: i for i, c in enumerate(self.chunks)}
                 self._stale = False
+
+    def resolve(self, scored: list[tuple[str, float]], k: int,
+                filters: SearchFilters | None) -> list[tuple[Chunk, float]] | None:
+        """Dense hits (ids) turned into chunks from this index's table and filtered like
+        BM25's own results; None if an id is not in the table (the index lags the store),
+        so the caller asks the store instead. Torn articles are not in the table."""
+        self.ensure()
+        with self._lock:  # the table, positions and date arrays swap together on a rebuild
+            keep = self.mask(filters)
+            out: list[tuple[Chunk, float]] = []
+            for cid, score in scored:
+                i = self._position.get(cid)
+                if i is None:
+                    return None
+                if keep is None or keep[i]:
+                    out.append((self.chunks[i], score))
+                    if len(out) == k:
+                        break
+            return out
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
         if filters is None or filters.is_empty():

@@ -9,9 +9,13 @@ from datetime import datetime
 from retrieval.lexical import BM25Index
 from retrieval.rerank import Reranker, SignalReranker
 from retrieval.timewindow import TimeIntent, resolve_time
-from retrieval.types import Chunk, Embedder, Hit, SearchFilters, Store
+from retrieval.types import Chunk, Embedder, Hit, SearchFilters, Store, Vectors
 
 RRF_K = 60
+# Filtered dense search fetches this many times the depth of nearest ids, then filters. On
+# RealTime QA dev, 1-2x the depth scored as well as Chroma's exact filtered list (BM25 covers
+# the window exhaustively).
+DENSE_OVERFETCH = 2
 
 
 def rrf_fuse(rankings: dict[str, list[Chunk]], k: int = RRF_K) -> list[tuple[Chunk, float]]:
@@ -51,9 +55,25 @@ class HybridSearcher:
         self.reranker = reranker if reranker is not None else SignalReranker()
         self.use_time = use_time
 
+    def dense(self, vec: Vectors, filters: SearchFilters | None) -> list[Hit]:
+        if self.bm25 is not None:
+            # Fast path: nearest ids from the store, chunks and filters from the in-memory
+            # table the lexical index keeps anyway (it mirrors the store).
+            windowed = filters is not None and not filters.is_empty()
+            # A narrow window may keep none of the nearest ids: look ten times deeper (ids
+            # are cheap) before Chroma's exact filtered query (300+ ms at 60k chunks).
+            for factor in (DENSE_OVERFETCH, 10 * DENSE_OVERFETCH) if windowed else (1,):
+                got = self.bm25.resolve(self.store.nearest_ids(vec, self.depth * factor),
+                                        self.depth, filters)
+                if got is None:
+                    break  # the table lags the store: ask the store
+                if got:
+                    return [Hit(c, s, {"dense": s}) for c, s in got]
+        return self.store.query(vec, self.depth, filters)
+
     def fused(self, query: str, filters: SearchFilters | None) -> list[Hit]:
         vec = self.embedder.embed([query])[0]
-        dense = self.store.query(vec, self.depth, filters)
+        dense = self.dense(vec, filters)
         dense_score = {h.chunk.id: h.score for h in dense}
         rankings = {"dense": [h.chunk for h in dense]}
         bm25_score: dict[str, float] = {}
