@@ -37,6 +37,7 @@ def _plots(directory: Path, runs: dict[str, list[QueryResult]]) -> list[str]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import numpy as np
 
     files = []
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -54,9 +55,16 @@ def _plots(directory: Path, runs: dict[str, list[QueryResult]]) -> list[str]:
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(6, 4))
+    # Log-spaced bins: one slow question (a cold cache, a window nothing matched) must not
+    # squash every other bar into the first one.
+    every = [r.retrieve_ms for results in runs.values() for r in results if r.retrieve_ms > 0]
+    lo, hi = (min(every), max(every)) if every else (1.0, 10.0)
+    bins = np.geomspace(max(lo, 0.1), max(hi, lo * 1.01, 0.2), 30).tolist()
     for name, results in runs.items():
-        ax.hist([r.retrieve_ms for r in results], bins=30, alpha=0.6, label=name)
-    ax.set(xlabel="retrieval latency (ms)", ylabel="questions", title="Retrieval latency")
+        ax.hist([r.retrieve_ms for r in results], bins=bins, alpha=0.6, label=name)
+    ax.set_xscale("log")
+    ax.set(xlabel="retrieval latency (ms, log scale)", ylabel="questions",
+           title="Retrieval latency")
     ax.legend()
     fig.tight_layout()
     fig.savefig(directory / "latency.png", dpi=110)
