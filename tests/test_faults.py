@@ -5,14 +5,30 @@ a one-line notice, or a one-line error), then that the same bot recovers once it
 
 from __future__ import annotations
 
+import errno
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
+import chromadb
+import chromadb.api.models.Collection
+import chromadb.errors
 import pytest
 
 from bot import Answer, NewsBot
 from bot.answering.llm import LLMAnswerer
 from bot.answering.resilience import CircuitBreaker, RetryBudget, retry_after
-from tests.chroma_server import free_port
+from ingest.article import Article
+from ingest.chunking import chunk_article
+from retrieval.store import StoreFull, StoreUnavailable
+from tests.chroma_server import ChromaServer, free_port
+from tests.conftest import EXAMPLES, REPO
 from tests.fake_openai import FakeOpenAIServer, Reply, hang, status, storm, user_prompt
 from tests.test_answers import body_of
 from tests.test_llm_answerer import source_numbers
@@ -231,3 +247,198 @@ def test_retry_budget_reads_retry_after_and_keeps_its_deadline():
     with pytest.raises(ValueError):
         RetryBudget(retries=3, attempt_timeout=2.0).call(not_transient)
     assert len(calls) == 1
+
+
+# The Chroma server ------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_chroma_server_restarted_under_a_running_bot(tmp_path, embedder):
+    server = ChromaServer(tmp_path / "data", tmp_path / "chroma.log").start()
+    try:
+        bot = NewsBot(store=tmp_path / "bm25", embedder=embedder, store_url=server.url)
+        assert bot.ingest([EXAMPLES]).failed == 0
+        expected = bot.ask(QUESTION).answer
+        before = {r.article_id for r in bot.components.store.articles()}
+
+        # Questions in flight while the server goes away: each gets its answer or the
+        # store's one-line error, nothing else.
+        outcomes: list[object] = []
+        stop = threading.Event()
+
+        def keep_asking() -> None:
+            while not stop.is_set():
+                try:
+                    outcomes.append(bot.ask(QUESTION).answer)
+                except StoreUnavailable as exc:
+                    outcomes.append(exc)
+                except Exception as exc:  # anything else is the bug this test looks for
+                    outcomes.append(("unexpected", exc))
+
+        askers = [threading.Thread(target=keep_asking) for _ in range(3)]
+        for t in askers:
+            t.start()
+        while not outcomes:
+            time.sleep(0.05)
+        server.stop()
+        time.sleep(0.5)
+        stop.set()
+        for t in askers:
+            t.join(60)
+        assert all(o == expected or isinstance(o, StoreUnavailable) for o in outcomes), [
+            o for o in outcomes if isinstance(o, tuple)][:3]
+
+        with pytest.raises(StoreUnavailable) as down:
+            bot.ask(QUESTION)
+        message = str(down.value)
+        assert "\n" not in message and server.url in message and "unreachable" in message
+        new = [Article(title=f"Ferry timetable {i}", source="Fault Gazette",
+                       body=f"The ferry to island {i} leaves at {6 + i} o'clock from pier {i}.",
+                       doc_key=f"test:ferry/{i}") for i in range(4)]
+        with pytest.raises(StoreUnavailable):
+            bot.ingest_articles(new)
+
+        server.start()  # same port, same data directory; the same bot object
+        assert bot.ask(QUESTION).answer == expected
+        report = bot.ingest_articles(new)
+        assert report.added == 4 and report.failed == 0
+        records = bot.components.store.articles()
+        assert before <= {r.article_id for r in records} and all(r.complete for r in records)
+        assert len(records) == len(before) + 4
+        assert bot.ask("When does the ferry to island 2 leave?").citations[0].source == \
+            "Fault Gazette"
+    finally:
+        server.stop()
+
+
+# A full disk --------------------------------------------------------------------------------
+
+DISK_FULL = ("Query error: Database error: error returned from database: (code: 13) "
+             "database or disk is full")  # what chromadb raised on a full tmpfs
+
+
+def orchard_articles(n: int) -> list[Article]:
+    return [Article(title=f"Orchard report {i}", source="Orchard Weekly",
+                    body=" ".join(f"Grower {j} of orchard {i} picked {i + j} crates of pears "
+                                  f"on day {j}." for j in range(12)),
+                    doc_key=f"test:orchard/{i}") for i in range(n)]
+
+
+def new_chunk_ids(bot: NewsBot, articles: list[Article]) -> set[str]:
+    s = bot.settings
+    return {c.id for a in articles for c in chunk_article(a, s.chunk_chars, s.chunk_overlap)}
+
+
+def test_disk_full_in_the_store_mid_ingest_then_space_freed(tmp_path, embedder, monkeypatch):
+    bot = NewsBot(store=tmp_path / "store", embedder=embedder)
+    assert bot.ingest([EXAMPLES]).failed == 0
+    expected = bot.ask(QUESTION)
+    old_ids = {c.id for c in bot.components.store.iter_chunks()}
+    articles = orchard_articles(10)
+    bot.components.indexer.batch_chunks = 4  # several writes; the second finds the disk full
+
+    writes = {"n": 0}
+    real_upsert = chromadb.api.models.Collection.Collection.upsert
+
+    def upsert_until_full(self, *args, **kwargs):
+        writes["n"] += 1
+        if writes["n"] >= 2:
+            raise chromadb.errors.InternalError(DISK_FULL)
+        return real_upsert(self, *args, **kwargs)
+
+    monkeypatch.setattr(chromadb.api.models.Collection.Collection, "upsert", upsert_until_full)
+    with pytest.raises(StoreFull) as full:
+        bot.ingest_articles(articles)
+    message = str(full.value)
+    assert "\n" not in message and "Traceback" not in message
+    assert f"no space left on the disk holding the archive at {tmp_path / 'store'}" in message
+    assert "database or disk is full" in message
+    # Consistent: every stored article whole, the earlier ones answer as before.
+    records = bot.components.store.articles()
+    assert all(r.complete for r in records)
+    written_first = {c.id for c in bot.components.store.iter_chunks()} - old_ids
+    assert old_ids <= {c.id for c in bot.components.store.iter_chunks()}
+    assert written_first and written_first < new_chunk_ids(bot, articles)  # partway
+    assert bot.ask(QUESTION).answer == expected.answer
+
+    monkeypatch.undo()  # space is freed
+    report = bot.ingest_articles(articles)
+    assert report.failed == 0 and report.added + report.unchanged == len(articles)
+    stored = [c.id for c in bot.components.store.iter_chunks()]
+    assert len(stored) == len(set(stored))
+    assert set(stored) == old_ids | new_chunk_ids(bot, articles)  # a clean ingest's chunks
+    assert bot.ask(QUESTION).answer == expected.answer
+    assert bot.ask("How many crates of pears did grower 3 of orchard 7 pick?").citations
+
+
+def test_disk_full_while_saving_the_bm25_index(tmp_path, embedder, monkeypatch, caplog):
+    bot = NewsBot(store=tmp_path / "store", embedder=embedder)
+    real_write = Path.write_text
+
+    def write_text_no_space(self: Path, *args, **kwargs):
+        if "bm25" in self.parts:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text_no_space)
+    report = bot.ingest([EXAMPLES])  # stored; only the index cache could not be saved
+    assert report.added == 6 and report.failed == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.lexical"]
+    assert len(logged) == 1 and "No space left on device" in logged[0]
+    assert "could not save the BM25 index" in logged[0] and "\n" not in logged[0]
+    directory = tmp_path / "store" / "bm25" / bot.settings.collection
+    assert not (directory / "meta.json").exists()  # never taken for a whole index
+    assert not (directory / "chunks.json.tmp").exists()
+    expected = bot.ask(QUESTION)
+    assert expected.short_answer == "Monday 12 October 2020"  # served from memory
+
+    monkeypatch.undo()  # space is freed: the next start rebuilds and saves the index
+    again = NewsBot(store=tmp_path / "store", embedder=embedder)
+    assert again.ask(QUESTION).answer == expected.answer
+    assert (directory / "meta.json").exists()
+
+
+def _can_mount_tmpfs() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs tmpfs /mnt"],
+                           capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_tmpfs(),
+                    reason="needs unprivileged user+mount namespaces (unshare -rm)")
+def test_a_real_full_disk_mid_ingest_then_space_freed(tmp_path):
+    mount, out, feed = tmp_path / "mnt", tmp_path / "seen.json", tmp_path / "orchards.jsonl"
+    mount.mkdir()
+    feed.write_text("".join(json.dumps({"title": a.title, "body": a.body, "source": a.source})
+                            + "\n" for a in orchard_articles(40)))
+    script = (f'mount -t tmpfs -o size=4m tmpfs "{mount}" && exec "{sys.executable}" '
+              f'-m tests.disk_full_ingest "{mount}" "{feed}" "{out}"')
+    run = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=REPO,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    seen = json.loads(out.read_text())
+    assert seen["examples_exit"] == 0
+    before, during, after = seen["before"], seen["during"], seen["after"]
+    # The disk filled partway through: a clear one-line error naming the disk.
+    assert seen["sdk_error"] and "no space left on the disk holding the archive at" in \
+        seen["sdk_error"] and str(mount) in seen["sdk_error"]
+    assert seen["cli_exit"] == 2 and "Traceback" not in seen["cli_output"]
+    assert "no space left on the disk" in seen["cli_output"]
+    assert seen["cli_output"].strip().count("\n") == 0
+    # Nothing half-visible, nothing lost: what was stored before still answers the same.
+    assert during["incomplete"] == [] and after["incomplete"] == []
+    assert set(before["chunk_ids"]) <= set(during["chunk_ids"])
+    assert during["answer"] == before["answer"] == after["answer"]
+    # Space freed: the same bot object completes the ingest (and the CLI finds it done),
+    # with exactly a clean ingest's chunks.
+    rerun = seen["rerun_report"]
+    assert rerun["failed"] == 0 and rerun["added"] + rerun["unchanged"] == 40
+    assert rerun["added"] == 40 - (during["articles"] - before["articles"])
+    assert seen["rerun_exit"] == 0 and "unchanged 40" in seen["rerun_output"]
+    assert len(after["chunk_ids"]) == len(set(after["chunk_ids"]))
+    assert set(after["chunk_ids"]) == set(before["chunk_ids"]) | set(
+        seen["expected_new_chunk_ids"])
+    assert after["articles"] == before["articles"] + 40
