@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     # at once) for llm_breaker_cooldown seconds, then tried again; 0 disables the breaker.
     llm_breaker_failures: int = 3
     llm_breaker_cooldown: float = 30.0
+    # Load: vectors of this many recently embedded question and passage sentences are kept
+    # (about 1.5 KB each); questions about the same story skip re-embedding. 0 turns it off.
+    embedding_cache: int = 20_000
     # Fetching (URLs, feeds, sitemaps). Private, loopback and link-local addresses are
     # refused unless allowed; even then a redirect to another host must be public.
     allow_private_networks: bool = False

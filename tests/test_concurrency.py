@@ -1,6 +1,7 @@
 """Questions and ingests at the same time on one NewsBot: the BM25 index is rebuilt under
 running searches and must never mix two versions of itself, nor forget a change that
-lands while it is being rebuilt."""
+lands while it is being rebuilt; the shared vector cache gives every thread the
+embedder's own vectors."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import threading
 from collections.abc import Iterable
 
 import bm25s
+import numpy as np
 
 from bot import NewsBot
 from ingest.article import Article
+from retrieval.embedcache import CachedEmbedder
 from retrieval.types import Chunk
 
 
@@ -76,3 +79,48 @@ def test_a_search_running_across_a_rebuild_keeps_its_own_index(tmp_path, embedde
     go.set()
     searcher.join(30)
     assert hits and all("violin" in c.text for c, _ in hits)
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.texts: list[str] = []
+        self._lock = threading.Lock()
+
+    def embed(self, texts):
+        with self._lock:
+            self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+
+def test_cached_vectors_are_the_embedders_own_and_shared_across_threads(embedder):
+    counting = CountingEmbedder(embedder)
+    cached = CachedEmbedder(counting, size=6)
+    texts = [f"The {w} festival drew a crowd on Sunday." for w in
+             ("lantern", "kite", "harbour", "violin", "drum")]
+    direct = embedder.embed(texts)
+    assert np.array_equal(cached.embed(texts), direct)
+    assert np.array_equal(cached.embed(texts[::-1]), direct[::-1])  # all from the cache
+    assert counting.texts == texts
+
+    results: list[np.ndarray] = []
+
+    def ask() -> None:
+        for _ in range(20):
+            results.append(cached.embed([texts[1], "a new question?", texts[3]]))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    fresh = embedder.embed([texts[1], "a new question?", texts[3]])
+    assert len(results) == 80 and all(np.array_equal(r, fresh) for r in results)
+    assert len(cached) == 6  # bounded: the oldest text went
+    # Least recently used: "drum" (the reversed pass touched it first), then "harbour".
+    cached.embed(["one more", "and another"])
+    assert len(cached) == 6 and counting.texts.count(texts[4]) == 1
+    cached.embed([texts[4], texts[0]])  # drum was evicted, so embedded again; lantern kept
+    assert counting.texts.count(texts[4]) == 2 and counting.texts.count(texts[0]) == 1

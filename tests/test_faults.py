@@ -154,7 +154,8 @@ def test_breaker_skips_a_failing_model_then_probes_it(examples_bot, fake_llm):
     assert len(fake_llm.requests) == 3
     # Open: answered at once, the model is not called.
     a = examples_bot.ask(QUESTION, NOW, answerer=llm)
-    assert_fallback(examples_bot, a, "skipped after 3 failures in a row (next try in 30 s)")
+    assert_fallback(examples_bot, a, "skipped after 3 failures in a row (last: the language "
+                    "model failed (HTTP 500); next try in 30 s)")
     assert len(fake_llm.requests) == 3
     clock.now += 31
     # The probe fails (the 4th 500): open again for another cooldown.

@@ -136,6 +136,7 @@ class LLMAnswerer:
         # Retries happen here, not in the openai client, so one deadline bounds them all.
         self.retry = RetryBudget(max_retries, timeout, deadline)
         self.breaker = breaker if breaker is not None else CircuitBreaker()
+        self._last_failure = ""
         self._client: OpenAI | None = None
         self._aclient: AsyncOpenAI | None = None
 
@@ -203,7 +204,14 @@ class LLMAnswerer:
     def _skipped(self) -> ModelUnavailable:
         return ModelUnavailable(
             f"the language model is skipped after {self.breaker.failures_in_a_row} failures "
-            f"in a row (next try in {self.breaker.retry_in():.0f} s)")
+            f"in a row (last: {self._last_failure}; next try in "
+            f"{self.breaker.retry_in():.0f} s)")
+
+    def _settle(self, finished: bool, error: BaseException | None) -> None:
+        """Tell the breaker how the call went (not at all, when it was interrupted)."""
+        if finished and error is not None:
+            self._last_failure = _describe(error)
+        self.breaker.settle(finished, error)
 
     def _guarded(self, call: Callable[[], str]) -> str:
         """``call`` unless the breaker skips the model; its outcome feeds the breaker."""
@@ -211,13 +219,13 @@ class LLMAnswerer:
             raise self._skipped()
         try:
             text = call()
-        except Exception:
-            self.breaker.failed()
+        except Exception as exc:
+            self._settle(True, exc)
             raise
         except BaseException:  # interrupted: says nothing about the model
-            self.breaker.abandoned()
+            self._settle(False, None)
             raise
-        self.breaker.succeeded()
+        self._settle(True, None)
         return text
 
     async def _aguarded(self, call: Callable[[], Awaitable[str]]) -> str:
@@ -225,13 +233,13 @@ class LLMAnswerer:
             raise self._skipped()
         try:
             text = await call()
-        except Exception:
-            self.breaker.failed()
+        except Exception as exc:
+            self._settle(True, exc)
             raise
         except BaseException:  # cancelled: says nothing about the model
-            self.breaker.abandoned()
+            self._settle(False, None)
             raise
-        self.breaker.succeeded()
+        self._settle(True, None)
         return text
 
     @staticmethod
@@ -370,7 +378,7 @@ class LLMAnswerer:
                 error = ModelUnavailable("the language model returned an empty answer")
             finished = True
         finally:  # a reader that stops early leaves no verdict on the model
-            self.breaker.settle(finished, error)
+            self._settle(finished, error)
         yield from _spaced(asm.close(), verified)
         yield self.finish(plan, verified, asm.buffer, error)
 
@@ -399,7 +407,7 @@ class LLMAnswerer:
                 error = ModelUnavailable("the language model returned an empty answer")
             finished = True
         finally:  # a reader that stops early (or a cancelled task) leaves no verdict
-            self.breaker.settle(finished, error)
+            self._settle(finished, error)
         for piece in _spaced(asm.close(), verified):
             yield piece
         yield self.finish(plan, verified, asm.buffer, error)
