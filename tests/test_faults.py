@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -399,10 +400,12 @@ def test_disk_full_while_saving_the_bm25_index(tmp_path, embedder, monkeypatch, 
 
 
 def _can_mount_tmpfs() -> bool:
+    """Unprivileged user+mount namespaces (often off in containers and hardened CI)."""
     if shutil.which("unshare") is None:
         return False
-    probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs tmpfs /mnt"],
-                           capture_output=True, timeout=30)
+    with tempfile.TemporaryDirectory() as d:
+        probe = subprocess.run(["unshare", "-rm", "sh", "-c", f'mount -t tmpfs tmpfs "{d}"'],
+                               capture_output=True, timeout=30)
     return probe.returncode == 0
 
 
