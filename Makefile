@@ -30,6 +30,7 @@ DATASET ?= ../shared/eval/realtimeqa
 bench: install
 	$(BIN)/newsbot eval $(DATASET) --report benchmarks/results/eval
 	$(BIN)/python -m benchmarks.retrieval_latency $(DATASET)
+	$(BIN)/python -m benchmarks.soak
 
 clean:
 	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache

@@ -68,7 +68,8 @@ def _bot(store: Path | None, config: Path | None, **overrides: Any) -> NewsBot:
     try:
         return NewsBot(settings=Settings.load(config, store=store, **overrides))
     except Exception as exc:  # a clear line, never a traceback, for a user-facing command
-        err.print(f"[red]error:[/] cannot open the archive: {_why(exc)}")
+        err.print(f"[red]error:[/] cannot open the archive: {_why(exc)}", highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -152,7 +153,7 @@ def ingest(
             report = bot.ingest(sources, progress=progress)
         except StoreUnavailable as exc:
             err.print(f"[red]error:[/] {exc}; nothing half-written is visible, "
-                      "run the same ingest again to finish", highlight=False)
+                      "run the same ingest again to finish", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from exc
     _print_report(report, json_out)
     if report.failed and not (report.added or report.unchanged or report.updated):

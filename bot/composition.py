@@ -10,6 +10,7 @@ from bot.answering.extractive import ExtractiveAnswerer
 from bot.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
 from ingest.indexer import Indexer
+from retrieval.embedcache import CachedEmbedder
 from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
 from retrieval.lexical import BM25Index
 from retrieval.search import HybridSearcher
@@ -87,11 +88,14 @@ def build(
     embedder = embedder or build_embedder(settings)
     store = store or build_store(settings, embedder)
     bm25 = BM25Index(store, bm25_dir(settings))
-    searcher = HybridSearcher(store, embedder, bm25, depth=settings.search_depth)
+    # Questions re-embed the sentences of the passages they retrieve; ingest never repeats.
+    asking: Embedder = (CachedEmbedder(embedder, settings.embedding_cache)
+                        if settings.embedding_cache > 0 else embedder)
+    searcher = HybridSearcher(store, asking, bm25, depth=settings.search_depth)
     indexer = Indexer(store, embedder, settings.chunk_chars, settings.chunk_overlap,
                       on_change=bm25.invalidate, fetcher=build_fetcher(settings),
                       max_file_bytes=settings.max_file_bytes)
-    extractive = ExtractiveAnswerer(embedder, min_relevance=settings.min_relevance)
+    extractive = ExtractiveAnswerer(asking, min_relevance=settings.min_relevance)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,
         answerer or build_answerer(settings, extractive), extractive,

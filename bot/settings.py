@@ -99,6 +99,17 @@ class Settings(BaseSettings):
     llm_passages: int = 4
     # Turns of a chat session kept for rewriting follow-up questions.
     chat_history: int = 6
+    # Faults (issue 7). Seconds one answer may spend on the model, retries and their waits
+    # included (default: llm_timeout x (llm_max_retries + 1)); past it the extractive
+    # answer is shown.
+    llm_deadline: float | None = None
+    # After this many failed model calls in a row the model is skipped (extractive answers
+    # at once) for llm_breaker_cooldown seconds, then tried again; 0 disables the breaker.
+    llm_breaker_failures: int = 3
+    llm_breaker_cooldown: float = 30.0
+    # Load: vectors of this many recently embedded question and passage sentences are kept
+    # (about 1.5 KB each); questions about the same story skip re-embedding. 0 turns it off.
+    embedding_cache: int = 20_000
     # Fetching (URLs, feeds, sitemaps). Private, loopback and link-local addresses are
     # refused unless allowed; even then a redirect to another host must be public.
     allow_private_networks: bool = False

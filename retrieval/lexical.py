@@ -7,9 +7,11 @@ seconds) and loaded from disk at start when it matches the store.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -36,86 +38,24 @@ def whole_articles(chunks: list[Chunk]) -> list[Chunk]:
     return [c for c in chunks if c.count == 0 or counts[c.article_id] == c.count]
 
 
-class BM25Index:
-    def __init__(self, store: Store, directory: Path | None = None) -> None:
-        self._store = store
-        self._dir = directory
-        self._lock = threading.Lock()
-        self._retriever: object | None = None
-        self.chunks: list[Chunk] = []
-        # Per-chunk publish time and source as arrays, so filters are one vectorised mask.
-        self._ts = np.zeros(0)
-        self._sources = np.zeros(0, dtype=object)
-        self._position: dict[str, int] = {}
-        self._stale = True
+@dataclass(frozen=True)
+class _Built:
+    """One built index. A search takes it once and uses only it, so a rebuild swapping in
+    the next never mixes two versions (hit positions from one, chunks from the other)."""
 
-    def invalidate(self) -> None:
-        self._stale = True
+    retriever: bm25s.BM25
+    chunks: list[Chunk]
+    # Per-chunk publish time and source as arrays, so filters are one vectorised mask.
+    ts: np.ndarray
+    sources: np.ndarray
+    position: dict[str, int]  # chunk id -> row, to turn dense hits (ids) into chunks
 
-    def _fingerprint(self) -> dict[str, object]:
-        return {"format": _FORMAT, "store": self._store.fingerprint()}
-
-    def _load(self) -> bool:
-        if self._dir is None or not (self._dir / "meta.json").exists():
-            return False
-        try:
-            meta = json.loads((self._dir / "meta.json").read_text())
-            if meta.get("fingerprint") != self._fingerprint():
-                return False
-            self._retriever = bm25s.BM25.load(str(self._dir / "index"), show_progress=False)
-            rows = json.loads((self._dir / "chunks.json").read_text())
-            self.chunks = [Chunk.from_record(r["text"], r["meta"]) for r in rows]
-            return True
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("BM25 index at %s unreadable, rebuilding: %s", self._dir, exc)
-            return False
-
-    def _build(self) -> None:
-        chunks = whole_articles(list(self._store.iter_chunks()))
-        retriever = bm25s.BM25()
-        if chunks:
-            retriever.index(tokenize([c.embedding_text() for c in chunks]), show_progress=False)
-        self._retriever, self.chunks = retriever, chunks
-        if self._dir is not None and chunks:
-            self._dir.mkdir(parents=True, exist_ok=True)
-            retriever.save(str(self._dir / "index"), show_progress=False)
-            rows = [{"text": c.text, "meta": c.to_metadata()} for c in chunks]
-            tmp = self._dir / "chunks.json.tmp"
-            tmp.write_text(json.dumps(rows))
-            tmp.replace(self._dir / "chunks.json")
-            # meta.json last: its presence with a matching fingerprint marks a whole index.
-            (self._dir / "meta.json").write_text(json.dumps({"fingerprint": self._fingerprint()}))
-
-    def ensure(self) -> None:
-        with self._lock:
-            if self._stale:
-                if not self._load():
-                    self._build()
-                self._ts = np.array(
-                    [c.published_at.timestamp() if c.published_at else np.nan
-                     for c in self.chunks], dtype=np.float64)
-                self._sources = np.array([c.source for c in self.chunks], dtype=object)
-                self._position = {c.id: i for i, c in enumerate(self.chunks)}
-                self._stale = False
-
-    def resolve(self, scored: list[tuple[str, float]], k: int,
-                filters: SearchFilters | None) -> list[tuple[Chunk, float]] | None:
-        """Dense hits (ids) turned into chunks from this index's table and filtered like
-        BM25's own results; None if an id is not in the table (the index lags the store),
-        so the caller asks the store instead. Torn articles are not in the table."""
-        self.ensure()
-        with self._lock:  # the table, positions and date arrays swap together on a rebuild
-            keep = self.mask(filters)
-            out: list[tuple[Chunk, float]] = []
-            for cid, score in scored:
-                i = self._position.get(cid)
-                if i is None:
-                    return None
-                if keep is None or keep[i]:
-                    out.append((self.chunks[i], score))
-                    if len(out) == k:
-                        break
-            return out
+    @classmethod
+    def of(cls, retriever: bm25s.BM25, chunks: list[Chunk]) -> _Built:
+        ts = np.array([c.published_at.timestamp() if c.published_at else np.nan
+                       for c in chunks], dtype=np.float64)
+        return cls(retriever, chunks, ts, np.array([c.source for c in chunks], dtype=object),
+                   {c.id: i for i, c in enumerate(chunks)})
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
         if filters is None or filters.is_empty():
@@ -123,31 +63,150 @@ class BM25Index:
         keep = np.ones(len(self.chunks), dtype=bool)
         # NaN (undated) compares False, so undated chunks drop out of any date window.
         if filters.since is not None:
-            keep &= self._ts >= filters.since.timestamp()
+            keep &= self.ts >= filters.since.timestamp()
         if filters.until is not None:
-            keep &= self._ts < filters.until.timestamp()
+            keep &= self.ts < filters.until.timestamp()
         if filters.sources:
-            keep &= np.isin(self._sources, list(filters.sources))
+            keep &= np.isin(self.sources, list(filters.sources))
         return keep.astype(np.float32)
+
+
+class BM25Index:
+    def __init__(self, store: Store, directory: Path | None = None) -> None:
+        self._store = store
+        self._dir = directory
+        self._lock = threading.Lock()
+        self._built: _Built | None = None
+        # Every store change takes the next number; the index is current when it was built
+        # after the latest one. (A bare "stale" flag, cleared when a rebuild ends, lost the
+        # changes that landed while the rebuild was reading the store.)
+        self._changes = itertools.count(1)
+        self._latest = 0
+        self._built_at = -1
+
+    def invalidate(self) -> None:
+        self._latest = next(self._changes)
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._built.chunks if self._built is not None else []
+
+    def _fingerprint(self) -> dict[str, object]:
+        return {"format": _FORMAT, "store": self._store.fingerprint()}
+
+    def _load(self) -> _Built | None:
+        if self._dir is None or not (self._dir / "meta.json").exists():
+            return None
+        try:
+            meta = json.loads((self._dir / "meta.json").read_text())
+            if meta.get("fingerprint") != self._fingerprint():
+                return None
+            retriever = bm25s.BM25.load(str(self._dir / "index"), show_progress=False)
+            rows = json.loads((self._dir / "chunks.json").read_text())
+            return _Built.of(retriever, [Chunk.from_record(r["text"], r["meta"]) for r in rows])
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("BM25 index at %s unreadable, rebuilding: %s", self._dir, exc)
+            return None
+
+    def _build(self) -> _Built:
+        # The fingerprint is taken before the chunks are read: a write landing in between
+        # makes the saved index disagree with the store (rebuilt next start), never agree
+        # with a store it does not cover.
+        fingerprint = self._fingerprint()
+        chunks = whole_articles(list(self._store.iter_chunks()))
+        retriever = bm25s.BM25()
+        if chunks:
+            retriever.index(tokenize([c.embedding_text() for c in chunks]), show_progress=False)
+        if self._dir is not None and chunks:
+            try:
+                self._save(retriever, chunks, self._dir, fingerprint)
+            except OSError as exc:
+                # The index is a cache of the store: a full disk must not fail the ingest
+                # that has just stored the articles. It serves from memory, and the next
+                # start that finds no whole index on disk rebuilds and saves it.
+                log.error("could not save the BM25 index to %s (%s); it is kept in memory "
+                          "and saved again at the next start", self._dir,
+                          exc.strerror or exc)
+                (self._dir / "chunks.json.tmp").unlink(missing_ok=True)
+        return _Built.of(retriever, chunks)
+
+    @staticmethod
+    def _save(retriever: bm25s.BM25, chunks: list[Chunk], directory: Path,
+              fingerprint: dict[str, object]) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        # meta.json goes first and comes back last: a save cut short (a full disk, a kill)
+        # leaves no meta.json, so the mix of old and new files is never loaded as whole.
+        (directory / "meta.json").unlink(missing_ok=True)
+        retriever.save(str(directory / "index"), show_progress=False)
+        rows = [{"text": c.text, "meta": c.to_metadata()} for c in chunks]
+        tmp = directory / "chunks.json.tmp"
+        tmp.write_text(json.dumps(rows))
+        tmp.replace(directory / "chunks.json")
+        (directory / "meta.json").write_text(json.dumps({"fingerprint": fingerprint}))
+
+    def _current(self, wait: bool) -> _Built | None:
+        built = self._built
+        if built is not None and self._built_at == self._latest:
+            return built
+        if not self._lock.acquire(blocking=wait):
+            # Another thread is rebuilding: search the previous index meanwhile rather than
+            # stall every question for the seconds a big rebuild takes.
+            return built
+        try:
+            latest = self._latest  # read before the store, so later changes stay pending
+            if self._built is None or self._built_at != latest:
+                self._built = self._load() or self._build()
+                self._built_at = latest
+            return self._built
+        finally:
+            self._lock.release()
+
+    def ensure(self) -> None:
+        """Bring the index up to date with the store, waiting for a rebuild under way."""
+        self._current(wait=True)
+
+    def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        built = self._current(wait=True)
+        return built.mask(filters) if built is not None else None
+
+    def resolve(self, scored: list[tuple[str, float]], k: int,
+                filters: SearchFilters | None) -> list[tuple[Chunk, float]] | None:
+        """Dense hits (ids) turned into chunks from this index's table and filtered like
+        BM25's own results; None if an id is not in the table (the index lags the store,
+        or a torn article), so the caller asks the store instead."""
+        built = self._current(wait=self._built is None)
+        if built is None:
+            return None
+        keep = built.mask(filters)
+        out: list[tuple[Chunk, float]] = []
+        for cid, score in scored:
+            i = built.position.get(cid)
+            if i is None:
+                return None
+            if keep is None or keep[i]:
+                out.append((built.chunks[i], score))
+                if len(out) == k:
+                    break
+        return out
 
     def search(
         self, query: str, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
-        self.ensure()
-        if not self.chunks or self._retriever is None:
+        built = self._current(wait=self._built is None)
+        if built is None or not built.chunks:
             return []
         tokens = tokenize([query])
         if not tokens[0]:
             return []
-        mask = self.mask(filters)
+        mask = built.mask(filters)
         if mask is not None and not mask.any():
             return []
-        k = min(k, len(self.chunks))
-        docs, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
+        k = min(k, len(built.chunks))
+        docs, scores = built.retriever.retrieve(
             tokens, k=k, show_progress=False, weight_mask=mask
         )
         out = []
         for idx, score in zip(docs[0], scores[0], strict=True):
             if score > 0:
-                out.append((self.chunks[int(idx)], float(score)))
+                out.append((built.chunks[int(idx)], float(score)))
         return out

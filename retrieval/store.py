@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import hashlib
 import logging
 import math
+import os
+import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -29,24 +34,77 @@ class StoreUnavailable(RuntimeError):
     """The store cannot be reached or opened; the message says which and where."""
 
 
+class StoreFull(StoreUnavailable):
+    """The disk under the store has no room left: the write failed as a whole (Chroma writes
+    each batch in one transaction), and the same ingest finishes once space is freed."""
+
+
+# How a full disk shows through chromadb: SQLite's SQLITE_FULL (seen on a full tmpfs as
+# "InternalError: ... (code: 13) database or disk is full") or the OS's ENOSPC. It can
+# also come out as "Error in compaction: Failed to apply logs to the metadata segment",
+# which names no cause: then the free space left on the disk decides (see _low_disk).
+_DISK_FULL = ("database or disk is full", "no space left on device")
+# A failed write with less than this free (or 1/20 of the disk, if smaller) is a full disk.
+LOW_DISK_BYTES = 64 * 1024 * 1024
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """What said the disk is full, if ``exc`` (or an exception behind it) is that."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return os.strerror(errno.ENOSPC)
+        said = next((m for m in _DISK_FULL if m in str(seen).lower()), None)
+        if said:
+            return said
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _full_disk_cause(store: object, exc: BaseException) -> str | None:
+    """Why ``exc`` looks like a full disk under ``store``, or None."""
+    said = disk_full(exc)
+    if said is not None:
+        return said
+    low = store._low_disk() if isinstance(store, ChromaStore) else None
+    if low is None:
+        return None
+    first = (str(exc).strip().splitlines() or [""])[0][:120]
+    return f"{low}; Chroma said {type(exc).__name__}: {first}"
+
+
+def _store_full(where: str, cause: str) -> StoreFull:
+    return StoreFull(f"no space left on the disk holding the archive at {where} ({cause}); "
+                     "free some space")
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def _reachable(method: Callable[P, R]) -> Callable[P, R]:
-    """A Chroma server that goes away mid-run surfaces as StoreUnavailable, not as an
-    httpx traceback from deep inside chromadb."""
+    """A Chroma server that goes away mid-run, or a full disk, surfaces as one clear line
+    (StoreUnavailable, StoreFull), not as a traceback from deep inside chromadb."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
+        except StoreUnavailable:
+            raise
         except httpx.TransportError as exc:
             where = getattr(args[0], "location", "?")
             raise StoreUnavailable(
                 f"Chroma server at {where} is unreachable ({type(exc).__name__}: {exc}); "
                 "is `chroma run` up?"
             ) from exc
+        except Exception as exc:
+            cause = _full_disk_cause(args[0], exc)
+            if cause is None:
+                raise
+            if isinstance(args[0], ChromaStore):
+                args[0]._writes_wedged = True
+            raise _store_full(getattr(args[0], "location", "?"), cause) from exc
 
     return wrapper
 
@@ -111,17 +169,30 @@ class ChromaStore:
     def __init__(
         self, path: str | Path | None = None, url: str | None = None, collection: str = "newsbot"
     ) -> None:
+        self._url = url
+        self._name = collection
+        self._reopen_lock = threading.Lock()
+        if not url and path is None:
+            raise ValueError("ChromaStore needs a path or a url")
+        if url:
+            self.location = url
+        else:
+            assert path is not None
+            self.location = str(Path(path).resolve())
+        self._client: Any = None
+        self._collection: Any = None
+        self._writes_wedged = False
+        self._whole: set[str] = set()  # articles known to have all their chunks stored
+        self._open()
+
+    def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings
 
         settings = Settings(anonymized_telemetry=False)
-        self._whole: set[str] = set()  # articles known to have all their chunks stored
-        if not url and path is None:
-            raise ValueError("ChromaStore needs a path or a url")
         try:
-            if url:
-                parsed = urlparse(url)
-                self.location = url
+            if self._url:
+                parsed = urlparse(self._url)
                 self._client = chromadb.HttpClient(
                     host=parsed.hostname or "127.0.0.1",
                     port=parsed.port or (443 if parsed.scheme == "https" else 8000),
@@ -129,20 +200,76 @@ class ChromaStore:
                     settings=settings,
                 )
             else:
-                assert path is not None
-                Path(path).mkdir(parents=True, exist_ok=True)
-                self.location = str(Path(path).resolve())
+                Path(self.location).mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(path=self.location, settings=settings)
-            self._col = self._client.get_or_create_collection(
-                collection,
+            self._collection = self._client.get_or_create_collection(
+                self._name,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
             )
         except Exception as exc:  # chromadb raises many types for "cannot reach/open"
-            raise StoreUnavailable(f"cannot open Chroma store at {url or path}: {exc}") from exc
+            cause = _full_disk_cause(self, exc)
+            if cause is not None:  # opening replays Chroma's log, which needs room
+                raise _store_full(self.location, cause) from exc
+            raise StoreUnavailable(
+                f"cannot open Chroma store at {self._url or self.location}: {exc}") from exc
+
+    @property
+    def _col(self) -> Any:
+        if self._collection is None:
+            with self._reopen_lock:
+                if self._collection is None:
+                    self._open()
+        return self._collection
+
+    def _before_write(self) -> None:
+        """Chroma 1.5's embedded backend hangs on every write after one failed for a full
+        disk (seen on a full tmpfs), though it still reads, and a new process writes fine
+        once space is freed. So after such a failure, reads go on as before; a write while
+        the disk is still nearly full fails at once; a write once there is room again first
+        reopens Chroma afresh (a fresh one cannot open on a full disk: it must replay its
+        log), so the same NewsBot finishes the ingest."""
+        if not self._writes_wedged:
+            return
+        low = self._low_disk()
+        if low is not None:
+            raise _store_full(self.location, low)
+        self._drop_client()
+        self._writes_wedged = False
+
+    def _drop_client(self) -> None:
+        """Close the client and evict Chroma's cached system for this path, so the next
+        call opens a fresh one."""
+        if self._url or self._client is None:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._reopen_lock:
+            client, self._client, self._collection = self._client, None, None
+            identifier = str(getattr(client, "_identifier", ""))
+            # Stopped even if other clients share it: a wedged system is no use to them
+            # either, and a live one beside the fresh one would hold SQLite's write lock.
+            system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            if system is not None:
+                with contextlib.suppress(Exception):
+                    system.stop()
+
+    def _low_disk(self) -> str | None:
+        """Why a failure is likely a full disk: an embedded store with almost no room left."""
+        if self._url:
+            return None
+        try:
+            usage = shutil.disk_usage(self.location)
+        except OSError:
+            return None
+        if usage.free >= min(LOW_DISK_BYTES, usage.total // 20):
+            return None
+        return f"only {usage.free // 1024} KiB free"
 
     @_reachable
     def add_chunks(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        self._before_write()
         start = 0
         for part in article_batches(chunks):
             self._col.upsert(
@@ -156,6 +283,7 @@ class ChromaStore:
     @_reachable
     def delete_article(self, article_id: str) -> int:
         self._whole.discard(article_id)
+        self._before_write()
         got = self._col.get(where={"article_id": article_id}, include=[])
         if got["ids"]:
             self._col.delete(ids=got["ids"])

@@ -50,8 +50,15 @@ def system_prompt(body: dict[str, Any]) -> str:
     return next(m["content"] for m in body["messages"] if m["role"] == "system")
 
 
+def storm(reply: Reply, n: int) -> list[Step]:
+    """The same failure ``n`` times (a 429 storm, a 5xx run): ``script(*storm(...), ok)``."""
+    return [reply] * n
+
+
 class FakeOpenAIServer:
-    def __init__(self) -> None:
+    """``port`` 0 picks a free one; give a port to bring a "down" model back up on it."""
+
+    def __init__(self, port: int = 0) -> None:
         self.steps: list[Step] = []
         self.requests: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
@@ -134,7 +141,7 @@ class FakeOpenAIServer:
                 self.wfile.flush()
                 self.close_connection = True
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,6 +17,7 @@ from bot.answering import NO_ANSWER
 from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
+from bot.answering.resilience import CircuitBreaker, RetryBudget
 from bot.answering.spans import short_answer
 from bot.citations import (
     CitationVerifier,
@@ -118,6 +119,8 @@ class LLMAnswerer:
         unsupported: Literal["remove", "mark"] = "remove",
         max_tokens: int = 400,
         temperature: float = 0.0,
+        deadline: float | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.fallback = fallback
         self.model = model
@@ -132,6 +135,10 @@ class LLMAnswerer:
         self.unsupported: Literal["remove", "mark"] = unsupported
         self.max_tokens = max_tokens
         self.temperature = temperature
+        # Retries happen here, not in the openai client, so one deadline bounds them all.
+        self.retry = RetryBudget(max_retries, timeout, deadline)
+        self.breaker = breaker if breaker is not None else CircuitBreaker()
+        self._last_failure = ""
         self._client: OpenAI | None = None
         self._aclient: AsyncOpenAI | None = None
 
@@ -149,6 +156,8 @@ class LLMAnswerer:
             unsupported=settings.llm_unsupported,
             max_tokens=settings.llm_max_tokens,
             passages=settings.llm_passages,
+            deadline=settings.llm_deadline,
+            breaker=CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
         )
 
     def __repr__(self) -> str:  # the key stays out of reprs and logs
@@ -168,7 +177,7 @@ class LLMAnswerer:
             from openai import OpenAI
 
             self._client = OpenAI(api_key=self._key(), base_url=self.base_url,
-                                  timeout=self.timeout, max_retries=self.max_retries)
+                                  timeout=self.timeout, max_retries=0)
         return self._client
 
     @property
@@ -177,12 +186,64 @@ class LLMAnswerer:
             from openai import AsyncOpenAI
 
             self._aclient = AsyncOpenAI(api_key=self._key(), base_url=self.base_url,
-                                        timeout=self.timeout, max_retries=self.max_retries)
+                                        timeout=self.timeout, max_retries=0)
         return self._aclient
 
     def _request(self, messages: list[dict[str, str]], stream: bool) -> dict[str, Any]:
         return {"model": self.model, "messages": messages, "stream": stream,
                 "max_tokens": self.max_tokens, "temperature": self.temperature}
+
+    def _create(self, messages: list[dict[str, str]], stream: bool) -> Any:
+        """The chat completion call, retried within the answer's deadline."""
+        request = self._request(messages, stream)
+        return self.retry.call(
+            lambda timeout: self.client.chat.completions.create(**request, timeout=timeout))
+
+    async def _acreate(self, messages: list[dict[str, str]], stream: bool) -> Any:
+        request = self._request(messages, stream)
+        return await self.retry.acall(
+            lambda timeout: self.aclient.chat.completions.create(**request, timeout=timeout))
+
+    def _skipped(self) -> ModelUnavailable:
+        return ModelUnavailable(
+            f"the language model is skipped after {self.breaker.failures_in_a_row} failures "
+            f"in a row (last: {self._last_failure}; next try in "
+            f"{self.breaker.retry_in():.0f} s)")
+
+    def _settle(self, finished: bool, error: BaseException | None) -> None:
+        """Tell the breaker how the call went (not at all, when it was interrupted)."""
+        if finished and error is not None:
+            self._last_failure = _describe(error)
+        self.breaker.settle(finished, error)
+
+    def _guarded(self, call: Callable[[], str]) -> str:
+        """``call`` unless the breaker skips the model; its outcome feeds the breaker."""
+        if not self.breaker.allow():
+            raise self._skipped()
+        try:
+            text = call()
+        except Exception as exc:
+            self._settle(True, exc)
+            raise
+        except BaseException:  # interrupted: says nothing about the model
+            self._settle(False, None)
+            raise
+        self._settle(True, None)
+        return text
+
+    async def _aguarded(self, call: Callable[[], Awaitable[str]]) -> str:
+        if not self.breaker.allow():
+            raise self._skipped()
+        try:
+            text = await call()
+        except Exception as exc:
+            self._settle(True, exc)
+            raise
+        except BaseException:  # cancelled: says nothing about the model
+            self._settle(False, None)
+            raise
+        self._settle(True, None)
+        return text
 
     @staticmethod
     def _content(response: Any) -> str:
@@ -203,12 +264,13 @@ class LLMAnswerer:
 
     def complete(self, messages: list[dict[str, str]]) -> str:
         """One plain completion (used to rewrite follow-up questions)."""
-        return self._content(self.client.chat.completions.create(
-            **self._request(messages, False)))
+        return self._guarded(lambda: self._content(self._create(messages, False)))
 
     async def acomplete(self, messages: list[dict[str, str]]) -> str:
-        return self._content(await self.aclient.chat.completions.create(
-            **self._request(messages, False)))
+        async def call() -> str:
+            return self._content(await self._acreate(messages, False))
+
+        return await self._aguarded(call)
 
     # Planning and finishing ----------------------------------------------------------------
     def plan(self, question: str, hits: list[Hit], now: datetime | None) -> _Plan | Answer:
@@ -264,8 +326,8 @@ class LLMAnswerer:
             return plan
         verified = self._verified(plan)
         try:
-            raw = self._content(self.client.chat.completions.create(
-                **self._request(plan.prompt.messages, False)))
+            raw = self._guarded(
+                lambda: self._content(self._create(plan.prompt.messages, False)))
         except Exception as exc:  # a model failure must never reach the user as a traceback
             return self.finish(plan, verified, "", exc)
         self._consume(verified, raw)
@@ -284,9 +346,11 @@ class LLMAnswerer:
         if isinstance(plan, Answer):
             return plan
         verified = self._verified(plan)
+        async def call() -> str:
+            return self._content(await self._acreate(plan.prompt.messages, False))
+
         try:
-            raw = self._content(await self.aclient.chat.completions.create(
-                **self._request(plan.prompt.messages, False)))
+            raw = await self._aguarded(call)
         except Exception as exc:
             return self.finish(plan, verified, "", exc)
         self._consume(verified, raw)
@@ -301,17 +365,24 @@ class LLMAnswerer:
             return
         verified = self._verified(plan)
         asm = _Assembler(verified)
+        if not self.breaker.allow():
+            yield self.finish(plan, verified, "", self._skipped())
+            return
         error: BaseException | None = None
+        finished = False
         try:
-            chunks: Iterable[Any] = self.client.chat.completions.create(
-                **self._request(plan.prompt.messages, True))
-            for chunk in chunks:
-                yield from _spaced(asm.feed(self._delta(chunk)), verified)
-        except Exception as exc:
-            error = exc
+            try:
+                chunks: Iterable[Any] = self._create(plan.prompt.messages, True)
+                for chunk in chunks:
+                    yield from _spaced(asm.feed(self._delta(chunk)), verified)
+            except Exception as exc:
+                error = exc
+            if error is None and not asm.buffer.strip():
+                error = ModelUnavailable("the language model returned an empty answer")
+            finished = True
+        finally:  # a reader that stops early leaves no verdict on the model
+            self._settle(finished, error)
         yield from _spaced(asm.close(), verified)
-        if error is None and not asm.buffer.strip():
-            error = ModelUnavailable("the language model returned an empty answer")
         yield self.finish(plan, verified, asm.buffer, error)
 
     async def astream(self, question: str, hits: list[Hit],
@@ -322,19 +393,26 @@ class LLMAnswerer:
             return
         verified = self._verified(plan)
         asm = _Assembler(verified)
+        if not self.breaker.allow():
+            yield self.finish(plan, verified, "", self._skipped())
+            return
         error: BaseException | None = None
+        finished = False
         try:
-            chunks = await self.aclient.chat.completions.create(
-                **self._request(plan.prompt.messages, True))
-            async for chunk in chunks:
-                for piece in _spaced(asm.feed(self._delta(chunk)), verified):
-                    yield piece
-        except Exception as exc:
-            error = exc
+            try:
+                chunks = await self._acreate(plan.prompt.messages, True)
+                async for chunk in chunks:
+                    for piece in _spaced(asm.feed(self._delta(chunk)), verified):
+                        yield piece
+            except Exception as exc:
+                error = exc
+            if error is None and not asm.buffer.strip():
+                error = ModelUnavailable("the language model returned an empty answer")
+            finished = True
+        finally:  # a reader that stops early (or a cancelled task) leaves no verdict
+            self._settle(finished, error)
         for piece in _spaced(asm.close(), verified):
             yield piece
-        if error is None and not asm.buffer.strip():
-            error = ModelUnavailable("the language model returned an empty answer")
         yield self.finish(plan, verified, asm.buffer, error)
 
 
