@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -343,9 +344,9 @@ def test_bm25_index_is_loaded_when_the_store_is_unchanged_and_rebuilt_when_it_ch
     builds: list[int] = []
     real_build = BM25Index._build
 
-    def counting_build(self: BM25Index) -> None:
+    def counting_build(self: BM25Index) -> Any:
         builds.append(1)
-        real_build(self)
+        return real_build(self)
 
     monkeypatch.setattr(BM25Index, "_build", counting_build)
     folder = tmp_path / "news"
