@@ -64,9 +64,9 @@ def test_off_archive_questions_abstain(request, fixture, question):
     "question,short,source",
     [
         ("How much will the tram line cost?", "412 million euros", "Northbay Gazette"),
-        ("How many homes lost power?", "40,000 homes", "Coastal Courier"),
+        ("How many homes lost power?", "40,000", "Coastal Courier"),
         ("Who won the national cup?", "Riverside United", "Sportsline"),
-        ("How many visitors came to the reopened museum?", "9,000 visitors", "Northbay Gazette"),
+        ("How many visitors came to the reopened museum?", "9,000", "Northbay Gazette"),
     ],
 )
 def test_short_answers_by_question_type(examples_bot, question, short, source):
@@ -92,7 +92,7 @@ def test_async_ask_matches_sync(examples_bot):
 
     first, second = asyncio.run(run())
     assert first.short_answer == "Monday 12 October 2020"
-    assert second.short_answer == "40,000 homes"
+    assert second.short_answer == "40,000"
 
 
 def test_langchain_retriever(examples_bot):

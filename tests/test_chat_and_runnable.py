@@ -71,7 +71,7 @@ def test_runnable_invoke_and_batch(examples_bot):
     assert isinstance(a, Answer) and a.short_answer == "Monday 12 October 2020"
     got = r.batch([{"question": "How many homes lost power?"},
                    {"question": "Who won?", "sources": ["Sportsline"]}])
-    assert got[0].short_answer == "40,000 homes"
+    assert got[0].short_answer == "40,000"
     assert all(c.source == "Sportsline" for c in got[1].citations)
     chained = r | (lambda ans: ans.short_answer)
     assert chained.invoke("How much will the tram line cost?") == "412 million euros"

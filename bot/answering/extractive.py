@@ -11,12 +11,16 @@ import numpy as np
 
 from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
-from bot.answering.question import QuestionInfo, analyse, stem, term_set
-from bot.answering.spans import name_candidates, short_answer
+from bot.answering.question import QuestionInfo, analyse, answer_type, stem, term_set
+from bot.answering.spans import name_candidates, numbers, short_answer
 from bot.answering.taint import is_tainted
 from bot.temporal import resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Embedder, Hit
+
+# A name unlike the asked-for type keeps half its votes: the embedder's sense of type is
+# a hint, and plenty of right answers are names it has never seen.
+TYPE_FLOOR = 0.5
 
 
 @dataclass
@@ -77,8 +81,10 @@ def citation_for(c: Candidate, n: int) -> Citation:
     )
 
 
-def counts_asked_noun(short: str, info: QuestionInfo) -> bool:
-    return info.kind in ("count", "amount") and stem(short.split()[-1]) in info.terms
+def counts_asked_noun(sentence: str, info: QuestionInfo) -> bool:
+    """The sentence counts the very noun asked about ("How many homes" - "40,000 homes")."""
+    return info.kind in ("count", "amount") and any(
+        stem(n[2].split()[-1]) in info.terms for n in numbers(sentence, info))
 
 
 class ExtractiveAnswerer:
@@ -154,7 +160,7 @@ class ExtractiveAnswerer:
                 + self.w_lexical * c.lexical
                 + 0.04 / math.sqrt(1 + c.rank)
                 + (self.span_bonus if wants_span and c.short else 0.0)
-                + (self.span_bonus / 2 if c.short and counts_asked_noun(c.short, info) else 0.0)
+                + (self.span_bonus / 2 if c.short and counts_asked_noun(c.text, info) else 0.0)
             )
         cands.sort(key=lambda c: -c.score)
         return info, cands
@@ -196,13 +202,28 @@ class ExtractiveAnswerer:
                 where.setdefault(key, c)
         if not totals:
             return cands[0]
+        self._weigh_by_type(info, totals, display)
         # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.
         for key in list(totals):
             for other in list(totals):
-                if other != key and f" {other}" in f" {key}":
+                # "Armenian and Azerbaijani" is two names, not a longer form of either.
+                if other != key and f" {other}" in f" {key}" and " and " not in key:
                     totals[key] += totals[other] * 0.5
         winner = max(totals, key=lambda k: totals[k])
         return replace(where[winner], short=display[winner])
+
+    def _weigh_by_type(self, info: QuestionInfo, totals: dict[str, float],
+                       display: dict[str, str]) -> None:
+        """Scale each name's votes by how much it looks like the asked-for type ("which
+        planet": Jupiter over NASA), judged by the embedder: a soft prior, not a filter."""
+        wanted = answer_type(info.text)
+        if not wanted or len(totals) < 2:
+            return
+        keys = list(totals)
+        vecs = self.embedder.embed([wanted] + [display[k] for k in keys])
+        sims = np.asarray(vecs[1:] @ vecs[0]).tolist()
+        for key, sim in zip(keys, sims, strict=True):
+            totals[key] *= TYPE_FLOOR + max(0.0, float(sim))
 
     def answer_ranked(self, question: str, cands: list[Candidate]) -> Answer:
         """The answer from already ranked candidates (the LLM answerer ranks once for both)."""

@@ -70,7 +70,7 @@ def term_set(text: str) -> set[str]:
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
-    kind: str  # when | who | where | count | amount | which | what | why | how | other
+    kind: str  # when | who | where | count | amount | which | why | blank | other
     terms: tuple[str, ...]
     # Per-term weight; the event verb of "when did X <verb>?" weighs double, since a
     # sentence naming X without the event answers a different question.
@@ -83,7 +83,7 @@ class QuestionInfo:
         return self.weights[i] if i < len(self.weights) else 1.0
 
 
-# Checked in order against the asking sentence; the wh-phrase may sit anywhere in it
+# Searched for in the asking sentence; the wh-phrase may sit anywhere in it
 # ("Broadway's stars were recognized at which awards show?").
 _KINDS = [
     (re.compile(r"\bhow many\b", re.I), "count"),
@@ -104,6 +104,26 @@ _KINDS = [
 ]
 
 
+_HEAD_STOP = STOPWORDS | {"one", "ones", "following"}
+_HEAD = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", re.IGNORECASE)
+
+
+def answer_type(question: str) -> str | None:
+    """The noun phrase naming what is asked for: "which prestigious awards show" -> "awards
+    show", "what sport do they play" -> "sport"; None when the question names no type."""
+    m = _HEAD.search(asking_sentence(question))
+    if not m:
+        return None
+    words: list[str] = []
+    for w in m.group(1).split():
+        if w.lower() in _HEAD_STOP:
+            if words:
+                break
+            continue  # "which of these shows": skip the connecting words
+        words.append(w)
+    return " ".join(words[-2:]) or None
+
+
 def asking_sentence(question: str) -> str:
     """The sentence that asks: quiz questions often set the scene first."""
     parts = re.split(r"(?<=[.!?])\s+", question.strip())
@@ -111,12 +131,16 @@ def asking_sentence(question: str) -> str:
 
 
 def analyse(question: str) -> QuestionInfo:
-    kind = "other"
     asking = asking_sentence(question)
-    for pattern, k in _KINDS:
-        if pattern.search(asking):
-            kind = k
-            break
+    # The earliest wh-phrase asks; a later "when" is a conjunction ("which country ... when
+    # he was eight"). Patterns matching at the same place keep their listed priority.
+    found = [(m.start(), i, k) for i, (pattern, k) in enumerate(_KINDS)
+             if (m := pattern.search(asking))]
+    kind = min(found)[2] if found else "other"
+    if asking.rstrip().endswith(":"):
+        # A quiz blank ("... the jackpot ballooned to:"): the answer is what follows the
+        # question's last words in the source sentence.
+        kind = "blank"
     seen: dict[str, None] = {}
     for t in content_terms(question):
         seen.setdefault(t, None)

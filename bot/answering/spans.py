@@ -9,11 +9,18 @@ from datetime import datetime
 from bot.answering.question import STOPWORDS, QuestionInfo, stem
 from bot.temporal import WEEKDAYS, resolve_dates
 
+# A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
+# word must end capitalised, so "Russian-mediated" stays out.
+_CAP_WORD = r"[A-Z][\w’'.&]*(?:(?:-[a-z]+)*-[A-Z][\w’'.]*)*"
 _NAME = re.compile(
-    r"(?<![\w’'-])(?:[A-Z][\w’'.&]*(?:-[A-Z][\w’'.]*)*)"
+    rf"(?<![\w’'-])(?:{_CAP_WORD})"
     r"(?:\s+(?:(?:of|the|de|del|al|bin|van|von|da|and|for|le|la)\s+)?"
-    r"(?:[A-Z][\w’'.&]*(?:-[A-Z][\w’'.]*)*|\d+))*"
+    rf"(?:{_CAP_WORD}|\d+))*"
 )
+# Titles of films, books, shows and songs are quoted in news copy.
+_QUOTED = re.compile(r"[“\"‘']([A-Z0-9][^“”\"‘’']{1,60}?)[”\"’'](?!\w)")
+# "England's Chloe Kelly": the owner is a modifier of the name that follows.
+_POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(?=[A-Z])")
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
 _NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
@@ -67,15 +74,20 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         text = " ".join(parts).rstrip("’'")
         if text.endswith(("’s", "'s")):
             text = text[:-2]
+        text = _POSSESSIVE_PREFIX.sub("", text)
         if (not text or text in _NOT_NAMES or text.lower() in STOPWORDS
                 or _in_question(text, info)):
             continue
         out.append((m.start(), m.end(), text))
+    for m in _QUOTED.finditer(sentence):
+        text = m.group(1).strip().rstrip(",.")
+        if len(text.split()) <= 8 and not _in_question(text, info):
+            out.append((m.start(1), m.end(1), text))
     # "Russian-mediated talks": the actor sits in the hyphenated prefix.
     for m in _HYPHEN_PREFIX.finditer(sentence):
         if not _in_question(m.group(1), info) and m.group(1) not in _NOT_NAMES:
             out.append((m.start(1), m.end(1), m.group(1)))
-    return sorted(out)
+    return sorted(set(out))
 
 
 def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
@@ -90,6 +102,21 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
             text = f"{text} {tail.group(1)}"
         out.append((m.start(), m.end(), text))
     return out
+
+
+_NUMBER_WORDS = {
+    w: str(i) for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+
+
+def as_count(text: str, info: QuestionInfo) -> str:
+    """A count as the question wants it: digits ("nine" -> "9"), without the noun the
+    question already names ("How many months?" -> "6", not "six months")."""
+    words = text.split()
+    if len(words) > 1 and stem(words[-1]) in info.terms:
+        words = words[:-1]
+    return " ".join(_NUMBER_WORDS.get(w.lower(), w) for w in words)
 
 
 def name_candidates(sentence: str, info: QuestionInfo) -> list[tuple[str, float]]:
@@ -107,6 +134,47 @@ def name_candidates(sentence: str, info: QuestionInfo) -> list[tuple[str, float]
             weight *= 0.3
         out.append((text, weight))
     return out
+
+
+_WORD = re.compile(r"[\w’'$€£¥%.,-]*\w[%]?|[$€£¥]\S+")
+# Where a continuation stops: punctuation that closes the phrase, or a word that opens a
+# new clause.
+_CLAUSE_END = re.compile(r"[;:!?()“”\"—–]|,\s|\.(?:\s|$)")
+_CLAUSE_WORDS = frozenset(
+    "after as when while because since which that who whom whose where and but or if "
+    "though although before until so than according said says by".split()
+)
+BLANK_MAX_WORDS = 8
+
+
+def continuation(sentence: str, question: str) -> str | None:
+    """The words that follow the question's own last words in ``sentence``:
+    "...ballooned to:" + "the jackpot ballooned to $1.02 billion after..." -> "$1.02 billion".
+    Tries the longest tail of the question first; a tail must hold a content word."""
+    q_words = [w.lower() for w in re.findall(r"[\w’']+", question)]
+    s_words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    s_stems = [stem(w.strip(".,")) for _, _, w in s_words]
+    for n in range(min(5, len(q_words)), 0, -1):
+        tail = q_words[-n:]
+        if all(w in STOPWORDS for w in tail):
+            continue
+        tail_stems = [stem(w) for w in tail]
+        for i in range(len(s_stems) - n):
+            if s_stems[i : i + n] != tail_stems:
+                continue
+            start = s_words[i + n][0]
+            rest = sentence[start:]
+            end = _CLAUSE_END.search(rest)
+            rest = rest[: end.start()] if end else rest
+            words = rest.split()
+            for j, w in enumerate(words):
+                if j and w.lower() in _CLAUSE_WORDS:
+                    words = words[:j]
+                    break
+            text = " ".join(words[:BLANK_MAX_WORDS]).rstrip(".,")
+            if text and not all(w.lower() in STOPWORDS for w in words):
+                return text
+    return None
 
 
 def short_answer(
@@ -128,7 +196,10 @@ def short_answer(
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
             nums = [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2])]
-        return _closest(nums, anchors)
+        best = _closest(nums, anchors)
+        return as_count(best, info) if best and info.kind == "count" else best
     if info.kind in ("who", "where", "which"):
         return _closest(names(sentence, info), anchors)
+    if info.kind == "blank":
+        return continuation(sentence, info.text)
     return None

@@ -1,0 +1,109 @@
+"""Short answers cut from a sentence: question kinds, counts, quiz blanks, names, types."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.question import analyse, answer_type
+from bot.answering.spans import continuation, names, short_answer
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("When did the ceasefire collapse?", "when"),
+        # A later "when" is a conjunction: the question asks for a country.
+        ("He was trafficked from which African country to the UK when he was eight?", "who"),
+        ("Bob Geldof criticised the use of what term when speaking to Radio Times?", "which"),
+        ("What year did the first issue hit newsstands?", "when"),
+        ("How many months was her detention extended?", "count"),
+        ("After nobody won on Tuesday, the top prize amount ballooned to:", "blank"),
+    ],
+)
+def test_question_kind_is_the_earliest_wh_phrase(question, kind):
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        # The noun the question names is not repeated, and the count is in digits.
+        ("How many months was her detention extended?",
+         "A judge extended her detention by six months on Friday.", "6"),
+        ("How many homes lost power?", "Storm Hilde cut power to about 40,000 homes.", "40,000"),
+        # A noun the question did not name stays: it says what was counted.
+        ("How many were hurt in the blast?", "The blast injured 12 workers at the plant.",
+         "12 workers"),
+        ("How many people lined the streets?", "One million people lined the streets.",
+         "1 million"),
+    ],
+)
+def test_counts(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        ("The top prize amount ballooned to:",
+         "A giant lottery jackpot ballooned to $1.02 billion after nobody won on Tuesday.",
+         "$1.02 billion"),
+        ("The fire was started by a man who was trying to:",
+         "Police said the man was trying to burn a spider with a lighter, officials said.",
+         "burn a spider with a lighter"),
+        ("He became the first American man to reach the semifinals since:",
+         "He is the first American man to reach the semifinals since 2006, by beating Rublev.",
+         "2006"),
+    ],
+)
+def test_quiz_blank_takes_what_follows_the_question(question, sentence, short):
+    assert continuation(sentence, question) == short
+    assert short_answer(sentence, analyse(question), None) == short
+
+
+def test_blank_without_the_question_words_gives_nothing():
+    assert continuation("The weather was fine all week.", "The jackpot ballooned to:") is None
+
+
+@pytest.mark.parametrize(
+    "question,wanted",
+    [
+        ("Broadway's stars were recognized this week at which prestigious awards show?",
+         "awards show"),
+        ("Which of these shows had the most nominations?", "shows"),
+        ("What sport do they play?", "sport"),
+        ("What is it?", None),
+        ("Who won the cup?", None),
+    ],
+)
+def test_answer_type(question, wanted):
+    assert answer_type(question) == wanted
+
+
+def test_names_keep_inner_lower_case_hyphen_parts_and_quoted_titles():
+    info = analyse("Which chain has the slowest drive-thru?")
+    got = [n for _, _, n in names("Chick-fil-A has the slowest drive-thru, ahead of Taco Bell.",
+                                  info)]
+    assert "Chick-fil-A" in got and "Taco Bell" in got
+    # "Russian-mediated" is no name; its capitalised prefix is.
+    got = [n for _, _, n in names("Russian-mediated talks resumed.", analyse("Who mediated?"))]
+    assert got == ["Russian"]
+    info = analyse("Which movie topped the box office?")
+    got = [n for _, _, n in names("“Thor: Love and Thunder” topped the box office.", info)]
+    assert "Thor: Love and Thunder" in got
+
+
+def test_a_possessive_owner_is_not_part_of_the_name():
+    info = analyse("Who scored the winning goal?")
+    got = [n for _, _, n in names("England's Chloe Kelly scored the winning goal.", info)]
+    assert "Chloe Kelly" in got and "England's Chloe Kelly" not in got
+
+
+def test_the_asked_for_type_picks_among_names(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    ex = ExtractiveAnswerer(embedder)
+    info = analyse("NASA images show remarkable details of which planet?")
+    totals = {"nasa": 1.0, "jupiter": 1.0}
+    ex._weigh_by_type(info, totals, {"nasa": "NASA", "jupiter": "Jupiter"})
+    assert totals["jupiter"] > totals["nasa"]
