@@ -107,3 +107,39 @@ def test_the_asked_for_type_picks_among_names(embedder):
     totals = {"nasa": 1.0, "jupiter": 1.0}
     ex._weigh_by_type(info, totals, {"nasa": "NASA", "jupiter": "Jupiter"})
     assert totals["jupiter"] > totals["nasa"]
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        ("How old is he?", "A 101-year-old man was convicted of 3,518 counts of murder.", "101"),
+        ("How old is Frost?", "At age 25, Democrat Maxwell Frost made history.", "25"),
+        ("What percentage of plastic is recycled?", "Only around 9% plastic is recycled.", "9%"),
+        ("The company says the service is how fast?",
+         "EPB launched a 25-gigabits-per-second internet service.", "25-gigabits-per-second"),
+        ("How much will the tram line cost?", "The tram line will cost 412 million euros.",
+         "412 million euros"),
+    ],
+)
+def test_amounts_and_ages(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short
+
+
+def test_typed_questions_consider_lower_case_answers(embedder):
+    from bot.answering.extractive import Candidate, ExtractiveAnswerer
+    from retrieval.types import Chunk
+
+    texts = ["Hans Niemann, a chess grandmaster, beat Magnus Carlsen in September.",
+             "Carlsen withdrew from the chess tournament after losing to Niemann."]
+    cands = []
+    for i, text in enumerate(texts):
+        chunk = Chunk(article_id=f"a{i}", index=0, text=text, start=0, end=len(text),
+                      title="Cheating row", source="x")
+        cands.append(Candidate(chunk, i, 0, len(text), text, score=1.0 - i / 10))
+    ex = ExtractiveAnswerer(embedder)
+    info = analyse("Hans Niemann is accused of cheating by world champion Magnus Carlsen. "
+                   "What sport do they play?")
+    assert ex.vote_for_name(info, cands).short == "chess"
+    # Without a type to check against, lower-case words are not candidates.
+    info = analyse("Who did Hans Niemann beat?")
+    assert ex.vote_for_name(info, cands).short == "Magnus Carlsen"

@@ -189,13 +189,14 @@ class ExtractiveAnswerer:
         if not top:
             return cands[0]
         floor = top[0].score * 0.6
+        typed = answer_type(info.text) is not None
         totals: dict[str, float] = {}
         display: dict[str, str] = {}
         where: dict[str, Candidate] = {}
         for c in top:
             if c.score < floor:
                 break
-            for name, weight in name_candidates(c.text, info):
+            for name, weight in name_candidates(c.text, info, nouns=typed):
                 key = name.lower()
                 totals[key] = totals.get(key, 0.0) + c.score * weight
                 display.setdefault(key, name)

@@ -87,8 +87,9 @@ class QuestionInfo:
 # ("Broadway's stars were recognized at which awards show?").
 _KINDS = [
     (re.compile(r"\bhow many\b", re.I), "count"),
-    (re.compile(r"\bhow (?:much|long|old|far|big|large)\b|\bwhat (?:percentage|percent|"
-                r"proportion|share|amount|age|price)\b|\b(?:percentage|percent)\b", re.I),
+    (re.compile(r"\bhow (?:much|long|old|far|big|large|fast|high|tall|heavy|deep)\b"
+                r"|\bwhat (?:percentage|percent|proportion|share|amount|age|price)\b"
+                r"|\b(?:percentage|percent)\b", re.I),
      "amount"),
     (re.compile(r"\b(when|what (?:day|date|time|year|month)|on what date|which (?:day|date|"
                 r"year|month))\b", re.I), "when"),

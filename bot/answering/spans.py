@@ -23,11 +23,12 @@ _QUOTED = re.compile(r"[“\"‘']([A-Z0-9][^“”\"‘’']{1,60}?)[”\"’']
 _POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(?=[A-Z])")
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
 _NUMBER = re.compile(
-    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
-    r"thousand|bn|m)\b)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:[$€£¥]\s?)?\b\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?%|\s?(?:percent|per cent|million|billion|"
+    r"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|millions?|billions?)\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
+_AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Sept", "Oct", "Nov", "Dec", "Jan", "Feb", "Aug",
@@ -96,14 +97,17 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         text = m.group().strip()
         if re.fullmatch(r"(19|20)\d\d", text) and info.kind == "count":
             continue  # a year is not a count
-        # Keep the counted noun: "nine people", "33 others".
+        # Keep the counted noun: "nine people", "33 others"; a unit already says what
+        # ("9%", "$10,000", "25-gigabits-per-second").
         tail = re.match(r"\s+([a-z]+)", sentence[m.end() :])
-        if tail and tail.group(1) not in STOPWORDS:
+        has_unit = bool(re.search(r"[$€£¥%]|-[a-z]+$", text))
+        if tail and tail.group(1) not in STOPWORDS and not has_unit:
             text = f"{text} {tail.group(1)}"
         out.append((m.start(), m.end(), text))
     return out
 
 
+NOUN_WEIGHT = 0.4
 _NUMBER_WORDS = {
     w: str(i) for i, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve".split())
@@ -119,12 +123,28 @@ def as_count(text: str, info: QuestionInfo) -> str:
     return " ".join(_NUMBER_WORDS.get(w.lower(), w) for w in words)
 
 
-def name_candidates(sentence: str, info: QuestionInfo) -> list[tuple[str, float]]:
+def common_nouns(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
+    """Lower-case content words the question does not use ("soccer", "chess", "euro"):
+    the answer to "which sport" is often no name at all."""
+    return [
+        (m.start(), m.end(), m.group()) for m in re.finditer(r"(?<![\w’'-])[a-z][a-z-]{2,}\b",
+                                                             sentence)
+        if m.group() not in STOPWORDS and stem(m.group()) not in info.terms
+    ]
+
+
+def name_candidates(sentence: str, info: QuestionInfo,
+                    nouns: bool = False) -> list[tuple[str, float]]:
     """Names in ``sentence`` with a closeness weight (1.0 beside a matched question word)
-    and a discount for a lone capitalised word opening the sentence ("Similar", "Now")."""
+    and a discount for a lone capitalised word opening the sentence ("Similar", "Now").
+    With ``nouns``, lower-case words too, at a discount: for typed questions whose type
+    check can tell "soccer" from "investigation"."""
     anchors = _term_positions(sentence, info)
     out = []
-    for start, end, text in names(sentence, info):
+    spans = [(s, e, t, 1.0) for s, e, t in names(sentence, info)]
+    if nouns:
+        spans += [(s, e, t, NOUN_WEIGHT) for s, e, t in common_nouns(sentence, info)]
+    for start, end, text, base in spans:
         if anchors:
             dist = min(min(abs(a - start), abs(a - end)) for a in anchors)
             weight = 1.0 / (1.0 + dist / 40.0)
@@ -132,7 +152,7 @@ def name_candidates(sentence: str, info: QuestionInfo) -> list[tuple[str, float]
             weight = 0.3
         if start <= 1 and " " not in text:
             weight *= 0.3
-        out.append((text, weight))
+        out.append((text, weight * base))
     return out
 
 
@@ -188,6 +208,11 @@ def short_answer(
         years = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(19|20)\d\d\b",
                                                                       sentence)]
         return _closest(years, anchors)
+    if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
+        ages = [(m.start(), m.end(), m.group(1) or m.group(2))
+                for m in _AGE.finditer(sentence)]
+        if ages:
+            return _closest(ages, anchors)
     if info.kind in ("count", "amount"):
         nums = numbers(sentence, info)
         # "How many visitors": a number counting the asked-about noun beats any other.
