@@ -28,7 +28,8 @@ Article = tuple[str, str, str, str, str, datetime | None, int]
 
 _ARTICLES, _COLUMNS, _OFFSETS, _TEXTS = ("articles.json", "columns.npy", "offsets.npy",
                                          "texts.npy")
-FILES = (_ARTICLES, _COLUMNS, _OFFSETS, _TEXTS)
+# Any str round-trips, lone surrogates included (JSON input can carry them).
+_UTF8 = ("utf-8", "surrogatepass")
 
 
 def _article_of(c: Chunk) -> Article:
@@ -93,7 +94,7 @@ class ChunkTable:
             if i and (c.article_id, c.index) <= (chunks[i - 1].article_id, chunks[i - 1].index):
                 raise ValueError("chunks must be in table_order (by article id, then index)")
             columns[i] = (rows.setdefault(_article_of(c), len(rows)), c.index, c.start, c.end)
-            blobs.append(c.text.encode("utf-8"))
+            blobs.append(c.text.encode(*_UTF8))
             offsets[i + 1] = offsets[i] + len(blobs[-1])
         texts = np.frombuffer(b"".join(blobs), dtype=np.uint8)
         return cls(list(rows), columns, offsets, texts)
@@ -103,7 +104,7 @@ class ChunkTable:
 
     def __getitem__(self, i: int) -> Chunk:
         a = self._articles[int(self._article[i])]
-        text = self._texts[self._offsets[i]:self._offsets[i + 1]].tobytes().decode("utf-8")
+        text = self._texts[self._offsets[i]:self._offsets[i + 1]].tobytes().decode(*_UTF8)
         return Chunk(article_id=a[0], index=int(self._index[i]), text=text,
                      start=int(self._start[i]), end=int(self._end[i]), title=a[1],
                      source=a[2], url=a[3], published_at=a[5], doc_key=a[4], count=a[6])
@@ -138,11 +139,15 @@ class ChunkTable:
 
     @classmethod
     def load(cls, directory: Path) -> ChunkTable:
+        """The table saved in ``directory``; ValueError if its files do not make one."""
         raw = json.loads((directory / _ARTICLES).read_text())
-        articles: list[Article] = [
-            (str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]),
-             datetime.fromisoformat(r[5]) if r[5] is not None else None, int(r[6]))
-            for r in raw]
+        try:
+            articles: list[Article] = [
+                (str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]),
+                 datetime.fromisoformat(r[5]) if r[5] is not None else None, int(r[6]))
+                for r in raw]
+        except (TypeError, IndexError, KeyError) as exc:
+            raise ValueError(f"chunk table at {directory}: bad article row ({exc})") from exc
         columns = np.load(directory / _COLUMNS)
         offsets = np.load(directory / _OFFSETS)
         # Mapped, not read: a question touches the text of a few dozen rows out of 40 MB.

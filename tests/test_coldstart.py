@@ -32,7 +32,7 @@ def chunk(article: str, index: int, text: str, **meta: Any) -> Chunk:
 
 def sample() -> list[Chunk]:
     return table_order([
-        chunk("a-2", 1, "second part: naïve café, 東京, emoji 🚢", title="Ferry", source="Gazette",
+        chunk("a-2", 1, "naïve café, 東京, 🚢, lone \ud800 surrogate", title="Ferry", source="Gazette",
               url="https://example.org/ferry", published_at=DAY, doc_key="file:x#1", count=2),
         chunk("a-2", 0, "The Skarvik ferry was cancelled.", title="Ferry", source="Gazette",
               url="https://example.org/ferry", published_at=DAY, doc_key="file:x#1", count=2),
@@ -76,6 +76,9 @@ def test_the_chunk_table_wants_its_own_order_and_refuses_torn_files(tmp_path):
     ChunkTable.of(sample()).save(tmp_path)
     np.save(tmp_path / "offsets.npy", np.zeros(2, dtype=np.int64))  # not one per chunk + 1
     with pytest.raises(ValueError, match="inconsistent"):
+        ChunkTable.load(tmp_path)
+    (tmp_path / "articles.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match="bad article row"):
         ChunkTable.load(tmp_path)
 
 
