@@ -166,10 +166,10 @@ class BM25Index:
             self._lock.release()
 
     def preload(self) -> Background[None] | None:
-        """Load the saved index on a thread (a process's first question then waits for it
-        only if it comes first). Checking the store's fingerprint is Chroma reading every
-        id, in native code, so it overlaps the interpreter's own start-up work. Never
-        builds: a missing or stale index is built by the first question, as before."""
+        """Start loading the saved index on a thread; the first question waits only for
+        what is left of it. Checking the store's fingerprint is Chroma reading every id, in
+        native code, so it overlaps the process's own start-up work. Never builds: a
+        missing or stale index is built by the first question, as before."""
         if self._dir is None or self._built is not None:
             return None
         return Background(self._preload, name="bm25-preload")

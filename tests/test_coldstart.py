@@ -32,8 +32,9 @@ def chunk(article: str, index: int, text: str, **meta: Any) -> Chunk:
 
 def sample() -> list[Chunk]:
     return table_order([
-        chunk("a-2", 1, "naïve café, 東京, 🚢, lone \ud800 surrogate", title="Ferry", source="Gazette",
-              url="https://example.org/ferry", published_at=DAY, doc_key="file:x#1", count=2),
+        chunk("a-2", 1, "naïve café, 東京, 🚢, lone \ud800 surrogate", title="Ferry",
+              source="Gazette", url="https://example.org/ferry", published_at=DAY,
+              doc_key="file:x#1", count=2),
         chunk("a-2", 0, "The Skarvik ferry was cancelled.", title="Ferry", source="Gazette",
               url="https://example.org/ferry", published_at=DAY, doc_key="file:x#1", count=2),
         chunk("a-1", 0, "Undated, from an older store (no chunk count).", title="Old"),
@@ -190,12 +191,19 @@ def test_background_work_returns_its_value_or_raises_in_the_caller():
         Background(fail, name="t").result()
 
 
-def test_the_embedder_loads_on_a_thread_and_embeds_as_before(embedder):
+def test_the_embedder_loads_on_a_thread_and_runs_batches_side_by_side(embedder):
     from retrieval.embeddings import MiniLMEmbedder
 
-    fresh = MiniLMEmbedder()
-    texts = ["The Skarvik ferry was cancelled.", "Pellham tram drivers walked out."]
-    assert np.array_equal(fresh.embed(texts), embedder.embed(texts))
+    # Enough texts of varied length for several batches, on one core and on two.
+    texts = [f"The Skarvik ferry was cancelled {'because of fog ' * (i % 9)}on day {i}."
+             for i in range(37)]
+    one_core = MiniLMEmbedder(threads=1).embed(texts)
+    assert np.array_equal(MiniLMEmbedder(threads=2).embed(texts), one_core)
+    assert np.array_equal(embedder.embed(texts), one_core)
+    # Each text alone gets the same vector as in a batch (padding is masked out).
+    assert np.allclose(embedder.embed(texts[5:6])[0], one_core[5], atol=1e-6)
+    norms = np.linalg.norm(one_core, axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-5)
 
 
 def test_overrides_are_only_marked_while_chromadb_loads_then_checked_again():
