@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import logging
 import re
@@ -88,6 +90,11 @@ def _date(value: str | None, name: str) -> datetime | None:
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
+    # At exit the interpreter's cycle collector walks every object still alive (the BM25
+    # index, Chroma's and the model's state: 0.6 s of a 1-answer `newsbot ask`) only to
+    # free memory the OS takes back anyway. Freezing them skips that walk; everything a
+    # command writes is flushed by then (Chroma commits each write, files are closed).
+    atexit.register(gc.freeze)
 
 
 class _RateColumn(ProgressColumn):

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from retrieval.chromaimport import unchecked_overrides
 from retrieval.types import ArticleRecord, Chunk, Hit, SearchFilters, Vectors
 
 log = logging.getLogger(__name__)
@@ -186,6 +187,10 @@ class ChromaStore:
         self._open()
 
     def _open(self) -> None:
+        with unchecked_overrides():
+            self._open_client()
+
+    def _open_client(self) -> None:
         import chromadb
         from chromadb.config import Settings
 
@@ -421,14 +426,14 @@ class ChromaStore:
         ids: list[str] = []
         offset = 0
         while True:
-            got = self._col.get(include=[], limit=20000, offset=offset)
+            # Big pages: each offset makes Chroma skip past every earlier row again (four
+            # pages of 20,000 took twice as long as one of 100,000 at 62,876 chunks).
+            got = self._col.get(include=[], limit=100_000, offset=offset)
             if not got["ids"]:
                 break
             ids.extend(got["ids"])
             offset += len(got["ids"])
-        for i in sorted(ids):
-            h.update(i.encode())
-            h.update(b"\n")
+        h.update("".join(f"{i}\n" for i in sorted(ids)).encode())  # one update: half the time
         return f"{len(ids)}:{h.hexdigest()[:24]}"
 
     @_reachable
