@@ -143,3 +143,30 @@ def test_typed_questions_consider_lower_case_answers(embedder):
     # Without a type to check against, lower-case words are not candidates.
     info = analyse("Who did Hans Niemann beat?")
     assert ex.vote_for_name(info, cands).short == "Magnus Carlsen"
+
+
+def test_an_opening_word_is_discounted_unless_it_owns_something():
+    from bot.answering.spans import name_candidates
+
+    info = analyse("Which platform banned political fundraising?")
+    owned = dict(name_candidates("TikTok’s political fundraising ban starts soon.", info))
+    plain = dict(name_candidates("Similar bans on political fundraising exist.", info))
+    assert owned["TikTok"] > plain["Similar"]
+
+
+def test_a_required_name_may_be_the_passage_source(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+    from retrieval.types import Chunk, Hit
+
+    text = "Nearly half of children in lone-parent families now live in poverty, 49%."
+    chunk = Chunk(article_id="g", index=0, text=text, start=0, end=len(text),
+                  title="Child poverty", source="theguardian.com")
+    ex = ExtractiveAnswerer(embedder)
+    question = "What share of children in lone-parent families live in poverty, according " \
+               "to The Guardian?"
+    [cand] = ex.candidates(analyse(question), [Hit(chunk, 1.0, {})])
+    assert cand.required == 1.0
+    elsewhere = Chunk(article_id="o", index=0, text=text, start=0, end=len(text),
+                      title="Child poverty", source="example.org")
+    [cand] = ex.candidates(analyse(question), [Hit(elsewhere, 1.0, {})])
+    assert cand.required == 0.0

@@ -108,6 +108,7 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
 
 
 NOUN_WEIGHT = 0.4
+OPENING_WORD = 0.7
 _NUMBER_WORDS = {
     w: str(i) for i, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve".split())
@@ -150,8 +151,10 @@ def name_candidates(sentence: str, info: QuestionInfo,
             weight = 1.0 / (1.0 + dist / 40.0)
         else:
             weight = 0.3
-        if start <= 1 and " " not in text:
-            weight *= 0.3
+        # A lone capitalised word opening the sentence is often just a word ("Similar");
+        # one owning something ("TikTok’s ban") or standing before a comma is a name.
+        if start <= 1 and " " not in text and not re.match(r"[’']s\b|,", sentence[end:]):
+            weight *= OPENING_WORD
         out.append((text, weight * base))
     return out
 
