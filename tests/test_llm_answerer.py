@@ -76,7 +76,7 @@ def test_seed_question_through_the_fake_server(seed_bot, fake_llm):
     body = fake_llm.requests[0]
     assert body["model"] == "test-model" and body["stream"] is False
     system, prompt = system_prompt(body), user_prompt(body)
-    assert "cite every sentence" in system.lower() and "The sources don't say" in system
+    assert "cite every sentence" in system.lower() and "about the question's subject" in system
     assert prompt.startswith("Today is Thursday 22 October 2020.")
     assert f"Question: {QUESTION}" in prompt
     assert "fell apart on Monday [= 2020-10-12]" in prompt
