@@ -22,7 +22,7 @@ from bot.answer import Citation, ClaimCheck
 from bot.answering.extractive import Candidate, citation_for
 from bot.answering.question import content_terms, term_set
 from bot.answering.taint import is_instruction_like, is_tainted
-from bot.temporal import format_day, resolve_dates
+from bot.temporal import NUMBER_WORDS, format_day, resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Embedder
 
@@ -82,15 +82,12 @@ def is_abstention(text: str) -> bool:
     return bool(_ABSTAINS.search(text)) and not markers(text)
 
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 def _numbers(text: str) -> set[str]:
     """The figures a text states; "nine" and "9" are the same figure."""
-    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    text = _NUMBER_WORD.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text)
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 

@@ -30,7 +30,10 @@ _ABSOLUTE_RE = re.compile(
     + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)(?:,?\s+(?P<y>\d{4}))?\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# Spelled-out numbers news copy uses ("two weeks ago", "nine dead"), shared by the answerers.
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
             word = m.group("word").lower()
             if m.group("n"):
                 n = m.group("n").lower()
-                days = -int(_NUMBER_WORDS.get(n, n) if not n.isdigit() else n)
+                days = -int(NUMBER_WORDS.get(n, n) if not n.isdigit() else n)
             else:
                 days = {"yesterday": -1, "last night": -1, "tomorrow": 1, "last week": -7}.get(
                     word, 0

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from bot.answering.question import STOPWORDS, QuestionInfo, stem
-from bot.temporal import WEEKDAYS, resolve_dates
+from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
 # word must end capitalised, so "Russian-mediated" stays out.
@@ -109,10 +109,6 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
 
 NOUN_WEIGHT = 0.4
 OPENING_WORD = 0.7
-_NUMBER_WORDS = {
-    w: str(i) for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split())
-}
 
 
 def as_count(text: str, info: QuestionInfo) -> str:
@@ -121,7 +117,7 @@ def as_count(text: str, info: QuestionInfo) -> str:
     words = text.split()
     if len(words) > 1 and stem(words[-1]) in info.terms:
         words = words[:-1]
-    return " ".join(_NUMBER_WORDS.get(w.lower(), w) for w in words)
+    return " ".join(str(NUMBER_WORDS.get(w.lower(), w)) for w in words)
 
 
 def common_nouns(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
