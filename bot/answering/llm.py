@@ -5,6 +5,7 @@ whose citations hold reach the user. Any failure gives the extractive answer and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -216,34 +217,29 @@ class LLMAnswerer:
             self._last_failure = _describe(error)
         self.breaker.settle(finished, error)
 
-    def _guarded(self, call: Callable[[], str]) -> str:
-        """``call`` unless the breaker skips the model; its outcome feeds the breaker."""
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Runs the body unless the breaker skips the model; the outcome feeds the breaker.
+        One guard for the sync and async calls alike."""
         if not self.breaker.allow():
             raise self._skipped()
         try:
-            text = call()
+            yield
         except Exception as exc:
             self._settle(True, exc)
             raise
-        except BaseException:  # interrupted: says nothing about the model
+        except BaseException:  # interrupted or cancelled: says nothing about the model
             self._settle(False, None)
             raise
         self._settle(True, None)
-        return text
+
+    def _guarded(self, call: Callable[[], str]) -> str:
+        with self._guard():
+            return call()
 
     async def _aguarded(self, call: Callable[[], Awaitable[str]]) -> str:
-        if not self.breaker.allow():
-            raise self._skipped()
-        try:
-            text = await call()
-        except Exception as exc:
-            self._settle(True, exc)
-            raise
-        except BaseException:  # cancelled: says nothing about the model
-            self._settle(False, None)
-            raise
-        self._settle(True, None)
-        return text
+        with self._guard():
+            return await call()
 
     @staticmethod
     def _content(response: Any) -> str:
