@@ -103,9 +103,9 @@ def test_the_asked_for_type_picks_among_names(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 
     ex = ExtractiveAnswerer(embedder)
-    info = analyse("NASA images show remarkable details of which planet?")
+    wanted = answer_type("NASA images show remarkable details of which planet?")
     totals = {"nasa": 1.0, "jupiter": 1.0}
-    ex._weigh_by_type(info, totals, {"nasa": "NASA", "jupiter": "Jupiter"})
+    ex._weigh_by_type(wanted, totals, {"nasa": "NASA", "jupiter": "Jupiter"})
     assert totals["jupiter"] > totals["nasa"]
 
 

@@ -192,21 +192,22 @@ class ExtractiveAnswerer:
         if not top:
             return cands[0]
         floor = top[0].score * 0.6
-        typed = answer_type(info.text) is not None
+        wanted = answer_type(info.text)
         totals: dict[str, float] = {}
         display: dict[str, str] = {}
         where: dict[str, Candidate] = {}
         for c in top:
             if c.score < floor:
                 break
-            for name, weight in name_candidates(c.text, info, nouns=typed):
+            for name, weight in name_candidates(c.text, info, nouns=wanted is not None):
                 key = name.lower()
                 totals[key] = totals.get(key, 0.0) + c.score * weight
                 display.setdefault(key, name)
                 where.setdefault(key, c)
         if not totals:
             return cands[0]
-        self._weigh_by_type(info, totals, display)
+        if wanted:
+            self._weigh_by_type(wanted, totals, display)
         # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.
         for key in list(totals):
             for other in list(totals):
@@ -216,12 +217,11 @@ class ExtractiveAnswerer:
         winner = max(totals, key=lambda k: totals[k])
         return replace(where[winner], short=display[winner])
 
-    def _weigh_by_type(self, info: QuestionInfo, totals: dict[str, float],
+    def _weigh_by_type(self, wanted: str, totals: dict[str, float],
                        display: dict[str, str]) -> None:
         """Scale each name's votes by how much it looks like the asked-for type ("which
         planet": Jupiter over NASA), judged by the embedder: a soft prior, not a filter."""
-        wanted = answer_type(info.text)
-        if not wanted or len(totals) < 2:
+        if len(totals) < 2:
             return
         keys = list(totals)
         vecs = self.embedder.embed([wanted] + [display[k] for k in keys])
