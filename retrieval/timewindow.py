@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import dateparser
@@ -47,11 +47,39 @@ def _aware(d: datetime) -> datetime:
 
 
 def resolve_time(question: str, now: datetime | None) -> TimeIntent:
-    """Without ``now`` only explicit years and month+year phrases can be resolved."""
+    """Without ``now`` only explicit years and month+year phrases can be resolved.
+
+    With ``now``, nothing published after it is in any window (the archive as of then), and a
+    phrase naming a time wholly after it ("the stamp to be issued in 2023", asked in 2022) is
+    about the future: what is known of it was published before, so it is no window at all.
+    """
+    intent = _phrase_intent(question, now)
+    if now is None or intent.until is None:
+        return intent
+    end = _end_of_day(_aware(now))
+    if intent.since is not None and intent.since >= end:
+        return _default_intent(question, _aware(now))
+    return replace(intent, until=min(intent.until, end)) if intent.until > end else intent
+
+
+def _end_of_day(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def _default_intent(question: str, now: datetime) -> TimeIntent:
+    # No phrase: news questions are about the recent past unless they say otherwise, but
+    # background pieces weeks old often hold the answer, so the prior fades slowly.
+    # (Half-lives were swept on RealTime QA dev: 2-4x longer than a week or two gave
+    # MRR@10 +0.04 to +0.06; see the issue note.)
+    half_life = 21.0 if _RECENT.search(question) else 42.0
+    return TimeIntent(None, _end_of_day(now), half_life, None)
+
+
+def _phrase_intent(question: str, now: datetime | None) -> TimeIntent:
     if now is not None:
         now = _aware(now)
         # Published up to the end of "now"'s day: news of that day is fair game.
-        end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        end = _end_of_day(now)
         for pattern, days in _RELATIVE_WINDOWS:
             m = pattern.search(question)
             if m:
@@ -80,12 +108,7 @@ def resolve_time(question: str, now: datetime | None) -> TimeIntent:
         return TimeIntent(datetime(y, 1, 1, tzinfo=UTC), datetime(y + 1, 1, 15, tzinfo=UTC),
                           None, m.group(0))
     if now is not None:
-        # No phrase: news questions are about the recent past unless they say otherwise, but
-        # background pieces weeks old often hold the answer, so the prior fades slowly.
-        # (Half-lives were swept on RealTime QA dev: 2-4x longer than a week or two gave
-        # MRR@10 +0.04 to +0.06; see the issue note.)
-        half_life = 21.0 if _RECENT.search(question) else 42.0
-        return TimeIntent(None, _aware(now) + timedelta(days=1), half_life, None)
+        return _default_intent(question, _aware(now))
     return TimeIntent()
 
 

@@ -140,3 +140,18 @@ def test_parse_when():
     monday = parse_when("last Monday", NOW)
     assert monday is not None and monday.date() == at(2024, 3, 11).date()
     assert parse_when("not a date at all", NOW) is None
+
+
+def test_a_year_after_now_is_the_future_so_no_window_and_nothing_after_now():
+    # "to be featured on a stamp in 2023", asked in 2024's March about 2025: what the archive
+    # knows of it was published before now.
+    future = resolve_time("Who will be featured on a new stamp in 2025?", NOW)
+    plain = resolve_time("Who will be featured on a new stamp?", NOW)
+    assert future == plain
+    assert holds(future, at(2024, 3, 1)) and not holds(future, at(2025, 2, 1))
+
+
+def test_no_window_reaches_past_now():
+    this_year = resolve_time("How many floods were there in 2024?", NOW)
+    assert holds(this_year, at(2024, 3, 1))
+    assert not holds(this_year, at(2024, 3, 15))  # tomorrow is not yet in the archive
