@@ -170,3 +170,58 @@ def test_a_required_name_may_be_the_passage_source(embedder):
                       title="Child poverty", source="example.org")
     [cand] = ex.candidates(analyse(question), [Hit(elsewhere, 1.0, {})])
     assert cand.required == 0.0
+
+
+def _cands(texts: list[str]):
+    from bot.answering.extractive import Candidate
+    from retrieval.types import Chunk
+
+    out = []
+    for i, text in enumerate(texts):
+        chunk = Chunk(article_id=f"a{i}", index=0, text=text, start=0, end=len(text),
+                      title="News", source="x")
+        out.append(Candidate(chunk, i, 0, len(text), text, score=1.0 - i / 10))
+    return out
+
+
+def test_the_name_is_given_in_its_fullest_form(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    cands = _cands(["Gronkowski announced his retirement on Tuesday.",
+                    "Gronkowski said his retirement was final this time.",
+                    "Rob Gronkowski won four titles before his retirement."])
+    info = analyse("What NFL star announced his retirement on Tuesday?")
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, cands).short == "Rob Gronkowski"
+
+
+def test_a_country_question_answered_with_a_demonym_names_the_country(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer, place_for_demonym
+
+    cands = _cands(["Cubans voted to legalise same-sex marriage in a referendum.",
+                    "Cuba’s government had campaigned for the new family code."])
+    info = analyse("Which nation has legalised same-sex marriage after a referendum?")
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, cands).short == "Cuba"
+    # Only when the passages name the place: no invented spellings.
+    assert place_for_demonym("Martian", ["Life on other planets"]) == "Martian"
+    assert place_for_demonym("North Korean", ["North Korea said"]) == "North Korea"
+
+
+def test_an_acronym_the_question_uses_is_not_the_answer():
+    info = analyse("The US dollar is nearly equal to which currency in value?")
+    assert "U.S" not in [n for _, _, n in names("The U.S. dollar hit parity with the euro.",
+                                                info)]
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        # A number the question states is its premise, not its answer.
+        ("Prices have been falling for more than 50 days. What was the record high price?",
+         "After 50 days of falls, the record of $5.02 set in June looks far off.", "$5.02"),
+        # A scale word is not the figure a "how much" question asks for.
+        ("How much has the fund raised?", "The fund raised millions for research.", None),
+    ],
+)
+def test_premises_and_vague_scales_are_not_amounts(question, sentence, short):
+    assert analyse(question).kind == "amount"
+    assert short_answer(sentence, analyse(question), None) == short

@@ -4,6 +4,7 @@ it, cite it, and abstain when nothing in the archive is close enough."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -79,6 +80,32 @@ def citation_for(c: Candidate, n: int) -> Citation:
         resolved_dates=resolved,
         score=round(c.score, 4),
     )
+
+
+# A question asking for a place: "which country", "what nation", "which US state".
+_PLACE_TYPE = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|"
+                         r"city|region)\b", re.I)
+FULL_FORM_MAX_WORDS = 4
+
+
+def fullest_form(winner: str, totals: dict[str, float]) -> str:
+    """The longest voted name that ends with the winner ("Gronkowski" -> "Rob Gronkowski"):
+    news names a person in full once, then by surname, so the votes pile on the short form."""
+    longer = [k for k in totals if k != winner and k.endswith(f" {winner}")
+              and len(k.split()) <= FULL_FORM_MAX_WORDS and " and " not in k]
+    return max(longer, key=len) if longer else winner
+
+
+def place_for_demonym(name: str, texts: list[str]) -> str:
+    """"North Korean" -> "North Korea", "Cubans" -> "Cuba", when the passages name the place
+    too: the question asked for a country, the sentence used its people's name."""
+    for suffix, repl in (("ians", ""), ("ian", ""), ("ans", "a"), ("an", "a"), ("ns", ""),
+                         ("n", "")):
+        if name.endswith(suffix):
+            place = name[: -len(suffix)] + repl
+            if len(place) >= 4 and any(re.search(rf"\b{re.escape(place)}\b", t) for t in texts):
+                return place
+    return name
 
 
 def counts_asked_noun(sentence: str, info: QuestionInfo) -> bool:
@@ -215,7 +242,11 @@ class ExtractiveAnswerer:
                 if other != key and f" {other}" in f" {key}" and " and " not in key:
                     totals[key] += totals[other] * 0.5
         winner = max(totals, key=lambda k: totals[k])
-        return replace(where[winner], short=display[winner])
+        winner = fullest_form(winner, totals)
+        short = display[winner]
+        if _PLACE_TYPE.search(info.text):
+            short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text for c in top])
+        return replace(where[winner], short=short)
 
     def _weigh_by_type(self, wanted: str, totals: dict[str, float],
                        display: dict[str, str]) -> None:

@@ -89,6 +89,8 @@ _KINDS = [
     (re.compile(r"\bhow many\b", re.I), "count"),
     (re.compile(r"\bhow (?:much|long|old|far|big|large|fast|high|tall|heavy|deep)\b"
                 r"|\bwhat (?:percentage|percent|proportion|share|amount|age|price)\b"
+                # "what was the record high average price": the measure may come late.
+                r"|\bwhat (?:[\w-]+ ){1,5}(?:price|cost|fine|salary|percentage)\b"
                 r"|\b(?:percentage|percent)\b", re.I),
      "amount"),
     (re.compile(r"\b(when|what (?:day|date|time|year|month)|on what date|which (?:day|date|"

@@ -28,12 +28,16 @@ _NUMBER = re.compile(
     r"dozens?|hundreds?|thousands?|millions?|billions?)\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
+_VAGUE = re.compile(r"(?:dozens?|hundreds?|thousands?|millions?|billions?)$", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Sept", "Oct", "Nov", "Dec", "Jan", "Feb", "Aug",
     "Mr", "Mrs", "Ms", "Dr", "He", "She", "They", "It", "We", "I", "But", "And", "The", "A",
     "In", "On", "At", "As", "For", "This", "That", "However", "Meanwhile", "After", "Before",
+    # Sentence openers that are capitalised only because they open the sentence.
+    "Now", "Still", "Also", "Then", "Though", "Although", "While", "When", "If", "Yet", "So",
+    "Earlier", "Later",
 }
 
 
@@ -60,7 +64,13 @@ def _closest(cands: list[tuple[int, int, str]], anchors: list[int]) -> str | Non
 
 def _in_question(text: str, info: QuestionInfo) -> bool:
     words = [stem(w) for w in re.findall(r"[\w’']+", text) if w.lower() not in STOPWORDS]
-    return bool(words) and all(w in info.terms for w in words)
+    if words and all(w in info.terms for w in words):
+        return True
+    # An acronym the question already uses, however it is dotted ("U.S." for "US"); "US" is
+    # a stopword to the term list ("us"), so it is compared letter by letter here.
+    letters = text.replace(".", "").lower()
+    return len(letters) <= 4 and letters in {
+        t.replace(".", "").lower() for t in re.findall(r"[A-Z][\w.]*", info.text)}
 
 
 def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
@@ -213,13 +223,19 @@ def short_answer(
         if ages:
             return _closest(ages, anchors)
     if info.kind in ("count", "amount"):
-        nums = numbers(sentence, info)
+        # A number the question already states ("falling for more than 50 days") is its
+        # premise, not its answer.
+        given = set(re.findall(r"\d[\d,.]*\d|\d", info.text))
+        nums = [n for n in numbers(sentence, info)
+                if not (m := re.search(r"\d[\d,.]*\d|\d", n[2])) or m.group() not in given]
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if stem(n[2].split()[-1]) in info.terms]
         nums = counted or nums
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
-            nums = [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2])]
+            # "raised millions" is a scale, not the figure asked for.
+            nums = [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2])
+                    and not _VAGUE.match(n[2])]
         best = _closest(nums, anchors)
         return as_count(best, info) if best and info.kind == "count" else best
     if info.kind in ("who", "where", "which"):
