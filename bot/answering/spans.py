@@ -28,6 +28,7 @@ _NUMBER = re.compile(
     r"dozens?|hundreds?|thousands?|millions?|billions?)\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
+_DIGITS = re.compile(r"\d[\d,.]*\d|\d")
 _VAGUE = re.compile(r"(?:dozens?|hundreds?|thousands?|millions?|billions?)$", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
@@ -225,9 +226,9 @@ def short_answer(
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
-        given = set(re.findall(r"\d[\d,.]*\d|\d", info.text))
+        given = set(_DIGITS.findall(info.text))
         nums = [n for n in numbers(sentence, info)
-                if not (m := re.search(r"\d[\d,.]*\d|\d", n[2])) or m.group() not in given]
+                if not (m := _DIGITS.search(n[2])) or m.group() not in given]
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if stem(n[2].split()[-1]) in info.terms]
         nums = counted or nums
