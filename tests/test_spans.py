@@ -125,17 +125,25 @@ def test_amounts_and_ages(question, sentence, short):
     assert short_answer(sentence, analyse(question), None) == short
 
 
-def test_typed_questions_consider_lower_case_answers(embedder):
-    from bot.answering.extractive import Candidate, ExtractiveAnswerer
+def _cands(texts: list[str], title: str = "News"):
+    """One candidate sentence per article, scored in the given order."""
+    from bot.answering.extractive import Candidate
     from retrieval.types import Chunk
 
-    texts = ["Hans Niemann, a chess grandmaster, beat Magnus Carlsen in September.",
-             "Carlsen withdrew from the chess tournament after losing to Niemann."]
-    cands = []
+    out = []
     for i, text in enumerate(texts):
         chunk = Chunk(article_id=f"a{i}", index=0, text=text, start=0, end=len(text),
-                      title="Cheating row", source="x")
-        cands.append(Candidate(chunk, i, 0, len(text), text, score=1.0 - i / 10))
+                      title=title, source="x")
+        out.append(Candidate(chunk, i, 0, len(text), text, score=1.0 - i / 10))
+    return out
+
+
+def test_typed_questions_consider_lower_case_answers(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    cands = _cands(["Hans Niemann, a chess grandmaster, beat Magnus Carlsen in September.",
+                    "Carlsen withdrew from the chess tournament after losing to Niemann."],
+                   title="Cheating row")
     ex = ExtractiveAnswerer(embedder)
     info = analyse("Hans Niemann is accused of cheating by world champion Magnus Carlsen. "
                    "What sport do they play?")
@@ -170,18 +178,6 @@ def test_a_required_name_may_be_the_passage_source(embedder):
                       title="Child poverty", source="example.org")
     [cand] = ex.candidates(analyse(question), [Hit(elsewhere, 1.0, {})])
     assert cand.required == 0.0
-
-
-def _cands(texts: list[str]):
-    from bot.answering.extractive import Candidate
-    from retrieval.types import Chunk
-
-    out = []
-    for i, text in enumerate(texts):
-        chunk = Chunk(article_id=f"a{i}", index=0, text=text, start=0, end=len(text),
-                      title="News", source="x")
-        out.append(Candidate(chunk, i, 0, len(text), text, score=1.0 - i / 10))
-    return out
 
 
 def test_the_name_is_given_in_its_fullest_form(embedder):

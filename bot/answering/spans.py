@@ -22,14 +22,16 @@ _QUOTED = re.compile(r"[“\"‘']([A-Z0-9][^“”\"‘’']{1,60}?)[”\"’']
 # "England's Chloe Kelly": the owner is a modifier of the name that follows.
 _POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(?=[A-Z])")
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
+# Scale words: a quantity on their own ("hundreds"), but no figure.
+_SCALE = r"dozens?|hundreds?|thousands?|millions?|billions?"
 _NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?%|\s?(?:percent|per cent|million|billion|"
     r"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"dozens?|hundreds?|thousands?|millions?|billions?)\b(?:\s+(?:million|billion|thousand))?",
+    rf"{_SCALE})\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
-_VAGUE = re.compile(r"(?:dozens?|hundreds?|thousands?|millions?|billions?)$", re.I)
+_VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
