@@ -28,6 +28,9 @@ class Article:
     # arriving under the same key replaces the old one.
     doc_key: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # The source gave no title; ``title`` is the lead's first sentence, for display and
+    # headline matching, and is not embedded again (the body already holds it).
+    title_derived: bool = False
 
     @property
     def id(self) -> str:

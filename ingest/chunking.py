@@ -42,6 +42,7 @@ def chunk_article(article: Article, max_chars: int = 1000, overlap_chars: int = 
             start=s,
             end=e,
             title=article.title,
+            title_derived=article.title_derived,
             source=article.source,
             url=article.url,
             published_at=article.published_at,

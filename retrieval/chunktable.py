@@ -24,7 +24,7 @@ from retrieval.types import Chunk
 
 # What every chunk of one article shares (one row of the article table). Chunks are grouped
 # by all of it, not by the id alone, so a table round-trips whatever the store holds.
-Article = tuple[str, str, str, str, str, datetime | None, int]
+Article = tuple[str, str, str, str, str, datetime | None, int, bool]
 
 _ARTICLES, _COLUMNS, _OFFSETS, _TEXTS = ("articles.json", "columns.npy", "offsets.npy",
                                          "texts.npy")
@@ -33,7 +33,8 @@ _UTF8 = ("utf-8", "surrogatepass")
 
 
 def _article_of(c: Chunk) -> Article:
-    return (c.article_id, c.title, c.source, c.url, c.doc_key, c.published_at, c.count)
+    return (c.article_id, c.title, c.source, c.url, c.doc_key, c.published_at, c.count,
+            c.title_derived)
 
 
 def table_order(chunks: Sequence[Chunk]) -> list[Chunk]:
@@ -107,7 +108,8 @@ class ChunkTable:
         text = self._texts[self._offsets[i]:self._offsets[i + 1]].tobytes().decode(*_UTF8)
         return Chunk(article_id=a[0], index=int(self._index[i]), text=text,
                      start=int(self._start[i]), end=int(self._end[i]), title=a[1],
-                     source=a[2], url=a[3], published_at=a[5], doc_key=a[4], count=a[6])
+                     source=a[2], url=a[3], published_at=a[5], doc_key=a[4], count=a[6],
+                     title_derived=a[7])
 
     def __iter__(self) -> Iterator[Chunk]:
         return (self[i] for i in range(len(self)))
@@ -133,7 +135,7 @@ class ChunkTable:
                   _OFFSETS: self._offsets, _TEXTS: np.asarray(self._texts)}
         for name, array in arrays.items():
             _replace(directory / name, functools.partial(_save_array, array=array))
-        rows = [[*a[:5], a[5].isoformat() if a[5] is not None else None, a[6]]
+        rows = [[*a[:5], a[5].isoformat() if a[5] is not None else None, a[6], a[7]]
                 for a in self._articles]
         _replace(directory / _ARTICLES, lambda tmp: tmp.write_text(json.dumps(rows)))
 
@@ -144,7 +146,9 @@ class ChunkTable:
         try:
             articles: list[Article] = [
                 (str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]),
-                 datetime.fromisoformat(r[5]) if r[5] is not None else None, int(r[6]))
+                 datetime.fromisoformat(r[5]) if r[5] is not None else None, int(r[6]),
+                 # Tables saved before titles were marked derived have seven columns.
+                 bool(r[7]) if len(r) > 7 else False)
                 for r in raw]
         except (TypeError, IndexError, KeyError) as exc:
             raise ValueError(f"chunk table at {directory}: bad article row ({exc})") from exc

@@ -30,6 +30,8 @@ class Chunk:
     # How many chunks the whole article has (0: unknown, written before this was recorded).
     # A reader that finds fewer chunks than this is looking at a half-written article.
     count: int = 0
+    # The title is the reader's fallback (the lead's first sentence), not a headline.
+    title_derived: bool = False
 
     @property
     def id(self) -> str:
@@ -37,7 +39,9 @@ class Chunk:
 
     def embedding_text(self) -> str:
         """Title and date help the embedder place the chunk; they are never quoted."""
-        head = [self.title] if self.title else []
+        # A derived title is the body's own first sentence: embedding it again would give
+        # every chunk of the article its lead (an anecdote as often as a summary).
+        head = [self.title] if self.title and not self.title_derived else []
         if self.published_at:
             head.append(self.published_at.strftime("%d %B %Y"))
         return " — ".join(head) + "\n" + self.text if head else self.text
@@ -55,6 +59,8 @@ class Chunk:
         }
         if self.count:
             meta["chunk_count"] = self.count
+        if self.title_derived:
+            meta["title_derived"] = True
         if self.published_at is not None:
             # Chroma range filters take numbers only.
             meta["published_ts"] = int(self.published_at.timestamp())
@@ -75,6 +81,7 @@ class Chunk:
             published_at=datetime.fromtimestamp(int(ts), tz=UTC) if ts is not None else None,
             doc_key=str(meta.get("doc_key", "")),
             count=int(meta.get("chunk_count") or 0),
+            title_derived=bool(meta.get("title_derived", False)),
         )
 
 

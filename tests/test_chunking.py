@@ -39,6 +39,22 @@ def test_embedding_text_has_title_and_date_but_quote_does_not():
     assert "Headline" in c.embedding_text() and "14 October 2020" in c.embedding_text()
 
 
+def test_a_derived_title_is_shown_but_not_embedded_again():
+    from datetime import UTC, datetime
+
+    from retrieval.types import Chunk
+
+    a = Article(title="Ford is pulling the plug", title_derived=True,
+                body="CNN — Ford is pulling the plug. It had spent years on it.",
+                published_at=datetime(2022, 10, 26, tzinfo=UTC))
+    (c,) = chunk_article(a)
+    assert c.title == "Ford is pulling the plug" and c.title_derived
+    assert c.embedding_text() == "26 October 2022\n" + a.body
+    back = Chunk.from_record(c.text, c.to_metadata())
+    assert back == c
+    assert "title_derived" not in chunk_article(Article(title="T", body="B."))[0].to_metadata()
+
+
 def test_one_huge_unpunctuated_sentence_is_split():
     body = "word " * 5000
     spans = chunk_spans(body.strip(), max_chars=1000, overlap_chars=200)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +39,8 @@ def sample() -> list[Chunk]:
         chunk("a-2", 0, "The Skarvik ferry was cancelled.", title="Ferry", source="Gazette",
               url="https://example.org/ferry", published_at=DAY, doc_key="file:x#1", count=2),
         chunk("a-1", 0, "Undated, from an older store (no chunk count).", title="Old"),
+        chunk("a-4", 0, "CNN — Ford is pulling the plug.", title="Ford is pulling the plug",
+              title_derived=True, count=1),
         # Same article id, other metadata (a store can hold that): kept as it is, not merged.
         chunk("a-3", 0, "", title="Tram", source="Wire",
               published_at=DAY + timedelta(days=2, microseconds=7)),
@@ -58,6 +61,15 @@ def test_the_chunk_table_round_trips_every_field(tmp_path):
         assert loaded.row(c.id) == i
     for missing in ("a-3:1", "a-3:6", "a-9:0", "a-2", "a-2:x", ""):
         assert loaded.row(missing) is None
+
+
+def test_a_chunk_table_saved_before_derived_titles_loads_them_as_given(tmp_path):
+    ChunkTable.of(sample()).save(tmp_path)
+    rows = json.loads((tmp_path / "articles.json").read_text())
+    (tmp_path / "articles.json").write_text(json.dumps([r[:7] for r in rows]))
+    loaded = ChunkTable.load(tmp_path)
+    assert [c.title_derived for c in loaded] == [False] * len(sample())
+    assert [replace(c, title_derived=False) for c in sample()] == list(loaded)
 
 
 def test_the_chunk_table_filters_like_the_chunks_it_holds(tmp_path):

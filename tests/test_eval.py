@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -74,6 +75,20 @@ def test_eval_command_scores_and_reports(dataset, tmp_path):
     # Second run reuses the cached store instead of ingesting again.
     again = CliRunner().invoke(app, ["eval", str(dataset), "--json", "--limit", "1"])
     assert json.loads(again.stdout)["summaries"]["newsbot"]["questions"] == 1
+
+
+def test_a_cached_store_from_older_readers_is_ingested_again(dataset):
+    from ingest import READER_VERSION
+
+    first = CliRunner().invoke(app, ["eval", str(dataset), "--json"])
+    (marker,) = (Path(json.loads(first.stdout)["meta"]["store"]) / "COMPLETE",)
+    assert marker.read_text() == f"readers {READER_VERSION}"
+    marker.write_text("ok")  # what stores built before reader versions were recorded hold
+    again = CliRunner().invoke(app, ["eval", str(dataset), "--json"])
+    assert again.exit_code == 0, again.output
+    assert marker.read_text() == f"readers {READER_VERSION}"
+    # Ingested again in place: the unchanged articles kept, and still found.
+    assert json.loads(again.stdout)["summaries"]["newsbot"]["mrr@10"] == 1.0
 
 
 def test_eval_baseline_is_scored_beside(dataset):

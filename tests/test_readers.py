@@ -26,6 +26,32 @@ def test_seed_metadata_uses_publish_date_not_page_date():
     assert a.body.rstrip().endswith("Libya.")
 
 
+@pytest.mark.parametrize(("body", "title"), [
+    ("CNN —\n\nTwitter locked rapper Kanye West’s account over a tweet. More follows.",
+     "Twitter locked rapper Kanye West’s account over a tweet"),
+    ("New York CNN Business —\n\nFord is pulling the plug. More.", "Ford is pulling the plug"),
+    ("Colombo, Sri Lanka CNN — Sri Lanka is bankrupt, he said. More.",
+     "Sri Lanka is bankrupt, he said"),
+    ("LONDON (Reuters) - Prices rose again. More.", "Prices rose again"),
+    # An em dash in the lead's own sentence is not a dateline.
+    ("The President — who spoke on Monday — said nothing. More.",
+     "The President — who spoke on Monday — said nothing"),
+])
+def test_a_missing_title_is_the_leads_first_sentence_after_any_dateline(tmp_path, body, title):
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"text": body}))
+    a = read_one(p)
+    assert a.title == title and a.title_derived
+    assert a.body == body.strip()  # the dateline is still the article's text
+
+
+def test_a_given_title_is_not_derived(tmp_path):
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"title": "CNN —", "text": "CNN — Ford is pulling the plug."}))
+    a = read_one(p)
+    assert a.title == "CNN —" and not a.title_derived
+
+
 def test_text_header_lines_and_trailer(tmp_path):
     a = read_one(EXAMPLES / "karabakh-truce.txt")
     assert a.title == "Karabakh truce breaks down as both sides trade accusations"

@@ -15,6 +15,7 @@ from bot.evaluation.corpus import store_dir
 from bot.evaluation.runner import NewsBotSystem, QueryResult, article_map, evaluate, summarize
 from bot.newsbot import NewsBot
 from bot.settings import Settings
+from ingest import READER_VERSION
 
 
 def _progress(console: Console, label: str) -> Progress:
@@ -37,10 +38,13 @@ def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
     directory = store_dir(ds.corpus, settings, embedder.name)
     bot = NewsBot(settings=settings.model_copy(update={"store": directory, "store_url": None}),
                   embedder=embedder)
-    if not (directory / "COMPLETE").exists():
+    # The marker names the reader version that filled the store. A store from another one
+    # is ingested again: only the articles the new readers read differently are re-embedded.
+    marker, version = directory / "COMPLETE", f"readers {READER_VERSION}"
+    if not marker.exists() or marker.read_text() != version:
         with _progress(console, "ingest corpus") as bar:
             bot.ingest([ds.corpus], progress=_advance(bar, "ingest", None))
-        (directory / "COMPLETE").write_text("ok")
+        marker.write_text(version)
     idmap = article_map(ds.corpus)
     corpus_ids = {i for ids in idmap.values() for i in ids}
     runs: dict[str, list[QueryResult]] = {}
@@ -48,7 +52,10 @@ def run_eval(root: Path, *, split: str = "dev", limit: int | None = None,
     if baseline:
         from bot.evaluation.baseline import BaselineSystem, build_index
 
-        bdir = store_dir(ds.corpus, settings, bot.components.embedder.name, tag="baseline")
+        # Its ids hash our readers' titles, and it is built whole, never updated: a new
+        # reader version is a new index.
+        bdir = store_dir(ds.corpus, settings, bot.components.embedder.name,
+                         tag=f"baseline-r{READER_VERSION}")
         with _progress(console, "baseline index") as bar:
             store = build_index(ds.corpus, bdir, bot.components.embedder,
                                 progress=_advance(bar, "baseline", None))

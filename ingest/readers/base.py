@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,10 +35,22 @@ class ReadWarning(_Located):
     """Something a user should check about an article that was read (kept as given)."""
 
 
+# "Washington CNN —", "Colombo, Sri Lanka CNN —", "BAKU (Dispatches) –", "LONDON —": where
+# and who, not what happened. A few capitalised words ending in an agency in parentheses or
+# in capitals ("CNN", "CNN Business", "AP"), then a dash; "The President — who…" is a lead.
+DATELINE = re.compile(
+    r"^(?:[A-Z][\w.'’&-]*,?\s+){0,5}?(?:\([^()\n]{2,30}\)|[A-Z]{2,}(?:\s+[A-Z][a-z]+)?)"
+    r"\s*[—–-]\s+")
+
+
 def title_from_body(body: str, limit: int = 100) -> str:
-    """A fallback title: the first sentence, cut at a word boundary."""
+    """A fallback title: the lead's first sentence after any dateline, cut at a word
+    boundary."""
     from retrieval.sentences import sentence_spans
 
+    dateline = DATELINE.match(body)
+    if dateline and dateline.end() < len(body):
+        body = body[dateline.end() :]
     spans = sentence_spans(body)
     first = body[spans[0][0] : spans[0][1]] if spans else body
     first = first.strip()
@@ -72,6 +85,7 @@ def checked(article: Article, where: str, line: int | None = None) -> Article | 
     article.body = body
     if not article.title.strip():
         article.title = title_from_body(body)
+        article.title_derived = True
     article.title = " ".join(article.title.split())
     warnings = [ReadWarning(where, w, line) for w in _date_warnings(article)]
     if warnings:

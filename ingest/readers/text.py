@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ingest.article import Article
 from ingest.dates import parse_date
-from ingest.readers.base import ReadFailure, checked, title_from_body
+from ingest.readers.base import ReadFailure, checked
 
 _HEADER = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z _-]{1,30}):\s*(?P<value>.*\S)?\s*$")
 _KEYS = {
@@ -76,9 +76,6 @@ def read_text(text: str, key: str) -> Iterator[Article | ReadFailure]:
     dateline = _DATELINE_AGENCY.match(body)
     if dateline and not source:
         source = dateline.group("agency").strip()
-    if dateline and not title:
-        # "BAKU (Dispatches) – Fighting…": the headline fallback starts after the dateline.
-        title = title_from_body(body[dateline.end() :].strip())
     published = parse_date(meta.get("published")) or parse_date(page_date)
     extra: dict[str, object] = {"author": meta["author"]} if "author" in meta else {}
     if published is None and (meta.get("published") or page_date):
