@@ -221,3 +221,46 @@ def test_an_acronym_the_question_uses_is_not_the_answer():
 def test_premises_and_vague_scales_are_not_amounts(question, sentence, short):
     assert analyse(question).kind == "amount"
     assert short_answer(sentence, analyse(question), None) == short
+
+
+@pytest.mark.parametrize(
+    "question,sentence,name",
+    [
+        # The leading words the question already says are its premise ...
+        ("Which late Supreme Court Justice will be featured on a new stamp?",
+         "Supreme Court Justice Ruth Bader Ginsburg will appear on a stamp.",
+         "Ruth Bader Ginsburg"),
+        ("Which high-ranking US official tested positive this week?",
+         "US President Joe Biden tested positive on Thursday.", "President Joe Biden"),
+        # ... trailing ones are how the answer is written.
+        ("The fire threatened a grove located in which national park?",
+         "The fire threatened Yosemite National Park on Friday.", "Yosemite National Park"),
+        # A caption that repeats the name says it once.
+        ("Which tennis star plays at the Open?",
+         "Photos: Tennis legend Serena Williams Williams plays at the Open.", "Serena Williams"),
+        ("Which tennis star plays at the Open?",
+         "Tennis legend Serena Williams Serena Williams plays at the Open.", "Serena Williams"),
+    ],
+)
+def test_a_name_without_the_question_it_answers(question, sentence, name):
+    assert name in [n for _, _, n in names(sentence, analyse(question))]
+
+
+def test_the_words_of_a_name_are_on_one_line():
+    info = analyse("Which tournament did she play in?")
+    got = [n for _, _, n in names("Getty Images\nSerena Williams played the US Open.", info)]
+    assert "Getty Images" in got and "Serena Williams" in got
+
+
+def test_a_place_question_prefers_the_name_after_a_preposition(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    cands = _cands(["President Joe Biden traveled to Camp Hale in Colorado to designate "
+                    "a World War II training ground as a national monument."])
+    info = analyse("Biden designated Camp Hale a national monument. Where is it located?")
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, cands).short == "Colorado"
+    # A people's name is a place answer too, wherever it stands.
+    cands = _cands(["Iranian lawmakers urged the judiciary to show no leniency, state-run "
+                    "Press TV said."])
+    info = analyse("Which country's lawmakers urged officials to show no leniency?")
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, cands).short == "Iranian"

@@ -13,7 +13,7 @@ import numpy as np
 from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
 from bot.answering.question import QuestionInfo, analyse, answer_type, stem, term_set
-from bot.answering.spans import name_candidates, numbers, short_answer
+from bot.answering.spans import PLACE_TYPE, name_candidates, numbers, short_answer
 from bot.answering.taint import is_tainted
 from bot.temporal import resolve_dates
 from retrieval.sentences import sentence_spans
@@ -82,9 +82,6 @@ def citation_for(c: Candidate, n: int) -> Citation:
     )
 
 
-# A question asking for a place: "which country", "what nation", "which US state".
-_PLACE_TYPE = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|"
-                         r"city|region)\b", re.I)
 FULL_FORM_MAX_WORDS = 4
 
 
@@ -244,7 +241,7 @@ class ExtractiveAnswerer:
         winner = max(totals, key=lambda k: totals[k])
         winner = fullest_form(winner, totals)
         short = display[winner]
-        if _PLACE_TYPE.search(info.text):
+        if PLACE_TYPE.search(info.text):
             short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text for c in top])
         return replace(where[winner], short=short)
 

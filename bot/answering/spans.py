@@ -12,9 +12,11 @@ from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
 # word must end capitalised, so "Russian-mediated" stays out.
 _CAP_WORD = r"[A-Z][\w’'.&]*(?:(?:-[a-z]+)*-[A-Z][\w’'.]*)*"
+# Words of one name are on one line: a caption ("Getty Images") or a heading above the
+# sentence is not the start of the name below it.
 _NAME = re.compile(
     rf"(?<![\w’'-])(?:{_CAP_WORD})"
-    r"(?:\s+(?:(?:of|the|de|del|al|bin|van|von|da|and|for|le|la)\s+)?"
+    r"(?:[^\S\n]+(?:(?:of|the|de|del|al|bin|van|von|da|and|for|le|la)[^\S\n]+)?"
     rf"(?:{_CAP_WORD}|\d+))*"
 )
 # Titles of films, books, shows and songs are quoted in news copy.
@@ -76,6 +78,29 @@ def _in_question(text: str, info: QuestionInfo) -> bool:
         t.replace(".", "").lower() for t in re.findall(r"[A-Z][\w.]*", info.text)}
 
 
+_EDGE_CONNECTORS = frozenset({"of", "the", "and", "for", "de", "al"})
+
+
+def _without_question_words(text: str, info: QuestionInfo) -> str:
+    """A name without the leading words the question already says: they are its premise
+    ("which late Supreme Court Justice" - "Supreme Court Justice Ruth Bader Ginsburg" ->
+    "Ruth Bader Ginsburg"). Trailing ones stay: "Yosemite National Park" is how the answer to
+    "which national park" is written."""
+    words = text.split()
+    # Scraped captions repeat a name ("Serena Williams Williams", "Serena Williams Serena
+    # Williams").
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        words = words[:half]
+    while len(words) > 1 and words[-1] == words[-2]:
+        words.pop()
+    lo = 0
+    while lo < len(words) - 1 and (words[lo].lower() in _EDGE_CONNECTORS
+                                   or _in_question(words[lo], info)):
+        lo += 1
+    return " ".join(words[lo:])
+
+
 def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in _NAME.finditer(sentence):
@@ -92,7 +117,7 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         if (not text or text in _NOT_NAMES or text.lower() in STOPWORDS
                 or _in_question(text, info)):
             continue
-        out.append((m.start(), m.end(), text))
+        out.append((m.start(), m.end(), _without_question_words(text, info)))
     for m in _QUOTED.finditer(sentence):
         text = m.group(1).strip().rstrip(",.")
         if len(text.split()) <= 8 and not _in_question(text, info):
@@ -122,6 +147,14 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
 
 NOUN_WEIGHT = 0.4
 OPENING_WORD = 0.7
+NOT_LOCATIVE = 0.6
+_LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)\s+(?:the\s+)?$",
+                       re.I)
+# "Iranian lawmakers": a people's name says where as well as a preposition does.
+_DEMONYM = re.compile(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:ian|ean|ese|ish|an)s?")
+# A question asking for a place: "which country", "what nation", "which US state".
+PLACE_TYPE = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|"
+                        r"city|region)\b", re.I)
 
 
 def as_count(text: str, info: QuestionInfo) -> str:
@@ -150,6 +183,7 @@ def name_candidates(sentence: str, info: QuestionInfo,
     With ``nouns``, lower-case words too, at a discount: for typed questions whose type
     check can tell "soccer" from "investigation"."""
     anchors = _term_positions(sentence, info)
+    wants_place = info.kind == "where" or bool(PLACE_TYPE.search(info.text))
     out = []
     spans = [(s, e, t, 1.0) for s, e, t in names(sentence, info)]
     if nouns:
@@ -164,6 +198,11 @@ def name_candidates(sentence: str, info: QuestionInfo,
         # one owning something ("TikTok’s ban") or standing before a comma is a name.
         if start <= 1 and " " not in text and not re.match(r"[’']s\b|,", sentence[end:]):
             weight *= OPENING_WORD
+        # "Where": news writes a place after a preposition ("traveling to Camp Hale in
+        # Colorado"); the other names in the sentence are who and what.
+        if (wants_place and not _LOCATIVE.search(sentence[max(0, start - 12) : start])
+                and not _DEMONYM.fullmatch(text)):
+            weight *= NOT_LOCATIVE
         out.append((text, weight * base))
     return out
 
