@@ -264,3 +264,19 @@ def test_a_place_question_prefers_the_name_after_a_preposition(embedder):
                     "Press TV said."])
     info = analyse("Which country's lawmakers urged officials to show no leniency?")
     assert ExtractiveAnswerer(embedder).vote_for_name(info, cands).short == "Iranian"
+
+
+def test_a_headline_strengthens_the_name_it_carries(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    texts = ["Watson was suspended for six games for what he did while he was with the "
+             "Houston Texans.",
+             "The NFL is appealing, the Cleveland Browns said of quarterback Deshaun Watson."]
+    info = analyse("Watson was suspended for six games. Which team does Watson play for?")
+    answerer = ExtractiveAnswerer(embedder)
+    assert answerer.vote_for_name(info, _cands(texts)).short != "Cleveland Browns"
+    headlined = _cands(texts, title="Deshaun Watson: NFL to appeal Cleveland ruling")
+    assert answerer.vote_for_name(info, headlined).short == "Cleveland Browns"
+    # A name only the headline holds is not the answer: no sentence could be cited for it.
+    elsewhere = _cands(texts[:1], title="Denver Broncos sign Watson")
+    assert answerer.vote_for_name(info, elsewhere).short == "Houston Texans"

@@ -83,6 +83,9 @@ def citation_for(c: Candidate, n: int) -> Citation:
 
 
 FULL_FORM_MAX_WORDS = 4
+# One headline naming a candidate counts like half a sentence naming it beside the
+# question's words.
+HEADLINE_VOTE = 0.5
 
 
 def fullest_form(winner: str, totals: dict[str, float]) -> str:
@@ -230,6 +233,7 @@ class ExtractiveAnswerer:
                 where.setdefault(key, c)
         if not totals:
             return cands[0]
+        self._add_headline_votes(info, top, floor, totals)
         if wanted:
             self._weigh_by_type(wanted, totals, display)
         # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.
@@ -244,6 +248,25 @@ class ExtractiveAnswerer:
         if PLACE_TYPE.search(info.text):
             short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text for c in top])
         return replace(where[winner], short=short)
+
+    def _add_headline_votes(self, info: QuestionInfo, top: list[Candidate], floor: float,
+                            totals: dict[str, float]) -> None:
+        """A name the headline of a well-scored passage carries is what the article is
+        about ("Deshaun Watson: NFL to appeal Cleveland…" - "Cleveland Browns"). Headlines
+        only strengthen names the sentences already offer: the cited sentence must hold the
+        answer, and the headline is not quoted."""
+        seen: set[str] = set()
+        for c in top:
+            if c.score < floor:
+                break
+            if c.chunk.article_id in seen:
+                continue
+            seen.add(c.chunk.article_id)
+            for name, _weight in name_candidates(c.chunk.title, info):
+                inner = f" {name.lower()} "
+                for key in totals:
+                    if inner in f" {key} ":
+                        totals[key] += c.score * HEADLINE_VOTE
 
     def _weigh_by_type(self, wanted: str, totals: dict[str, float],
                        display: dict[str, str]) -> None:
