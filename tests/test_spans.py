@@ -280,3 +280,35 @@ def test_a_headline_strengthens_the_name_it_carries(embedder):
     # A name only the headline holds is not the answer: no sentence could be cited for it.
     elsewhere = _cands(texts[:1], title="Denver Broncos sign Watson")
     assert answerer.vote_for_name(info, elsewhere).short == "Houston Texans"
+
+
+def test_a_headline_word_answers_a_typed_question(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    texts = ["Earlier this month, an up-and-coming American chess player named Hans Niemann "
+             "beat five-time defending world champion Magnus Carlsen of Norway in convincing "
+             "fashion at a tournament in St. Louis.",
+             "World No. 1 Magnus Carlsen has accused another chess player of cheating."]
+    info = analyse("American Hans Niemann was accused of cheating in competition by five-time "
+                   "world champion Magnus Carlsen. What sport do they play?")
+    answerer = ExtractiveAnswerer(embedder)
+    assert answerer.vote_for_name(info, _cands(texts)).short == "Norway"
+    got = answerer.vote_for_name(
+        info, _cands(texts, title="Magnus Carlsen, Hans Niemann and chess' cheating row"))
+    assert got.short == "chess"
+
+
+def test_how_much_prefers_money_and_the_figure_the_sentences_agree_on(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    info = analyse("Up to how much debt forgiveness can borrowers apply for?")
+    assert short_answer("Relief of up to $20,000 may reach 43 million borrowers.", info,
+                        None) == "$20,000"
+    texts = ["Gas prices have been sinking, with the average price around $4.16 a gallon.",
+             "That is better than the record high average of $5.02 a gallon in June.",
+             "Prices have tumbled since hitting a record average high of $5.02 on June 14."]
+    info = analyse("What was the record high average price for a gallon of gas?")
+    cands = _cands(texts)
+    for c in cands:
+        c.short = short_answer(c.text, info, None)
+    assert ExtractiveAnswerer(embedder).vote_for_value(cands).short == "$5.02"

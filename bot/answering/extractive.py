@@ -13,7 +13,16 @@ import numpy as np
 from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
 from bot.answering.question import QuestionInfo, analyse, answer_type, stem, term_set
-from bot.answering.spans import PLACE_TYPE, name_candidates, numbers, short_answer
+from bot.answering.spans import (
+    NOUN_WEIGHT,
+    NUMBER,
+    PLACE_TYPE,
+    common_nouns,
+    name_candidates,
+    names,
+    numbers,
+    short_answer,
+)
 from bot.answering.taint import is_tainted
 from bot.temporal import resolve_dates
 from retrieval.sentences import sentence_spans
@@ -233,7 +242,7 @@ class ExtractiveAnswerer:
                 where.setdefault(key, c)
         if not totals:
             return cands[0]
-        self._add_headline_votes(info, top, floor, totals)
+        self._add_headline_votes(info, top, floor, totals, nouns=wanted is not None)
         if wanted:
             self._weigh_by_type(wanted, totals, display)
         # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.
@@ -249,8 +258,30 @@ class ExtractiveAnswerer:
             short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text for c in top])
         return replace(where[winner], short=short)
 
+    def vote_for_value(self, cands: list[Candidate]) -> Candidate:
+        """For how much, the figure the top sentences agree on: "the record high of
+        $5.02" said three times beats one sentence's "around $4.16 now"."""
+        top = cands[: self.vote_sentences]
+        if not top:
+            return cands[0]
+        floor = top[0].score * 0.6
+        totals: dict[str, float] = {}
+        where: dict[str, Candidate] = {}
+        for c in top:
+            if c.score < floor:
+                break
+            if c.short:
+                # "8 million" and "8 million borrowers" are one figure.
+                figure = NUMBER.match(c.short)
+                key = (figure.group() if figure else c.short).lower()
+                totals[key] = totals.get(key, 0.0) + c.score
+                where.setdefault(key, c)
+        if not totals:
+            return cands[0]
+        return where[max(totals, key=lambda k: totals[k])]
+
     def _add_headline_votes(self, info: QuestionInfo, top: list[Candidate], floor: float,
-                            totals: dict[str, float]) -> None:
+                            totals: dict[str, float], nouns: bool) -> None:
         """A name the headline of a well-scored passage carries is what the article is
         about ("Deshaun Watson: NFL to appeal Cleveland…" - "Cleveland Browns"). Headlines
         only strengthen names the sentences already offer: the cited sentence must hold the
@@ -262,11 +293,14 @@ class ExtractiveAnswerer:
             if c.chunk.article_id in seen:
                 continue
             seen.add(c.chunk.article_id)
-            for name, _weight in name_candidates(c.chunk.title, info):
+            found = [(n, 1.0) for _, _, n in names(c.chunk.title, info)]
+            if nouns:  # "Tesla reveals a humanoid robot" for "which new product"
+                found += [(n, NOUN_WEIGHT) for _, _, n in common_nouns(c.chunk.title, info)]
+            for name, weight in found:
                 inner = f" {name.lower()} "
                 for key in totals:
                     if inner in f" {key} ":
-                        totals[key] += c.score * HEADLINE_VOTE
+                        totals[key] += c.score * HEADLINE_VOTE * weight
 
     def _weigh_by_type(self, wanted: str, totals: dict[str, float],
                        display: dict[str, str]) -> None:
@@ -285,8 +319,14 @@ class ExtractiveAnswerer:
         if not self.is_answerable(cands):
             return Answer(question, NO_ANSWER, abstained=True, answerer=self.name)
         info = analyse(question)
-        best = (self.vote_for_name(info, cands) if info.kind in ("who", "where", "which")
-                else cands[0])
+        if info.kind in ("who", "where", "which"):
+            best = self.vote_for_name(info, cands)
+        elif info.kind == "amount":
+            # Not for counts: there the sentence counting the asked-for noun ("lined the
+            # streets: one million people") is the better guide than agreement.
+            best = self.vote_for_value(cands)
+        else:
+            best = cands[0]
         cites = [citation_for(best, 1)]
         # A second source saying the same thing is worth showing: news is about who said it.
         for c in cands[1:4]:

@@ -26,13 +26,14 @@ _POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
 # Scale words: a quantity on their own ("hundreds"), but no figure.
 _SCALE = r"dozens?|hundreds?|thousands?|millions?|billions?"
-_NUMBER = re.compile(
+NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?%|\s?(?:percent|per cent|million|billion|"
     r"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     rf"{_SCALE})\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+_MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
@@ -131,7 +132,7 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
 
 def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
     out = []
-    for m in _NUMBER.finditer(sentence):
+    for m in NUMBER.finditer(sentence):
         text = m.group().strip()
         if re.fullmatch(r"(19|20)\d\d", text) and info.kind == "count":
             continue  # a year is not a count
@@ -270,14 +271,18 @@ def short_answer(
         given = set(_DIGITS.findall(info.text))
         nums = [n for n in numbers(sentence, info)
                 if not (m := _DIGITS.search(n[2])) or m.group() not in given]
-        # "How many visitors": a number counting the asked-about noun beats any other.
-        counted = [n for n in nums if stem(n[2].split()[-1]) in info.terms]
-        nums = counted or nums
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
             # "raised millions" is a scale, not the figure asked for.
             nums = [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2])
                     and not _VAGUE.match(n[2])]
+            # Money and shares are what "how much" asks for most; "43 million borrowers"
+            # is a count beside the amount, even though the question names borrowers.
+            money = [n for n in nums if _MONEY.search(n[2])]
+            nums = money or nums
+        # "How many visitors": a number counting the asked-about noun beats any other.
+        counted = [n for n in nums if stem(n[2].split()[-1]) in info.terms]
+        nums = counted or nums
         best = _closest(nums, anchors)
         return as_count(best, info) if best and info.kind == "count" else best
     if info.kind in ("who", "where", "which"):
