@@ -312,3 +312,44 @@ def test_how_much_prefers_money_and_the_figure_the_sentences_agree_on(embedder):
     for c in cands:
         c.short = short_answer(c.text, info, None)
     assert ExtractiveAnswerer(embedder).vote_for_value(cands).short == "$5.02"
+
+
+@pytest.mark.parametrize(
+    "term,text,question,found",
+    [
+        ("1", "Nearly one billion people had their data leaked.", "About 1 billion people?", True),
+        ("coo", "Beyond Meat Chief Operating Officer Doug Ramsey was arrested.",
+         "The COO of which company was arrested?", True),
+        # Lower-case in the question: a word, not an acronym to spell out.
+        ("coo", "Chickens can only offer eggs.", "Which birds coo?", False),
+        ("briton", "British smartphone owners could be paid.", "Millions of Britons?", True),
+        ("iran", "Iraq said on Monday.", "Iran?", False),
+    ],
+)
+def test_a_required_name_is_found_however_the_passage_writes_it(term, text, question, found):
+    from bot.answering.extractive import mentions
+    from bot.answering.question import term_set
+
+    assert mentions(term, term_set(text), text, "", question) is found
+
+
+def test_a_top_sentence_without_the_questions_names_gives_way(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+    from retrieval.types import Chunk, Hit
+
+    def hit(aid: str, title: str, text: str) -> Hit:
+        return Hit(Chunk(article_id=aid, index=0, text=text, start=0, end=len(text),
+                         title=title, source="x"), 1.0)
+
+    hits = [hit("a1", "Executive charged", "An executive of a company was arrested for biting "
+                                           "a man's nose."),
+            hit("a2", "Charges in Fayetteville", "Beyond Meat Chief Operating Officer Doug "
+                                                 "Ramsey was arrested, police said.")]
+    question = "The COO of which company was arrested for biting a man's nose?"
+    answerer = ExtractiveAnswerer(embedder)
+    scored = answerer.candidates(analyse(question), hits)
+    assert [c.required for c in scored] == [0.0, 1.0]
+    _info, cands = answerer.rank(question, hits)
+    assert cands and all(c.chunk.article_id == "a2" for c in cands)
+    answer = answerer.answer(question, hits)
+    assert not answer.abstained and answer.citations[0].article_id == "a2"

@@ -24,7 +24,7 @@ from bot.answering.spans import (
     short_answer,
 )
 from bot.answering.taint import is_tainted
-from bot.temporal import resolve_dates
+from bot.temporal import NUMBER_WORDS, resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Embedder, Hit
 
@@ -117,6 +117,35 @@ def place_for_demonym(name: str, texts: list[str]) -> str:
     return name
 
 
+_DIGIT_WORDS = {str(v): k for k, v in NUMBER_WORDS.items() if isinstance(v, int)}
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def mentions(term: str, terms: set[str], text: str, source: str, question: str) -> bool:
+    """Does a passage name one of the question's required names or numbers? News writes
+    them several ways: "1 billion" / "one billion", "COO" / "chief operating officer",
+    "Britons" / "British"."""
+    if term in terms or (len(term) >= 4 and term in source):
+        return True
+    if term in _DIGIT_WORDS:
+        return _DIGIT_WORDS[term] in terms
+    if (3 <= len(term) <= 5 and term.isalpha()
+            and re.search(rf"\b{term.upper()}\b", question)
+            and re.search(r"\b" + r"\w*\s+".join(term) + r"\w*", text, re.I)):
+        return True  # an acronym spelled out
+    return len(term) >= 5 and any(
+        _shared_prefix(term, t) >= max(4, round(0.66 * min(len(term), len(t))))
+        for t in terms)
+
+
 def counts_asked_noun(sentence: str, info: QuestionInfo) -> bool:
     """The sentence counts the very noun asked about ("How many homes" - "40,000 homes")."""
     return info.kind in ("count", "amount") and any(
@@ -164,7 +193,7 @@ class ExtractiveAnswerer:
             # names itself only in its source (theguardian.com).
             source = chunk.source.lower()
             required = (
-                sum(t in dated or (len(t) >= 4 and t in source) for t in info.required)
+                sum(mentions(t, dated, chunk.text, source, info.text) for t in info.required)
                 / len(info.required) if info.required else 1.0
             )
             for s, e in sentence_spans(chunk.text):
@@ -202,6 +231,11 @@ class ExtractiveAnswerer:
                 + (self.span_bonus / 2 if c.short and counts_asked_noun(c.text, info) else 0.0)
             )
         cands.sort(key=lambda c: -c.score)
+        if cands[0].required < 0.5:
+            # The closest sentence is from a passage without the question's names and
+            # numbers: it answers another question. Those that hold them are the answer or
+            # there is none.
+            cands = [c for c in cands if c.required >= 0.5]
         return info, cands
 
     def relevance(self, c: Candidate) -> float:
