@@ -18,6 +18,8 @@ from bot.answering.spans import continuation, names, short_answer
         ("What year did the first issue hit newsstands?", "when"),
         ("How many months was her detention extended?", "count"),
         ("After nobody won on Tuesday, the top prize amount ballooned to:", "blank"),
+        # "No. 1" does not end the asking sentence.
+        ("Who was voted No. 1 in the Top 100 players of 2022 by his peers?", "who"),
     ],
 )
 def test_question_kind_is_the_earliest_wh_phrase(question, kind):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.sentences import sentences
+
 STOPWORDS = frozenset(
     """
     a an the of to in on at for from by with about as into over after before between and or
@@ -128,8 +130,9 @@ def answer_type(question: str) -> str | None:
 
 
 def asking_sentence(question: str) -> str:
-    """The sentence that asks: quiz questions often set the scene first."""
-    parts = re.split(r"(?<=[.!?])\s+", question.strip())
+    """The sentence that asks: quiz questions often set the scene first. Split as articles
+    are, so "No. 1" or "U.S." does not end it."""
+    parts = sentences(question.strip())
     return parts[-1] if parts else question
 
 
