@@ -355,3 +355,18 @@ def test_a_top_sentence_without_the_questions_names_gives_way(embedder):
     assert cands and all(c.chunk.article_id == "a2" for c in cands)
     answer = answerer.answer(question, hits)
     assert not answer.abstained and answer.citations[0].article_id == "a2"
+
+
+def test_a_title_question_prefers_a_quoted_title(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    texts = ["LONDON – Climate change protesters targeted a copy of Leonardo da Vinci's "
+             "\"The Last Supper\" at London's Royal Academy of Arts on Tuesday.",
+             "The protest was organized by supporters of the campaign group Just Stop Oil."]
+    info = analyse("Climate change activists glued themselves to which painting?")
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, _cands(texts)).short == \
+        "The Last Supper"
+    # "which politician at a show" asks for a politician.
+    info = analyse("Luke Bryan brought out which politician at a show?")
+    texts = ["Luke Bryan brought Florida Gov. Ron DeSantis on stage at his \"Farm Tour\" show."]
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, _cands(texts)).short != "Farm Tour"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.answering.question import STOPWORDS, QuestionInfo, stem
+from bot.answering.question import STOPWORDS, QuestionInfo, answer_type, stem
 from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
@@ -153,6 +153,12 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)
                        re.I)
 # "Iranian lawmakers": a people's name says where as well as a preposition does.
 _DEMONYM = re.compile(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:ian|ean|ese|ish|an)s?")
+# A question asking for a title: of a work, or a phrase someone used.
+TITLE_TYPE = re.compile(r"(?:shows?|series|movies?|films?|songs?|albums?|books?|novels?|"
+                        r"paintings?|plays?|podcasts?|musicals?|word|phrase|slogan|title)",
+                        re.I)
+_OPEN_QUOTES = {"“", '"', "‘", "'"}
+QUOTED_TITLE = 2.0
 # A question asking for a place: "which country", "what nation", "which US state".
 PLACE_TYPE = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|"
                         r"city|region)\b", re.I)
@@ -185,6 +191,8 @@ def name_candidates(sentence: str, info: QuestionInfo,
     check can tell "soccer" from "investigation"."""
     anchors = _term_positions(sentence, info)
     wants_place = info.kind == "where" or bool(PLACE_TYPE.search(info.text))
+    wanted = answer_type(info.text)
+    wants_title = bool(wanted and TITLE_TYPE.fullmatch(wanted.split()[-1]))
     out = []
     spans = [(s, e, t, 1.0) for s, e, t in names(sentence, info)]
     if nouns:
@@ -204,6 +212,9 @@ def name_candidates(sentence: str, info: QuestionInfo,
         if (wants_place and not _LOCATIVE.search(sentence[max(0, start - 12) : start])
                 and not _DEMONYM.fullmatch(text)):
             weight *= NOT_LOCATIVE
+        # "Which show", "which painting": news quotes titles ("“Succession” earned…").
+        if wants_title and sentence[start - 1 : start] in _OPEN_QUOTES:
+            weight *= QUOTED_TITLE
         out.append((text, weight * base))
     return out
 
