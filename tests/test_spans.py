@@ -248,6 +248,12 @@ def test_a_name_without_the_question_it_answers(question, sentence, name):
     assert name in [n for _, _, n in names(sentence, analyse(question))]
 
 
+def test_an_ampersand_joins_a_name():
+    info = analyse("Which company turned off the AC in its stores?")
+    assert [n for _, _, n in names("Bed Bath & Beyond cut its AC, analysts said.", info)] == [
+        "Bed Bath & Beyond"]
+
+
 def test_the_words_of_a_name_are_on_one_line():
     info = analyse("Which tournament did she play in?")
     got = [n for _, _, n in names("Getty Images\nSerena Williams played the US Open.", info)]

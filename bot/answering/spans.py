@@ -16,7 +16,7 @@ _CAP_WORD = r"[A-Z][\w’'.&]*(?:(?:-[a-z]+)*-[A-Z][\w’'.]*)*"
 # sentence is not the start of the name below it.
 _NAME = re.compile(
     rf"(?<![\w’'-])(?:{_CAP_WORD})"
-    r"(?:[^\S\n]+(?:(?:of|the|de|del|al|bin|van|von|da|and|for|le|la)[^\S\n]+)?"
+    r"(?:[^\S\n]+(?:(?:of|the|de|del|al|bin|van|von|da|and|for|le|la|&)[^\S\n]+)?"
     rf"(?:{_CAP_WORD}|\d+))*"
 )
 # Titles of films, books, shows and songs are quoted in news copy.
