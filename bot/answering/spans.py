@@ -114,7 +114,13 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         text = " ".join(parts).rstrip("’'")
         if text.endswith(("’s", "'s")):
             text = text[:-2]
-        text = _POSSESSIVE_PREFIX.sub("", text)
+        owner = _POSSESSIVE_PREFIX.match(text)
+        if owner:
+            # "North Korea's Kim Jong Un": the owner is a name of its own too.
+            name = owner.group().rstrip()[:-2]
+            if name not in _NOT_NAMES and not _in_question(name, info):
+                out.append((m.start(), m.start() + len(name), name))
+            text = text[owner.end():]
         if (not text or text in _NOT_NAMES or text.lower() in STOPWORDS
                 or _in_question(text, info)):
             continue
