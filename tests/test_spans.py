@@ -378,3 +378,11 @@ def test_a_title_question_prefers_a_quoted_title(embedder):
     info = analyse("Luke Bryan brought out which politician at a show?")
     texts = ["Luke Bryan brought Florida Gov. Ron DeSantis on stage at his \"Farm Tour\" show."]
     assert ExtractiveAnswerer(embedder).vote_for_name(info, _cands(texts)).short != "Farm Tour"
+
+
+def test_a_word_asked_for_may_be_quoted_lower_case():
+    info = analyse("What word did Collins name as its word of the year?")
+    got = [n for _, _, n in names("Collins named “permacrisis” as the word of the year.", info)]
+    assert "permacrisis" in got
+    assert "permacrisis" not in [n for _, _, n in names(
+        "Collins named “permacrisis” as the word of the year.", analyse("Who is Collins?"))]

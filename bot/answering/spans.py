@@ -21,6 +21,11 @@ _NAME = re.compile(
 )
 # Titles of films, books, shows and songs are quoted in news copy.
 _QUOTED = re.compile(r"[“\"‘']([A-Z0-9][^“”\"‘’']{1,60}?)[”\"’'](?!\w)")
+# A question asking for a title: of a work, or a phrase someone used.
+TITLE_TYPE = re.compile(r"(?:shows?|series|movies?|films?|songs?|albums?|books?|novels?|"
+                        r"paintings?|plays?|podcasts?|musicals?|word|phrase|slogan|title)",
+                        re.I)
+_QUOTED_ANY = re.compile(r"[“\"‘']([\w][^“”\"‘’']{1,60}?)[”\"’'](?!\w)")
 # "England's Chloe Kelly": the owner is a modifier of the name that follows.
 _POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(?=[A-Z])")
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
@@ -45,6 +50,12 @@ _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "Now", "Still", "Also", "Then", "Though", "Although", "While", "When", "If", "Yet", "So",
     "Earlier", "Later",
 }
+
+
+def wants_title(info: QuestionInfo) -> bool:
+    """Does the question ask for a title or a phrase ("which show", "what word")?"""
+    wanted = answer_type(info.text)
+    return bool(wanted and TITLE_TYPE.fullmatch(wanted.split()[-1]))
 
 
 def _term_positions(sentence: str, info: QuestionInfo) -> list[int]:
@@ -125,7 +136,9 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
                 or _in_question(text, info)):
             continue
         out.append((m.start(), m.end(), _without_question_words(text, info)))
-    for m in _QUOTED.finditer(sentence):
+    # "named “permacrisis” the word of the year": a word asked for is quoted lower-case.
+    quoted = _QUOTED_ANY if wants_title(info) else _QUOTED
+    for m in quoted.finditer(sentence):
         text = m.group(1).strip().rstrip(",.")
         if len(text.split()) <= 8 and not _in_question(text, info):
             out.append((m.start(1), m.end(1), text))
@@ -159,10 +172,6 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)
                        re.I)
 # "Iranian lawmakers": a people's name says where as well as a preposition does.
 _DEMONYM = re.compile(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:ian|ean|ese|ish|an)s?")
-# A question asking for a title: of a work, or a phrase someone used.
-TITLE_TYPE = re.compile(r"(?:shows?|series|movies?|films?|songs?|albums?|books?|novels?|"
-                        r"paintings?|plays?|podcasts?|musicals?|word|phrase|slogan|title)",
-                        re.I)
 _OPEN_QUOTES = {"“", '"', "‘", "'"}
 QUOTED_TITLE = 2.0
 # A question asking for a place: "which country", "what nation", "which US state".
@@ -197,8 +206,7 @@ def name_candidates(sentence: str, info: QuestionInfo,
     check can tell "soccer" from "investigation"."""
     anchors = _term_positions(sentence, info)
     wants_place = info.kind == "where" or bool(PLACE_TYPE.search(info.text))
-    wanted = answer_type(info.text)
-    wants_title = bool(wanted and TITLE_TYPE.fullmatch(wanted.split()[-1]))
+    title = wants_title(info)
     out = []
     spans = [(s, e, t, 1.0) for s, e, t in names(sentence, info)]
     if nouns:
@@ -219,7 +227,7 @@ def name_candidates(sentence: str, info: QuestionInfo,
                 and not _DEMONYM.fullmatch(text)):
             weight *= NOT_LOCATIVE
         # "Which show", "which painting": news quotes titles ("“Succession” earned…").
-        if wants_title and sentence[start - 1 : start] in _OPEN_QUOTES:
+        if title and sentence[start - 1 : start] in _OPEN_QUOTES:
             weight *= QUOTED_TITLE
         out.append((text, weight * base))
     return out
