@@ -386,3 +386,23 @@ def test_a_word_asked_for_may_be_quoted_lower_case():
     assert "permacrisis" in got
     assert "permacrisis" not in [n for _, _, n in names(
         "Collins named “permacrisis” as the word of the year.", analyse("Who is Collins?"))]
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        # The sentence words the figure otherwise than the question's blank.
+        ("Denys Shmyhal said the estimated cost to rebuild Ukraine after the war will be:",
+         "Rebuilding the country would need $750 billion, Shmyhal said.", "$750 billion"),
+        # An age is not a measure.
+        ("Guinness named Fenrir the tallest living domestic cat. He measures:",
+         "Fenrir, a two-year-old Savannah cat, stands 18.83 inches tall.", "18.83 inches"),
+        # A blank that asks for no figure gets none.
+        ("The fire was started by a man who was trying to:",
+         "The blaze, which burned 60 acres, began on Monday.", None),
+    ],
+)
+def test_a_blank_asking_for_a_figure_takes_the_sentences_figure(question, sentence, short):
+    info = analyse(question)
+    assert info.kind == "blank"
+    assert short_answer(sentence, info, None) == short

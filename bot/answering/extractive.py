@@ -222,7 +222,7 @@ class ExtractiveAnswerer:
         for c, sim in zip(cands, np.asarray(sims).tolist(), strict=True):
             c.dense = float(sim)
             c.short = short_answer(c.text, info, c.chunk.published_at)
-            wants_span = info.kind in ("when", "who", "where", "count", "amount")
+            wants_span = info.kind in ("when", "who", "where", "count", "amount", "blank")
             c.score = (
                 self.w_dense * c.dense
                 + self.w_lexical * c.lexical

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.answering.question import STOPWORDS, QuestionInfo, answer_type, stem
+from bot.answering.question import STOPWORDS, QuestionInfo, answer_type, asking_sentence, stem
 from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
@@ -38,6 +38,10 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+# A quiz blank asking for a figure: "will cost:", "He measures:", "the jackpot rose to:".
+_BLANK_MEASURE = re.compile(r"\b(?:costs?|price|worth|measures?|weighs?|totals?|amount|"
+                            r"rose|fell|reached|ballooned|grew|dropped)\b", re.I)
+_AGE_AFTER = re.compile(r"[- ]years?[- ]old\b")  # "two-year-old": an age, not a measure
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
@@ -313,5 +317,13 @@ def short_answer(
     if info.kind in ("who", "where", "which"):
         return _closest(names(sentence, info), anchors)
     if info.kind == "blank":
-        return continuation(sentence, info.text)
+        got = continuation(sentence, info.text)
+        if got is None and _BLANK_MEASURE.search(asking_sentence(info.text)):
+            # "...the cost to rebuild Ukraine will be:" - the sentence may word it otherwise
+            # ("rebuilding will cost $750 billion"); the figure is the answer.
+            nums = [n for n in numbers(sentence, info) if re.search(r"[$€£¥%]|[a-z]", n[2])
+                    and not _VAGUE.match(n[2])
+                    and not _AGE_AFTER.match(sentence[n[1]:])]
+            got = _closest(nums, anchors)
+        return got
     return None
