@@ -406,3 +406,13 @@ def test_a_blank_asking_for_a_figure_takes_the_sentences_figure(question, senten
     info = analyse(question)
     assert info.kind == "blank"
     assert short_answer(sentence, info, None) == short
+
+
+def test_a_name_holding_the_questions_own_name_is_its_subject(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    texts = ["Duchess Meghan launched her podcast on Tuesday with tennis star Serena Williams "
+             "as her first guest."]
+    info = analyse("Who was the first guest on Meghan Markle's new podcast?")
+    assert ExtractiveAnswerer(embedder).vote_for_name(info, _cands(texts)).short == \
+        "Serena Williams"

@@ -172,6 +172,7 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
 NOUN_WEIGHT = 0.4
 OPENING_WORD = 0.7
 NOT_LOCATIVE = 0.6
+HOLDS_QUESTION_NAME = 0.5
 _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)\s+(?:the\s+)?$",
                        re.I)
 # "Iranian lawmakers": a people's name says where as well as a preposition does.
@@ -230,6 +231,10 @@ def name_candidates(sentence: str, info: QuestionInfo,
         if (wants_place and not _LOCATIVE.search(sentence[max(0, start - 12) : start])
                 and not _DEMONYM.fullmatch(text)):
             weight *= NOT_LOCATIVE
+        # "Duchess Meghan" for a question about Meghan's podcast guest: a name holding one
+        # the question gives is its subject, not its answer.
+        if info.required and any(stem(w) in info.required for w in text.split()):
+            weight *= HOLDS_QUESTION_NAME
         # "Which show", "which painting": news quotes titles ("“Succession” earned…").
         if title and sentence[start - 1 : start] in _OPEN_QUOTES:
             weight *= QUOTED_TITLE
