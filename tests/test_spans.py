@@ -256,6 +256,12 @@ def test_an_ampersand_joins_a_name():
         "Bed Bath & Beyond"]
 
 
+def test_a_closing_quote_ends_a_name():
+    info = analyse("Who plays Princess Diana in the series?")
+    got = [n for _, _, n in names("What to know about 'The Crown' Season 5 and its cast.", info)]
+    assert "Crown' Season 5" not in got and "The Crown" in got
+
+
 def test_the_words_of_a_name_are_on_one_line():
     info = analyse("Which tournament did she play in?")
     got = [n for _, _, n in names("Getty Images\nSerena Williams played the US Open.", info)]

@@ -120,7 +120,8 @@ def _without_question_words(text: str, info: QuestionInfo) -> str:
 def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in _NAME.finditer(sentence):
-        text = m.group().rstrip(".’'")
+        # A closing quote ends a name: "'The Crown' Season 5" is a title, then more words.
+        text = re.split(r"[’'](?=\s)", m.group(), maxsplit=1)[0].rstrip(".’'")
         parts = text.split()
         while parts and parts[0] in _NOT_NAMES:
             parts.pop(0)
