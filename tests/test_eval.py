@@ -103,3 +103,17 @@ def test_eval_missing_dataset_is_a_clear_error(tmp_path):
     res = CliRunner().invoke(app, ["eval", str(tmp_path / "nope")])
     assert res.exit_code == 2
     assert "queries.jsonl" in res.output
+
+
+def test_the_choice_the_short_answer_names_is_picked():
+    from bot.evaluation.runner import pick_choice
+    from retrieval.types import Chunk, Hit
+
+    text = "The council approved the tram; critics compared it to the 7 billion euro metro."
+    hits = [Hit(Chunk(article_id="a", index=0, text=text, start=0, end=len(text)), 1.0)]
+    choices = ("68 million euros", "412 million euros", "7 billion euros")
+    # Without an answer the passages decide; with one, the choice it names.
+    assert pick_choice(choices, hits) == 2
+    assert pick_choice(choices, hits, answer="412 million euros") == 1
+    # An answer naming no choice (or two alike) leaves it to the passages.
+    assert pick_choice(choices, hits, answer="Northbay") == 2

@@ -106,11 +106,18 @@ def _citation_precision(answer: Answer, hits: list[Hit], q: Query) -> float | No
     return good / len(answer.citations)
 
 
-def pick_choice(choices: tuple[str, ...], hits: list[Hit], passages: int = 8) -> int | None:
-    """The choice best supported by the top passages: named outright in a high-ranked
-    passage beats partial word overlap further down."""
+def pick_choice(choices: tuple[str, ...], hits: list[Hit], passages: int = 8,
+                answer: str = "") -> int | None:
+    """The choice the short answer names, if it names one; else the choice best supported by
+    the top passages: named outright in a high-ranked passage beats partial word overlap
+    further down."""
     if not choices:
         return None
+    if answer:
+        overlap = [f1_score(answer, c) for c in choices]
+        top = max(overlap)
+        if top >= 0.5 and overlap.count(top) == 1:
+            return overlap.index(top)
     texts = [normalize_answer(h.chunk.title + " " + h.chunk.text) for h in hits[:passages]]
     best, best_score = 0, -1.0
     for i, choice in enumerate(choices):
@@ -146,7 +153,7 @@ def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
         ranked = ranked_articles(hits, idmap)
         rank = next((i + 1 for i, a in enumerate(ranked[:20]) if a in gold), None)
         prediction = "" if answer.abstained else (answer.short_answer or answer.answer)
-        choice = pick_choice(q.choices, hits)
+        choice = pick_choice(q.choices, hits, answer=answer.short_answer or "")
         scored = not q.skipped_for_answers
         results.append(QueryResult(
             id=q.id, question=q.question, gold=q.answer, prediction=prediction,
