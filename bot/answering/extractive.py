@@ -4,6 +4,7 @@ it, cite it, and abstain when nothing in the archive is close enough."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -120,15 +121,6 @@ def place_for_demonym(name: str, texts: list[str]) -> str:
 _DIGIT_WORDS = {str(v): k for k, v in NUMBER_WORDS.items() if isinstance(v, int)}
 
 
-def _shared_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def mentions(term: str, terms: set[str], text: str, source: str, question: str) -> bool:
     """Does a passage name one of the question's required names or numbers? News writes
     them several ways: "1 billion" / "one billion", "COO" / "chief operating officer",
@@ -141,9 +133,10 @@ def mentions(term: str, terms: set[str], text: str, source: str, question: str) 
             and re.search(rf"\b{term.upper()}\b", question)
             and re.search(r"\b" + r"\w*\s+".join(term) + r"\w*", text, re.I)):
         return True  # an acronym spelled out
+    # Words, not paths: the shared leading characters are what is wanted.
     return len(term) >= 5 and any(
-        _shared_prefix(term, t) >= max(4, round(0.66 * min(len(term), len(t))))
-        for t in terms)
+        len(os.path.commonprefix([term, t]))  # noqa: RUF071
+        >= max(4, round(0.66 * min(len(term), len(t)))) for t in terms)
 
 
 def counts_asked_noun(sentence: str, info: QuestionInfo) -> bool:
@@ -261,14 +254,12 @@ class ExtractiveAnswerer:
         top = cands[: self.vote_sentences]
         if not top:
             return cands[0]
-        floor = top[0].score * 0.6
+        voters = self._voters(cands)
         wanted = answer_type(info.text)
         totals: dict[str, float] = {}
         display: dict[str, str] = {}
         where: dict[str, Candidate] = {}
-        for c in top:
-            if c.score < floor:
-                break
+        for c in voters:
             for name, weight in name_candidates(c.text, info, nouns=wanted is not None):
                 key = name.lower()
                 totals[key] = totals.get(key, 0.0) + c.score * weight
@@ -276,7 +267,7 @@ class ExtractiveAnswerer:
                 where.setdefault(key, c)
         if not totals:
             return cands[0]
-        self._add_headline_votes(info, top, floor, totals, nouns=wanted is not None)
+        self._add_headline_votes(info, voters, totals, nouns=wanted is not None)
         if wanted:
             self._weigh_by_type(wanted, totals, display)
         # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.
@@ -295,15 +286,9 @@ class ExtractiveAnswerer:
     def vote_for_value(self, cands: list[Candidate]) -> Candidate:
         """For how much, the figure the top sentences agree on: "the record high of
         $5.02" said three times beats one sentence's "around $4.16 now"."""
-        top = cands[: self.vote_sentences]
-        if not top:
-            return cands[0]
-        floor = top[0].score * 0.6
         totals: dict[str, float] = {}
         where: dict[str, Candidate] = {}
-        for c in top:
-            if c.score < floor:
-                break
+        for c in self._voters(cands):
             if c.short:
                 # "8 million" and "8 million borrowers" are one figure.
                 figure = NUMBER.match(c.short)
@@ -314,16 +299,19 @@ class ExtractiveAnswerer:
             return cands[0]
         return where[max(totals, key=lambda k: totals[k])]
 
-    def _add_headline_votes(self, info: QuestionInfo, top: list[Candidate], floor: float,
+    def _voters(self, cands: list[Candidate]) -> list[Candidate]:
+        """The sentences that vote: the top few, within 60% of the best one's score."""
+        top = cands[: self.vote_sentences]
+        return [c for c in top if c.score >= top[0].score * 0.6] if top else []
+
+    def _add_headline_votes(self, info: QuestionInfo, voters: list[Candidate],
                             totals: dict[str, float], nouns: bool) -> None:
         """A name the headline of a well-scored passage carries is what the article is
         about ("Deshaun Watson: NFL to appeal Cleveland…" - "Cleveland Browns"). Headlines
         only strengthen names the sentences already offer: the cited sentence must hold the
         answer, and the headline is not quoted."""
         seen: set[str] = set()
-        for c in top:
-            if c.score < floor:
-                break
+        for c in voters:
             if c.chunk.article_id in seen:
                 continue
             seen.add(c.chunk.article_id)

@@ -125,7 +125,7 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         parts = text.split()
         while parts and parts[0] in _NOT_NAMES:
             parts.pop(0)
-        while parts and parts[-1].lower() in {"of", "the", "and", "for", "de", "al"}:
+        while parts and parts[-1].lower() in _EDGE_CONNECTORS:
             parts.pop()
         text = " ".join(parts).rstrip("’'")
         if text.endswith(("’s", "'s")):
@@ -284,6 +284,12 @@ def continuation(sentence: str, question: str) -> str | None:
     return None
 
 
+def _measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Money and measured quantities, not bare numbers; "raised millions" is a scale, not
+    the figure asked for."""
+    return [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2]) and not _VAGUE.match(n[2])]
+
+
 def short_answer(
     sentence: str, info: QuestionInfo, published_at: datetime | None
 ) -> str | None:
@@ -308,9 +314,7 @@ def short_answer(
                 if not (m := _DIGITS.search(n[2])) or m.group() not in given]
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
-            # "raised millions" is a scale, not the figure asked for.
-            nums = [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2])
-                    and not _VAGUE.match(n[2])]
+            nums = _measured(nums)
             # Money and shares are what "how much" asks for most; "43 million borrowers"
             # is a count beside the amount, even though the question names borrowers.
             money = [n for n in nums if _MONEY.search(n[2])]
@@ -327,9 +331,8 @@ def short_answer(
         if got is None and _BLANK_MEASURE.search(asking_sentence(info.text)):
             # "...the cost to rebuild Ukraine will be:" - the sentence may word it otherwise
             # ("rebuilding will cost $750 billion"); the figure is the answer.
-            nums = [n for n in numbers(sentence, info) if re.search(r"[$€£¥%]|[a-z]", n[2])
-                    and not _VAGUE.match(n[2])
-                    and not _AGE_AFTER.match(sentence[n[1]:])]
+            nums = [n for n in _measured(numbers(sentence, info))
+                    if not _AGE_AFTER.match(sentence[n[1]:])]
             got = _closest(nums, anchors)
         return got
     return None
