@@ -87,6 +87,27 @@ def test_server_command_binds_loopback(tmp_path):
     assert cmd[cmd.index("--port") + 1] == "8123"
 
 
+def test_server_decodes_on_every_core(tmp_path, monkeypatch):
+    """llama-cpp-python's default is half the cores: on 2 cores, half the tokens/s."""
+    import os
+    import subprocess
+
+    import bot.local_llm as local
+
+    started: list[list[str]] = []
+
+    class Started:
+        def __init__(self, cmd, **_kw):
+            started.append(cmd)
+
+    monkeypatch.setattr(local, "llama_cpp_available", lambda: True)
+    monkeypatch.setattr(subprocess, "Popen", Started)
+    monkeypatch.setattr(local, "wait_ready", lambda *_a, **_kw: None)
+    local.start_server(LocalModel("m", tmp_path / "m.gguf"), 8123)
+    cmd = started[0]
+    assert cmd[cmd.index("--n_threads") + 1] == str(os.cpu_count())
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not llama_cpp_available(),
                     reason="llama-cpp-python is not installed (pip install '.[local]')")
