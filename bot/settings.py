@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # Passages put in the prompt. Small local models answer better (and start 2-3x sooner on
     # a CPU) with fewer: each 700-char passage costs ~200 prompt tokens.
     llm_passages: int = 4
+    # 0 puts whole passages in the prompt. N puts only the N best-ranked sentences of them,
+    # each with the sentence before it: a prompt a fraction of the size, for local models.
+    llm_context_sentences: int = 0
     # Turns of a chat session kept for rewriting follow-up questions.
     chat_history: int = 6
     # Faults (issue 7). Seconds one answer may spend on the model, retries and their waits

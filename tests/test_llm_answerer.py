@@ -277,3 +277,30 @@ def test_cli_ask_with_llm_answerer_json(tmp_path, fake_llm, monkeypatch):
     assert "Monday 12 October 2020 [1]." in res.stdout and "fell apart" in res.stdout
     res = runner.invoke(app, ["ask", QUESTION, "--store", store, "--answerer", "gpt"])
     assert res.exit_code == 2 and "extractive or llm" in res.output
+
+
+def test_sentence_context_sends_the_best_sentences_and_still_checks_citations(
+        seed_bot, fake_llm):
+    """A small prompt: the answering sentence and the one before it, not whole passages;
+    the cited passage is still the whole chunk, so the quote and offsets are the article's."""
+    fake_llm.script(reader)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, context_sentences=2))
+    check_seed_answer(seed_bot, a)
+    sources = source_numbers(user_prompt(fake_llm.requests[0]))
+    whole = source_numbers(user_prompt(_whole_passage_request(seed_bot, fake_llm)))
+    assert sum(map(len, sources.values())) < sum(map(len, whole.values())) / 2
+    assert any("fell apart on Monday" in s for s in sources.values())
+
+
+def _whole_passage_request(bot, server) -> dict:
+    server.script(reader)
+    bot.ask(QUESTION, NOW, answerer=llm(bot, server))
+    return server.requests[-1]
+
+
+def test_context_sentences_comes_from_settings(make_bot):
+    from bot.settings import Settings
+
+    settings = Settings(llm_context_sentences=5, llm_base_url="http://127.0.0.1:9/v1")
+    answerer = LLMAnswerer.from_settings(settings, make_bot().components.extractive)
+    assert answerer.context_sentences == 5

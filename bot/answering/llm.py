@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.answer import Answer
 from bot.answering import NO_ANSWER
+from bot.answering.excerpts import best_sentence_excerpts
 from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
@@ -116,6 +117,7 @@ class LLMAnswerer:
         timeout: float = 30.0,
         max_retries: int = 2,
         passages: int = 4,
+        context_sentences: int = 0,
         verifier: CitationVerifier | None = None,
         unsupported: Literal["remove", "mark"] = "remove",
         max_tokens: int = 400,
@@ -131,6 +133,9 @@ class LLMAnswerer:
         self.timeout = timeout
         self.max_retries = max_retries
         self.passages = passages
+        # 0: whole passages in the prompt; N: only the N best sentences (and the one before
+        # each), which a CPU-bound local model reads several times sooner.
+        self.context_sentences = context_sentences
         self.verifier = verifier or CitationVerifier(fallback.embedder,
                                                      DEFAULT_SUPPORT_THRESHOLD)
         self.unsupported: Literal["remove", "mark"] = unsupported
@@ -157,6 +162,7 @@ class LLMAnswerer:
             unsupported=settings.llm_unsupported,
             max_tokens=settings.llm_max_tokens,
             passages=settings.llm_passages,
+            context_sentences=settings.llm_context_sentences,
             deadline=settings.llm_deadline,
             breaker=CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
         )
@@ -276,8 +282,13 @@ class LLMAnswerer:
         if not self.fallback.is_answerable(cands):
             extractive.answerer = self.name
             return extractive
-        chunks = self._passages(cands, hits)
-        return _Plan(question, info, build_prompt(question, chunks, now), extractive)
+        if self.context_sentences:
+            chunks, shown = best_sentence_excerpts(cands, self.context_sentences,
+                                                   self.passages)
+            prompt = build_prompt(question, chunks, now, excerpts=shown)
+        else:
+            prompt = build_prompt(question, self._passages(cands, hits), now)
+        return _Plan(question, info, prompt, extractive)
 
     def _passages(self, cands: list[Candidate], hits: list[Hit]) -> list[Chunk]:
         # The passages holding the best sentences first: small models lean on source [1].

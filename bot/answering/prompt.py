@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,7 +74,10 @@ def _date(d: datetime | None) -> str:
 
 
 def build_prompt(question: str, chunks: list[Chunk], now: datetime | None,
-                 boundary: str | None = None) -> Prompt:
+                 boundary: str | None = None,
+                 excerpts: Mapping[str, str] | None = None) -> Prompt:
+    """``excerpts`` (by chunk id) replaces a chunk's text in the prompt; the chunk itself
+    stays the source that citations are checked against."""
     boundary = boundary or new_boundary()
     begin, end = f"<<<SOURCES {boundary}>>>", f"<<<END SOURCES {boundary}>>>"
     header = f"#{boundary} ["
@@ -94,7 +98,8 @@ def build_prompt(question: str, chunks: list[Chunk], now: datetime | None,
             f"Published: {_date(chunk.published_at)}"
         )
         # Neutralise before annotating: the "[= date]" notes are ours, not the article's.
-        parts.append(annotate(neutralise(chunk.text, boundary), chunk.published_at))
+        text = excerpts.get(chunk.id, chunk.text) if excerpts else chunk.text
+        parts.append(annotate(neutralise(text, boundary), chunk.published_at))
         parts.append("")
     parts.append(end)
     parts.append(
