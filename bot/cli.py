@@ -421,8 +421,11 @@ def llm_serve(
     except LocalModelError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
+    # A CPU reads prompts at a few dozen tokens a second: the best sentences instead of
+    # whole passages, and a timeout a 2-core machine can meet (30-60 s an answer there).
     out.print(f"serving {m.name} at {base_url}\nuse it with: NEWSBOT_ANSWERER=llm "
-              f"NEWSBOT_LLM_BASE_URL={base_url} NEWSBOT_LLM_MODEL={m.name} newsbot ask …",
+              f"NEWSBOT_LLM_BASE_URL={base_url} NEWSBOT_LLM_MODEL={m.name} "
+              "NEWSBOT_LLM_CONTEXT_SENTENCES=6 NEWSBOT_LLM_TIMEOUT=120 newsbot ask …",
               highlight=False)
     try:
         proc.wait()
