@@ -304,3 +304,18 @@ def test_context_sentences_comes_from_settings(make_bot):
     settings = Settings(llm_context_sentences=5, llm_base_url="http://127.0.0.1:9/v1")
     answerer = LLMAnswerer.from_settings(settings, make_bot().components.extractive)
     assert answerer.context_sentences == 5
+
+
+def test_short_answer_is_what_the_model_adds_to_the_question(seed_bot, fake_llm):
+    """No date, name or number answers "what": the words the model's sentence adds do."""
+    def echo(body) -> Reply:
+        n = next(n for n, src in source_numbers(user_prompt(body)).items()
+                 if "exchange of detainees" in src)
+        return Reply("The ceasefire aimed to allow an exchange of detainees and the "
+                     f"collection of bodies [{n}].")
+
+    fake_llm.script(echo)
+    a = seed_bot.ask("What did the ceasefire aim to allow?", NOW,
+                     answerer=llm(seed_bot, fake_llm))
+    assert a.answerer == "llm" and a.citations and a.citations[0].verified
+    assert a.short_answer == "exchange of detainees and the collection of bodies"

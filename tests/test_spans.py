@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.question import analyse, answer_type
-from bot.answering.spans import continuation, names, short_answer
+from bot.answering.spans import continuation, names, novel_span, short_answer
 
 
 @pytest.mark.parametrize(
@@ -422,3 +422,27 @@ def test_a_name_holding_the_questions_own_name_is_its_subject(embedder):
     info = analyse("Who was the first guest on Meghan Markle's new podcast?")
     assert ExtractiveAnswerer(embedder).vote_for_name(info, _cands(texts)).short == \
         "Serena Williams"
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        ("For the first time in 20 years, the US dollar is nearly equal in value to which "
+         "currency?",
+         "The U.S. dollar is nearly equal in value to the euro [1].", "euro"),
+        ("A protest at the Supreme Court led to 35 arrests. What were they protesting for?",
+         "The protest at the Supreme Court was protesting for abortion rights [1][2].",
+         "abortion rights"),
+        # Stopwords bridge a run ("ban on ... weapons") but never start or end one.
+        ("Which measure did lawmakers leave out of the gun deal?",
+         "The measure lawmakers left out was a federal ban on military-style assault "
+         "weapons [1].", "federal ban on military-style assault weapons"),
+        # Nothing new: no answer, rather than a fragment of the question.
+        ("Which high-ranking US official tested positive for Covid-19 this week?",
+         "The high-ranking US official who tested positive for Covid-19 this week is [1].",
+         None),
+    ],
+)
+def test_novel_span_is_what_a_generated_sentence_adds_to_the_question(question, sentence,
+                                                                      short):
+    assert novel_span(sentence, question) == short

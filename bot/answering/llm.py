@@ -20,7 +20,7 @@ from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
-from bot.answering.spans import short_answer
+from bot.answering.spans import novel_span, short_answer
 from bot.citations import (
     CitationVerifier,
     VerifiedText,
@@ -306,7 +306,10 @@ class LLMAnswerer:
                error: BaseException | None = None) -> Answer:
         elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
         if verified.supported:
-            short = short_answer(verified.supported[0], plan.info, None)
+            first = verified.supported[0]
+            # A model's sentence echoes the question; when no date, name or number in it
+            # is the answer, the words it adds to the question are.
+            short = short_answer(first, plan.info, None) or novel_span(first, plan.question)
             return Answer(plan.question, verified.text, False, verified.citations,
                           short_answer=short, answerer=self.name, timings_ms=elapsed,
                           checks=verified.checks,

@@ -55,6 +55,10 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text)]
 
 
+def token_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
 def content_terms(text: str) -> list[str]:
     return [stem(t) for t in tokens(text) if t.lower() not in STOPWORDS]
 
