@@ -31,8 +31,7 @@ def test_adjacent_picks_merge_and_the_first_sentence_has_nothing_before():
     c = chunk()
     starts = {cand(c, 0).start, cand(c, 1).start}
     assert excerpt(c, starts) == "Talks began in Geneva. The envoy arrived late."
-    assert excerpt(c, {cand(c, 3).start}, before=0, after=1) == (
-        "Shelling resumed at dawn. Residents fled north.")
+    assert excerpt(c, {cand(c, 3).start}, before=0) == "Shelling resumed at dawn."
 
 
 def test_best_sentences_pick_chunks_best_first_up_to_the_passage_limit():

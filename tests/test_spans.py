@@ -429,17 +429,17 @@ def test_a_name_holding_the_questions_own_name_is_its_subject(embedder):
     [
         ("For the first time in 20 years, the US dollar is nearly equal in value to which "
          "currency?",
-         "The U.S. dollar is nearly equal in value to the euro [1].", "euro"),
+         "The U.S. dollar is nearly equal in value to the euro.", "euro"),
         ("A protest at the Supreme Court led to 35 arrests. What were they protesting for?",
-         "The protest at the Supreme Court was protesting for abortion rights [1][2].",
+         "The protest at the Supreme Court was protesting for abortion rights.",
          "abortion rights"),
         # Stopwords bridge a run ("ban on ... weapons") but never start or end one.
         ("Which measure did lawmakers leave out of the gun deal?",
          "The measure lawmakers left out was a federal ban on military-style assault "
-         "weapons [1].", "federal ban on military-style assault weapons"),
+         "weapons.", "federal ban on military-style assault weapons"),
         # Nothing new: no answer, rather than a fragment of the question.
         ("Which high-ranking US official tested positive for Covid-19 this week?",
-         "The high-ranking US official who tested positive for Covid-19 this week is [1].",
+         "The high-ranking US official who tested positive for Covid-19 this week is.",
          None),
     ],
 )

@@ -28,15 +28,15 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def excerpt(chunk: Chunk, starts: set[int], before: int = 1, after: int = 0) -> str:
+def excerpt(chunk: Chunk, starts: set[int], before: int = 1) -> str:
     """The sentences of ``chunk`` that begin at ``starts``, each with ``before`` sentences
-    ahead of it and ``after`` behind it, in article order; gaps are marked with an ellipsis.
+    ahead of it, in article order; gaps are marked with an ellipsis.
     The text between kept sentences is the article's own, never re-spaced."""
     spans = sentence_spans(chunk.text)
     keep: set[int] = set()
     for i, (s, _e) in enumerate(spans):
         if s in starts:
-            keep.update(range(max(0, i - before), min(len(spans), i + after + 1)))
+            keep.update(range(max(0, i - before), i + 1))
     parts = [chunk.text[spans[a][0] : spans[b][1]] for a, b in _runs(sorted(keep))]
     return GAP.join(parts)
 

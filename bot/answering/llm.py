@@ -27,6 +27,7 @@ from bot.citations import (
     has_words,
     is_abstention,
     split_claims,
+    strip_markers,
 )
 from bot.redaction import protect
 from retrieval.types import Chunk, Hit
@@ -306,7 +307,7 @@ class LLMAnswerer:
                error: BaseException | None = None) -> Answer:
         elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
         if verified.supported:
-            first = verified.supported[0]
+            first = strip_markers(verified.supported[0])
             # A model's sentence echoes the question; when no date, name or number in it
             # is the answer, the words it adds to the question are.
             short = short_answer(first, plan.info, None) or novel_span(first, plan.question)

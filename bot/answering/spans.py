@@ -291,16 +291,12 @@ def continuation(sentence: str, question: str) -> str | None:
     return None
 
 
-_CITATION_MARK = re.compile(r"\s*\[\d+\]")
-
-
 def novel_span(sentence: str, question: str) -> str | None:
     """The longest run of words a sentence adds to the question. A generated answer echoes
-    the question ("The U.S. dollar is nearly equal in value to the euro [1]."), so what it
+    the question ("The U.S. dollar is nearly equal in value to the euro."), so what it
     adds is the answer, lower-case phrases ("abortion rights", "children under 5") included,
     which no name or number pattern finds. Stopwords may sit inside a run, not at its ends;
     a word of the question ends it ("U.S." is the question's "US")."""
-    text = _CITATION_MARK.sub("", sentence)
     asked = {stem(w.replace(".", "")) for _s, _e, w in token_spans(question)}
     best: tuple[int, int, int] | None = None  # (new words, start, end)
     run: list[tuple[int, int, bool]] = []  # (start, end, is a stopword)
@@ -314,14 +310,14 @@ def novel_span(sentence: str, question: str) -> str | None:
             best = (new, run[0][0], run[-1][1])
         run.clear()
 
-    for s, e, word in token_spans(text):
+    for s, e, word in token_spans(sentence):
         stop = word.lower() in STOPWORDS
         if not stop and stem(word.replace(".", "")) in asked:
             close()
         elif run or not stop:
             run.append((s, e, stop))
     close()
-    return text[best[1] : best[2]] if best else None
+    return sentence[best[1] : best[2]] if best else None
 
 
 def _measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
