@@ -37,7 +37,9 @@ def main() -> None:
     if not (directory / "COMPLETE").exists():
         raise SystemExit(f"no complete eval store at {directory}: run `newsbot eval` first")
     t0 = time.perf_counter()
-    bot = NewsBot(settings=settings.model_copy(update={"store": directory}),
+    # No embedding cache: with --repeat, a cached question vector would leave the query
+    # embedding out of every pass but the first, and a real channel rarely repeats itself.
+    bot = NewsBot(settings=settings.model_copy(update={"store": directory, "embedding_cache": 0}),
                   embedder=embedder)
     c = bot.components
     c.bm25.ensure()
