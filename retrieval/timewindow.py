@@ -27,7 +27,13 @@ _RECENT = re.compile(r"\b(latest|recent(ly)?|newest|most recent|currently|now|ju
 _IN_MONTH = re.compile(r"\b(?:in|during|since|early|late|mid-?)\s+(" + "|".join(_MONTHS)
                        + r")(?:\s+(\d{4}))?\b", re.I)
 _IN_YEAR = re.compile(r"\bin (19\d\d|20\d\d)\b", re.I)
-_ON_WEEKDAY = re.compile(r"\bon (" + "|".join(_WEEKDAYS) + r")\b", re.I)
+# "on Tuesday", and the bare "Tuesday" of headline English ("jackpot Tuesday", "Sunday's
+# awards"); "last Tuesday" is the same most recent one. Named days ("Black Friday", "Super
+# Tuesday") and titles ("Sunday Times", "Monday Night Football") are not dates.
+_ON_WEEKDAY = re.compile(
+    r"(?<!black )(?<!cyber )(?<!super )(?<!good )(?<!ash )(?<!holy )(?<!easter )"
+    r"(?<!bloody )(?<!giving )\b(?:(?:on|last|this) )?(" + "|".join(_WEEKDAYS) + r")\b"
+    r"(?! (?:times|night|telegraph|mirror|express|post|herald|show)\b)", re.I)
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,19 @@ def test_no_window_reaches_past_now():
     this_year = resolve_time("How many floods were there in 2024?", NOW)
     assert holds(this_year, at(2024, 3, 1))
     assert not holds(this_year, at(2024, 3, 15))  # tomorrow is not yet in the archive
+
+
+@pytest.mark.parametrize("question", ["Who won the jackpot Tuesday?",
+                                      "Who won artist of the year at Tuesday's awards?",
+                                      "What did the minister say last Tuesday?"])
+def test_a_bare_weekday_is_the_most_recent_one_too(question):
+    intent = resolve_time(question, NOW)  # NOW is a Thursday
+    assert holds(intent, at(2024, 3, 12)) and not holds(intent, at(2024, 3, 5))
+
+
+@pytest.mark.parametrize("question", ["How much did shoppers spend on Black Friday?",
+                                      "Who won Super Tuesday?",
+                                      "What did the Sunday Times report?"])
+def test_named_days_and_titles_are_not_dates(question):
+    intent = resolve_time(question, NOW)
+    assert intent.since is None  # no weekday window: the default recency prior
