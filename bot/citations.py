@@ -37,7 +37,9 @@ _ABSTAINS = re.compile(
     re.IGNORECASE,
 )
 
-Verdict = Literal["supported", "recited", "unsupported", "no_source", "uncited"]
+Verdict = Literal["supported", "answers", "recited", "unsupported", "no_source", "uncited"]
+# How many words a claim may add to the question and still be checked as an answer to it.
+ANSWER_TERMS_MAX = 4
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,27 @@ class CitationVerifier:
     def supports(self, s: Support | None) -> bool:
         return s is not None and s.numbers_ok and s.score >= self.threshold
 
+    def answer_support(self, claim: str, chunk: Chunk, question: str) -> Support | None:
+        """Support for a claim that restates the question and adds its answer ("The storm
+        that hit Florida this week was Nicole"): the restated part needs no evidence, so the
+        whole-claim score undervalues it. Supported when one sentence of the passage holds
+        every word the claim adds to the question and at least one of the question's own
+        words, and the figures hold; a claim adding more than a short answer's worth of
+        words must pass the whole-claim check instead."""
+        claim = strip_markers(claim)
+        if is_tainted(chunk.text):
+            return None
+        asked = term_set(question)
+        added = set(content_terms(claim)) - asked
+        if not added or len(added) > ANSWER_TERMS_MAX or not _figures_hold(claim, chunk):
+            return None
+        for s, e in sentence_spans(chunk.text):
+            sent = chunk.text[s:e]
+            sent_terms = term_set(f"{sent} {_date_terms(sent, chunk)}")
+            if added <= sent_terms and sent_terms & asked:
+                return Support(1.0, 1.0, 0.0, True, s, e)
+        return None
+
 
 @dataclass
 class VerifiedText:
@@ -164,6 +187,8 @@ class VerifiedText:
     verifier: CitationVerifier
     sources: dict[int, Chunk]
     mode: Literal["remove", "mark"] = "remove"
+    # The question answered: claims that restate it are checked on the words they add.
+    question: str | None = None
     parts: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     checks: list[ClaimCheck] = field(default_factory=list)
@@ -193,7 +218,12 @@ class VerifiedText:
         if not any(ch.isalnum() for ch in text):
             return ""
         known = [n for n in cited if n in self.sources]
-        if not cited or not known:
+        if not known:
+            # Small models forget the marker or write one past the sources: such a claim is
+            # checked against every prompt source, as a wrong source number is below.
+            recited = self._recite(text, cited, known)
+            if recited:
+                return recited
             verdict: Verdict = "uncited" if not cited else "no_source"
             self.checks.append(ClaimCheck(text, cited, verdict))
             return ""
@@ -213,9 +243,28 @@ class VerifiedText:
             self.checks.append(ClaimCheck(text, cited, "supported", tuple(shown), best_score))
             self.supported.append(text)
             return self._render(text, shown, "")
-        # Small models often state a sound claim but write the wrong source number. The claim
-        # is still checked the same way, against the other prompt sources, and the citation
-        # points at the sentence that holds it; the check records that we moved it.
+        if self.question:
+            for n in known:
+                sup = self.verifier.answer_support(text, self.sources[n], self.question)
+                if sup is not None:
+                    shown.append(self._cite(self.sources[n], sup, True))
+            if shown:
+                self.checks.append(ClaimCheck(text, cited, "answers", tuple(shown), best_score))
+                self.supported.append(text)
+                return self._render(text, shown, "")
+        recited = self._recite(text, cited, known)
+        if recited:
+            return recited
+        self.checks.append(ClaimCheck(text, cited, "unsupported", (), best_score))
+        if self.mode == "mark" and fallback is not None:
+            n = self._cite(fallback[0], fallback[1], False)
+            return self._render(text, [n], " (unverified)")
+        return ""
+
+    def _recite(self, text: str, cited: tuple[int, ...], known: list[int]) -> str:
+        """Small models often state a sound claim but write the wrong source number. The
+        claim is checked the same way against the other prompt sources, and the citation
+        points at the sentence that holds it; the check records that we moved it."""
         for n, chunk in self.sources.items():
             if n in known:
                 continue
@@ -226,10 +275,6 @@ class VerifiedText:
                 self.checks.append(ClaimCheck(text, cited, "recited", tuple(shown), sup.score))
                 self.supported.append(text)
                 return self._render(text, shown, "")
-        self.checks.append(ClaimCheck(text, cited, "unsupported", (), best_score))
-        if self.mode == "mark" and fallback is not None:
-            n = self._cite(fallback[0], fallback[1], False)
-            return self._render(text, [n], " (unverified)")
         return ""
 
     def _render(self, text: str, cites: Sequence[int], note: str) -> str:

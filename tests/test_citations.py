@@ -87,3 +87,44 @@ def test_a_sound_claim_with_the_wrong_number_is_recited_to_the_source_that_holds
     assert vt.text == "The ceasefire fell apart on Monday 12 October 2020 [1]."
     assert vt.citations[0].article_id == "a-1"
     assert vt.citations[0].quote.startswith("The agreement fell apart on Monday")
+
+
+
+QUESTION = "Which city hosted the talks that led to the humanitarian ceasefire on Saturday?"
+
+
+@pytest.mark.parametrize("claim,ok", [
+    # Restates the question, adds "Moscow": held by the ceasefire sentence.
+    ("The talks that led to the humanitarian ceasefire on Saturday were hosted in Moscow.",
+     True),
+    ("Moscow hosted them.", True),
+    ("The talks were hosted in Paris.", False),  # what it adds is in no sentence
+    ("The talks were hosted in Ganja.", False),  # in a sentence, but not one about the talks
+    ("The talks were hosted in Moscow, where twelve delegations met.", False),  # a figure
+    # More than an answer's worth of words: only the whole-claim check may accept it.
+    ("The talks were hosted in Moscow after shelling killed nine people in Ganja.", False),
+])
+def test_a_claim_that_restates_the_question_is_checked_on_what_it_adds(verifier, claim, ok):
+    assert (verifier.answer_support(claim, CHUNK, QUESTION) is not None) is ok
+
+
+def test_verified_text_keeps_a_short_answer_to_its_question(verifier):
+    # Too short for the whole-claim check, but every word it adds is in the cited sentence.
+    claim = "Moscow hosted them [1]."
+    assert not VerifiedText(verifier, {1: CHUNK}).add(claim)
+    answered = VerifiedText(verifier, {1: CHUNK}, question=QUESTION)
+    assert answered.add(claim) == "Moscow hosted them [1]."
+    assert [c.verdict for c in answered.checks] == ["answers"]
+    assert answered.citations[0].quote.startswith("Armenia and Azerbaijan reached")
+
+
+@pytest.mark.parametrize("claim,cited", [
+    ("The ceasefire fell apart on Monday 12 October 2020.", ()),  # no marker at all
+    ("The ceasefire fell apart on Monday 12 October 2020 [7].", (7,)),  # past the sources
+])
+def test_a_claim_without_a_usable_marker_is_checked_against_every_source(verifier, claim,
+                                                                        cited):
+    vt = VerifiedText(verifier, {1: CHUNK})
+    assert vt.add(claim) == "The ceasefire fell apart on Monday 12 October 2020 [1]."
+    assert vt.add("Twelve people were killed in Ganja.") == ""  # held by no source
+    assert [(c.verdict, c.cited) for c in vt.checks] == [("recited", cited), ("uncited", ())]

@@ -127,8 +127,17 @@ def test_marker_pointing_at_no_source_is_dropped(seed_bot, fake_llm):
     assert a.checks[1].verdict == "no_source" and a.checks[1].cited == (7,)
 
 
-def test_only_a_phantom_citation_falls_back_to_extractive(seed_bot, fake_llm):
+def test_a_sound_claim_citing_no_source_is_recited_to_the_one_that_holds_it(seed_bot,
+                                                                           fake_llm):
     fake_llm.script(text("The ceasefire collapsed on Monday 12 October 2020 [7]."))
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, passages=3))
+    assert a.answerer == "llm" and "[7]" not in a.answer and a.notice is None
+    assert a.checks[0].verdict == "recited" and a.checks[0].cited == (7,)
+    assert a.citations and "Monday" in a.citations[0].quote
+
+
+def test_only_a_phantom_citation_of_an_unsupported_claim_falls_back(seed_bot, fake_llm):
+    fake_llm.script(text("Iran sent 400 soldiers to guard the truce in Baku [7]."))
     a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm, passages=3))
     assert a.answerer == "extractive" and a.short_answer == "Monday 12 October 2020"
     assert "no claim its sources support" in a.notice

@@ -301,7 +301,8 @@ class LLMAnswerer:
         return list(order.values())[: self.passages]
 
     def _verified(self, plan: _Plan) -> VerifiedText:
-        return VerifiedText(self.verifier, plan.prompt.sources, self.unsupported)
+        return VerifiedText(self.verifier, plan.prompt.sources, self.unsupported,
+                            question=plan.question)
 
     def finish(self, plan: _Plan, verified: VerifiedText, raw: str,
                error: BaseException | None = None) -> Answer:
