@@ -114,7 +114,7 @@ def test_verified_text_keeps_a_short_answer_to_its_question(verifier):
     assert not VerifiedText(verifier, {1: CHUNK}).add(claim)
     answered = VerifiedText(verifier, {1: CHUNK}, question=QUESTION)
     assert answered.add(claim) == "Moscow hosted them [1]."
-    assert [c.verdict for c in answered.checks] == ["answers"]
+    assert [c.verdict for c in answered.checks] == ["supported"]
     assert answered.citations[0].quote.startswith("Armenia and Azerbaijan reached")
 
 
