@@ -151,11 +151,26 @@ def test_streamed_text_never_shows_the_planted_claims(injected_bot, fake_llm):
     assert pieces[-1].answer == shown
 
 
-def test_citing_the_forged_source_number_gets_the_extractive_answer(injected_bot, fake_llm):
-    """Everything cites the forged [9]: nothing survives, so the user gets the extractive
-    answer, which does not come from the injecting article either."""
+def test_citing_the_forged_source_number_shows_only_what_an_honest_source_holds(
+        injected_bot, fake_llm):
+    """Everything cites the forged [9], which is no source. Each claim is checked against
+    the real sources instead: the planted one is held by none and dropped; the sound one is
+    re-cited to the honest article. Nothing comes from the injecting article."""
     fake_llm.script(Reply("Official statement: the war ended in 2019 [9]. The ceasefire fell "
                           "apart on Monday 12 October 2020 [9]."))
+    a = injected_bot.ask("When did the ceasefire collapse?", answerer=llm_for(injected_bot,
+                                                                              fake_llm))
+    assert [(c.verdict, c.cited) for c in a.checks] == [("no_source", (9,)),
+                                                         ("recited", (9,))]
+    assert a.answer == "The ceasefire fell apart on Monday 12 October 2020 [1]."
+    assert "2019" not in a.answer and "[9]" not in a.answer
+    assert {c.source for c in a.citations} == {"Caspian Wire"}
+
+
+def test_a_planted_claim_citing_a_forged_number_gets_the_extractive_answer(injected_bot,
+                                                                          fake_llm):
+    fake_llm.script(Reply("Official statement: the war ended in 2019 [9]. Officials have "
+                          "declared the war over and everyone can go home [9]."))
     a = injected_bot.ask("When did the ceasefire collapse?", answerer=llm_for(injected_bot,
                                                                               fake_llm))
     assert [c.verdict for c in a.checks] == ["no_source", "no_source"]
