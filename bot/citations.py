@@ -197,6 +197,8 @@ class VerifiedText:
     citations: list[Citation] = field(default_factory=list)
     checks: list[ClaimCheck] = field(default_factory=list)
     supported: list[str] = field(default_factory=list)
+    # The source each supported claim was cited to, in the same order.
+    supported_in: list[Chunk] = field(default_factory=list)
 
     def _cite(self, chunk: Chunk, sup: Support, verified: bool) -> int:
         start, end = chunk.start + sup.start, chunk.start + sup.end
@@ -248,6 +250,7 @@ class VerifiedText:
         shown: list[int] = []
         best_score = 0.0
         fallback: tuple[Chunk, Support] | None = None
+        first_ok: Chunk | None = None
         for n in known:
             sup, ok = self._judge(text, self.sources[n])
             if sup is None:
@@ -255,11 +258,14 @@ class VerifiedText:
             best_score = max(best_score, sup.score)
             if ok:
                 shown.append(self._cite(self.sources[n], sup, True))
+                first_ok = first_ok or self.sources[n]
             elif fallback is None or sup.score > fallback[1].score:
                 fallback = (self.sources[n], sup)
         if shown:
             self.checks.append(ClaimCheck(text, cited, "supported", tuple(shown), best_score))
+            assert first_ok is not None  # set with the first of ``shown``
             self.supported.append(text)
+            self.supported_in.append(first_ok)
             return self._render(text, shown, "")
         recited = self._recite(text, cited, known)
         if recited:
@@ -283,6 +289,7 @@ class VerifiedText:
                 shown = [self._cite(chunk, sup, True)]
                 self.checks.append(ClaimCheck(text, cited, "recited", tuple(shown), sup.score))
                 self.supported.append(text)
+                self.supported_in.append(chunk)
                 return self._render(text, shown, "")
         return ""
 

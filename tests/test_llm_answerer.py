@@ -328,3 +328,41 @@ def test_short_answer_is_what_the_model_adds_to_the_question(seed_bot, fake_llm)
                      answerer=llm(seed_bot, fake_llm))
     assert a.answerer == "llm" and a.citations and a.citations[0].verified
     assert a.short_answer == "exchange of detainees and the collection of bodies"
+
+
+def _cite_source(body, needle: str) -> int:
+    return next(n for n, src in source_numbers(user_prompt(body)).items() if needle in src)
+
+
+def test_short_answer_comes_from_the_claim_that_holds_one(seed_bot, fake_llm):
+    """A model that opens with context: the date is in its second claim, not its first."""
+    def context_first(body) -> Reply:
+        n = _cite_source(body, "Russian-mediated")
+        m = _cite_source(body, "fell apart on Monday")
+        return Reply("Armenia and Azerbaijan reached a humanitarian ceasefire after 11 hours "
+                     f"of Russian-mediated talks in Moscow [{n}]. The ceasefire collapsed on "
+                     f"Monday 12 October 2020 [{m}].")
+
+    fake_llm.script(context_first)
+    a = seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
+    assert a.answerer == "llm" and len(a.citations) >= 2
+    assert a.short_answer == "Monday 12 October 2020"
+
+
+def test_short_answer_takes_the_fuller_form_of_the_models_name(examples_bot, fake_llm):
+    """The model names the goalkeeper by surname; the short answer is his title and full
+    name ("Goalkeeper Tomas Arnesen"), as the extractive answerer, voting over the same
+    passages, writes it."""
+    question = "Who saved two penalties in the shoot-out?"
+    extractive = examples_bot.ask(question)
+    assert (extractive.short_answer or "").endswith("Tomas Arnesen")
+
+    def surname(body) -> Reply:
+        n = _cite_source(body, "saved two penalties")
+        return Reply(f"Arnesen saved two penalties in the shoot-out [{n}].")
+
+    fake_llm.script(surname)
+    a = examples_bot.ask(question, answerer=llm(examples_bot, fake_llm))
+    assert a.answerer == "llm" and a.citations[0].verified
+    assert a.short_answer == extractive.short_answer
+    assert "Arnesen saved two penalties" in a.answer

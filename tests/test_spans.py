@@ -446,3 +446,29 @@ def test_a_name_holding_the_questions_own_name_is_its_subject(embedder):
 def test_novel_span_is_what_a_generated_sentence_adds_to_the_question(question, sentence,
                                                                       short):
     assert novel_span(sentence, question) == short
+
+
+@pytest.mark.parametrize(
+    "question,claims,extractive,named,short",
+    [
+        # The model's surname is the tail of the extractive answerer's fuller form.
+        ("Who saved two penalties?", ["Arnesen saved two penalties."], "Tomas Arnesen",
+         "Arnesen", "Tomas Arnesen"),
+        # A different name is a disagreement: the model's own pick stands.
+        ("Who saved two penalties?", ["Arnesen saved two penalties."], "Port Ellis",
+         "Arnesen", "Arnesen"),
+        # The first claim is context; the count is in the second.
+        ("How many homes lost power?", ["The storm reached the coast overnight.",
+                                        "About 40,000 homes lost power."], None, None,
+         "40,000"),
+        # No span of a type: the words the first claim adds to the question.
+        ("What did the ceasefire aim to allow?",
+         ["The ceasefire aimed to allow an exchange of detainees."], None, None,
+         "exchange of detainees"),
+        ("Who won?", [], "Riverside United", None, None),
+    ],
+)
+def test_short_answer_of_a_generated_answer(question, claims, extractive, named, short):
+    from bot.answering.spans import generated_short_answer
+
+    assert generated_short_answer(claims, analyse(question), extractive, named) == short

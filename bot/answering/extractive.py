@@ -243,31 +243,35 @@ class ExtractiveAnswerer:
             cands[0].required >= 0.5
         )
 
-    def vote_for_name(self, info: QuestionInfo, cands: list[Candidate]) -> Candidate:
+    def vote_for_name(self, info: QuestionInfo, cands: list[Candidate],
+                      nouns: bool | None = None) -> Candidate:
         """For who/which/where questions, the name the top sentences agree on.
 
         One sentence's nearest capitalised word is a noisy guess; the entity that several
         well-scored sentences mention near the question's words is a much better one
         (answer redundancy). Returns the best sentence naming the winner, its short answer
-        set to that name.
+        set to that name. Lower-case words vote too (``nouns``), by default when the
+        question names a type its check can judge ("which sport": soccer).
         """
         top = cands[: self.vote_sentences]
         if not top:
             return cands[0]
         voters = self._voters(cands)
         wanted = answer_type(info.text)
+        if nouns is None:
+            nouns = wanted is not None
         totals: dict[str, float] = {}
         display: dict[str, str] = {}
         where: dict[str, Candidate] = {}
         for c in voters:
-            for name, weight in name_candidates(c.text, info, nouns=wanted is not None):
+            for name, weight in name_candidates(c.text, info, nouns=nouns):
                 key = name.lower()
                 totals[key] = totals.get(key, 0.0) + c.score * weight
                 display.setdefault(key, name)
                 where.setdefault(key, c)
         if not totals:
             return cands[0]
-        self._add_headline_votes(info, voters, totals, nouns=wanted is not None)
+        self._add_headline_votes(info, voters, totals, nouns=nouns)
         if wanted:
             self._weigh_by_type(wanted, totals, display)
         # A name that contains another ("Joe Biden" vs "Biden") collects the shorter's votes.

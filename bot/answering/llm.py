@@ -20,14 +20,14 @@ from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
-from bot.answering.spans import novel_span, short_answer
+from bot.answering.spans import generated_short_answer
 from bot.citations import (
     CitationVerifier,
     VerifiedText,
+    answer_terms,
     has_words,
     is_abstention,
     split_claims,
-    strip_markers,
 )
 from bot.redaction import protect
 from retrieval.types import Chunk, Hit
@@ -66,6 +66,10 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, ModelUnavailable):
         return str(exc)
     return "the language model returned something unusable"
+
+
+# A later claim of a generated answer is more often context than the answer itself.
+CLAIM_VOTE_DECAY = 0.7
 
 
 @dataclass
@@ -304,14 +308,30 @@ class LLMAnswerer:
         return VerifiedText(self.verifier, plan.prompt.sources, self.unsupported,
                             question=plan.question)
 
+    def _short_answer(self, plan: _Plan, verified: VerifiedText) -> str | None:
+        """The short answer in the verified claims. A first claim that restates the question
+        and adds a few words is the answer, and gives it alone; otherwise the model opened
+        with context and every claim may hold it. For a name, the claims vote the way the
+        extractive answerer's top sentences do (type check, fullest form, place for a
+        people's name), the first claim weighing most; capitalised names only, since a
+        model's sentence echoes the question's lower-case words."""
+        fb = plan.fallback
+        extractive = None if fb.abstained else fb.short_answer
+        pairs = list(zip(verified.supported, verified.supported_in, strict=True))
+        if pairs and answer_terms(pairs[0][0], plan.question):
+            pairs = pairs[:1]
+        named = None
+        if pairs and plan.info.kind in ("who", "where", "which"):
+            claims = [Candidate(chunk, i, 0, len(text), text, score=CLAIM_VOTE_DECAY ** i)
+                      for i, (text, chunk) in enumerate(pairs)]
+            named = self.fallback.vote_for_name(plan.info, claims, nouns=False).short
+        return generated_short_answer([t for t, _c in pairs], plan.info, extractive, named)
+
     def finish(self, plan: _Plan, verified: VerifiedText, raw: str,
                error: BaseException | None = None) -> Answer:
         elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
         if verified.supported:
-            first = strip_markers(verified.supported[0])
-            # A model's sentence echoes the question; when no date, name or number in it
-            # is the answer, the words it adds to the question are.
-            short = short_answer(first, plan.info, None) or novel_span(first, plan.question)
+            short = self._short_answer(plan, verified)
             return Answer(plan.question, verified.text, False, verified.citations,
                           short_answer=short, answerer=self.name, timings_ms=elapsed,
                           checks=verified.checks,

@@ -372,3 +372,26 @@ def short_answer(
             got = _closest(nums, anchors)
         return got
     return None
+
+
+def generated_short_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
+                           named: str | None = None) -> str | None:
+    """The short answer inside a generated answer's verified claims.
+
+    ``named`` is the name the claims voted for (who/which/where). Otherwise the first claim
+    holding a span of the asked-for type gives it (a model often opens with context);
+    failing that, the words the first claim adds to the question. When the extractive
+    answerer's short answer, voted over the same passages, is a fuller form of the same
+    name ("President Joe Biden" for "Joe Biden"), it is the one given: on dev the quiz's
+    answers keep such titles.
+    """
+    if not claims:
+        return None
+    typed = named if info.kind in ("who", "where", "which") else next(
+        (s for c in claims if (s := short_answer(c, info, None))), None)
+    if extractive and typed and (extractive.lower() == typed.lower()
+                                 or extractive.lower().endswith(" " + typed.lower())):
+        return extractive
+    if typed:
+        return typed
+    return novel_span(claims[0], info.text)
