@@ -366,3 +366,19 @@ def test_short_answer_takes_the_fuller_form_of_the_models_name(examples_bot, fak
     assert a.answerer == "llm" and a.citations[0].verified
     assert a.short_answer == extractive.short_answer
     assert "Arnesen saved two penalties" in a.answer
+
+
+def test_a_how_many_answer_without_a_number_falls_back(examples_bot, fake_llm):
+    """True but no answer: the claim is supported, yet "how many" got no number, and the
+    extractive answer from the same passages has one."""
+    question = "How many homes lost power?"
+
+    def no_number(body) -> Reply:
+        n = _cite_source(body, "lost power")
+        return Reply(f"Homes lost power on Thursday evening [{n}].")
+
+    fake_llm.script(no_number)
+    a = examples_bot.ask(question, answerer=llm(examples_bot, fake_llm))
+    assert a.answerer == "extractive" and a.short_answer == "40,000"
+    assert a.notice and "no number" in a.notice
+    assert [c.verdict for c in a.checks] == ["supported"]
