@@ -40,6 +40,8 @@ _ABSTAINS = re.compile(
 Verdict = Literal["supported", "recited", "unsupported", "no_source", "uncited"]
 # How many words a claim may add to the question and still be checked as an answer to it.
 ANSWER_TERMS_MAX = 4
+# A question word this long that starts a claim word makes the claim word its derivative.
+DERIVED_PREFIX = 5
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,11 @@ def _figures_hold(claim: str, chunk: Chunk) -> bool:
 def answer_terms(claim: str, question: str) -> set[str]:
     """The words a claim adds to the question, when they are few enough to be its answer
     (empty when the claim adds nothing or says more than an answer)."""
-    added = set(content_terms(strip_markers(claim))) - term_set(question)
+    asked = term_set(question)
+    # "protesters" for the question's "protesting": the stemmer keeps agent nouns apart,
+    # but a word built on one the question uses restates it, it adds no answer.
+    added = {t for t in set(content_terms(strip_markers(claim))) - asked
+             if not any(len(a) >= DERIVED_PREFIX and t.startswith(a) for a in asked)}
     return added if len(added) <= ANSWER_TERMS_MAX else set()
 
 

@@ -9,6 +9,7 @@ import pytest
 from bot.citations import (
     CitationVerifier,
     VerifiedText,
+    answer_terms,
     is_abstention,
     markers,
     split_claims,
@@ -106,6 +107,13 @@ QUESTION = "Which city hosted the talks that led to the humanitarian ceasefire o
 ])
 def test_a_claim_that_restates_the_question_is_checked_on_what_it_adds(verifier, claim, ok):
     assert (verifier.answer_support(claim, CHUNK, QUESTION) is not None) is ok
+
+
+def test_words_built_on_the_questions_words_add_nothing():
+    # The stemmer keeps "protester" apart from "protest"; the answer is still two words.
+    q = "A protest at the Supreme Court led to 35 arrests. What were they protesting for?"
+    assert answer_terms("The protesters were protesting for abortion rights.", q) == {
+        "abortion", "right"}
 
 
 def test_verified_text_keeps_a_short_answer_to_its_question(verifier):
