@@ -256,7 +256,7 @@ class VerifiedText:
         shown: list[int] = []
         best_score = 0.0
         fallback: tuple[Chunk, Support] | None = None
-        first_ok: Chunk | None = None
+        held: list[Chunk] = []  # the sources that hold it, as ``shown`` cites them
         for n in known:
             sup, ok = self._judge(text, self.sources[n])
             if sup is None:
@@ -264,14 +264,13 @@ class VerifiedText:
             best_score = max(best_score, sup.score)
             if ok:
                 shown.append(self._cite(self.sources[n], sup, True))
-                first_ok = first_ok or self.sources[n]
+                held.append(self.sources[n])
             elif fallback is None or sup.score > fallback[1].score:
                 fallback = (self.sources[n], sup)
         if shown:
             self.checks.append(ClaimCheck(text, cited, "supported", tuple(shown), best_score))
-            assert first_ok is not None  # set with the first of ``shown``
             self.supported.append(text)
-            self.supported_in.append(first_ok)
+            self.supported_in.append(held[0])
             return self._render(text, shown, "")
         recited = self._recite(text, cited, known)
         if recited:
