@@ -202,9 +202,12 @@ class VerifiedText:
     parts: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     checks: list[ClaimCheck] = field(default_factory=list)
-    supported: list[str] = field(default_factory=list)
-    # The source each supported claim was cited to, in the same order.
-    supported_in: list[Chunk] = field(default_factory=list)
+    # Each supported claim with the source it was cited to, in answer order.
+    held: list[tuple[str, Chunk]] = field(default_factory=list)
+
+    @property
+    def supported(self) -> list[str]:
+        return [text for text, _chunk in self.held]
 
     def _cite(self, chunk: Chunk, sup: Support, verified: bool) -> int:
         start, end = chunk.start + sup.start, chunk.start + sup.end
@@ -256,7 +259,7 @@ class VerifiedText:
         shown: list[int] = []
         best_score = 0.0
         fallback: tuple[Chunk, Support] | None = None
-        held: list[Chunk] = []  # the sources that hold it, as ``shown`` cites them
+        holders: list[Chunk] = []  # the sources that hold it, as ``shown`` cites them
         for n in known:
             sup, ok = self._judge(text, self.sources[n])
             if sup is None:
@@ -264,13 +267,12 @@ class VerifiedText:
             best_score = max(best_score, sup.score)
             if ok:
                 shown.append(self._cite(self.sources[n], sup, True))
-                held.append(self.sources[n])
+                holders.append(self.sources[n])
             elif fallback is None or sup.score > fallback[1].score:
                 fallback = (self.sources[n], sup)
         if shown:
             self.checks.append(ClaimCheck(text, cited, "supported", tuple(shown), best_score))
-            self.supported.append(text)
-            self.supported_in.append(held[0])
+            self.held.append((text, holders[0]))
             return self._render(text, shown, "")
         recited = self._recite(text, cited, known)
         if recited:
@@ -293,8 +295,7 @@ class VerifiedText:
                 assert sup is not None
                 shown = [self._cite(chunk, sup, True)]
                 self.checks.append(ClaimCheck(text, cited, "recited", tuple(shown), sup.score))
-                self.supported.append(text)
-                self.supported_in.append(chunk)
+                self.held.append((text, chunk))
                 return self._render(text, shown, "")
         return ""
 

@@ -319,7 +319,7 @@ class LLMAnswerer:
         model's sentence echoes the question's lower-case words."""
         fb = plan.fallback
         extractive = None if fb.abstained else fb.short_answer
-        pairs = list(zip(verified.supported, verified.supported_in, strict=True))
+        pairs = list(verified.held)
         if pairs and answer_terms(pairs[0][0], plan.question):
             pairs = pairs[:1]
         named = None
