@@ -165,13 +165,17 @@ def test_an_exception_from_deep_inside_the_answerer_is_scrubbed(secret_env, stor
                                                                 monkeypatch, caplog):
     """A bug that lets an exception carrying the key escape the answerer: the CLI's one-line
     error and every log record still show no secret."""
+    import httpx2
     import openai
 
     llm_env(monkeypatch, fake_llm)
 
     def explode(self: Any, verified: Any, raw: str) -> None:
         logging.getLogger("bot.answering.llm").debug("raw reply with key %s", OPENAI_KEY)
-        raise openai.APIError(f"echoed header: Bearer {OPENAI_KEY}", request=None,  # type: ignore[arg-type]
+        # A real request: openai 3.63 reads the request's headers when the error is built.
+        request = httpx2.Request("POST", f"{fake_llm.base_url}/chat/completions",
+                                 headers={"Authorization": f"Bearer {OPENAI_KEY}"})
+        raise openai.APIError(f"echoed header: Bearer {OPENAI_KEY}", request=request,
                               body={"key": OPENAI_KEY})
 
     monkeypatch.setattr(LLMAnswerer, "_consume", explode)
