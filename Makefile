@@ -42,7 +42,7 @@ clean:
 # --no-cache-dir: pip's wheel cache would hand back a build made with other flags.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=ON -DLLAVA_BUILD=OFF
 # A native build on a CPU with AMX (Sapphire Rapids and later) compiles llama.cpp's AMX kernels,
-# and the server died on its first request here (a fault at ldtilecfg in libggml-cpu;
+# and the server died on its first request on such a machine of ours (a fault at ldtilecfg in libggml-cpu;
 # ggml-org/llama.cpp#20824, #26954). Explicit -mno-* flags win over -march=native.
 ifeq ($(shell uname -m),x86_64)
 LLAMA_CFLAGS ?= -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
