@@ -320,7 +320,8 @@ def delete(
 
 @app.command("eval")
 def eval_cmd(
-    dataset: Annotated[Path, typer.Argument(help="Dataset folder (corpus.jsonl.gz, SPLIT/)")],
+    dataset: Annotated[Path, typer.Argument(
+        help="Dataset folder (corpus.jsonl.gz or articles/, SPLIT/queries.jsonl)")],
     split: Annotated[str, typer.Option(help="Query split folder")] = "dev",
     limit: Annotated[int | None, typer.Option(help="Only the first N questions")] = None,
     report: Annotated[Path | None, typer.Option(help="Write report.md + plots here")] = None,
@@ -329,7 +330,8 @@ def eval_cmd(
     config: ConfigOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Score retrieval and answers on a RealTime QA-format dataset (corpus cached by hash)."""
+    """Score retrieval and answers on a RealTime QA-format dataset, or one with an articles/
+    folder for its corpus (benchmarks/natural); the corpus is cached by hash."""
     from bot.evaluation.cli import run_eval
 
     try:

@@ -99,6 +99,46 @@ def test_eval_baseline_is_scored_beside(dataset):
     assert sums["naive-langchain"]["abstention_rate"] == 0.0
 
 
+NATURAL_QUERIES = [
+    {"id": "n1", "question": "How much will the harbour tram cost?", "now": "2024-03-08",
+     "kind": "how_much", "answerable": True, "answer": "412 million euros", "aliases": [],
+     "key_facts": [["412 million"]], "articles": ["tram.md"], "story": "tram"},
+    {"id": "n2", "question": "Why did the lights go out?", "now": "2024-03-08", "kind": "why",
+     "answerable": True, "answer": None, "aliases": [], "key_facts": [["Hilde"]],
+     "articles": ["storm.md"], "story": "storm"},
+    {"id": "n3", "question": "Who won the 1998 chess olympiad?", "now": "2024-03-08",
+     "kind": "who", "answerable": False, "answer": None, "aliases": [], "key_facts": [],
+     "articles": [], "story": "storm"},
+]
+
+
+def test_eval_reads_a_dataset_with_an_articles_folder(tmp_path, monkeypatch):
+    """benchmarks/natural's layout: articles/*.md instead of corpus.jsonl.gz; `now`, a
+    nullable `answer` and `articles` (file names) instead of the RealTime QA fields."""
+    root = tmp_path / "natural"
+    (root / "articles").mkdir(parents=True)
+    (root / "dev").mkdir()
+    for name, a in (("tram.md", ARTICLES[0]), ("storm.md", ARTICLES[1])):
+        (root / "articles" / name).write_text(
+            f"Title: {a['title']}\nSource: {a['source']}\nURL: {a['url']}\n"
+            f"Publish Date: {a['published_at']}\n\n{a['body']}\n")
+    (root / "dev" / "queries.jsonl").write_text(
+        "".join(json.dumps(q) + "\n" for q in NATURAL_QUERIES))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from bot.evaluation.dataset import load
+
+    ds = load(root, "dev")
+    assert ds.corpus == root / "articles"
+    assert [q.answer for q in ds.queries] == ["412 million euros", "", ""]
+    assert [q.skipped_for_answers for q in ds.queries] == [False, True, True]
+    assert ds.queries[0].evidence_article_ids == ("tram.md",)
+    res = CliRunner().invoke(app, ["eval", str(root), "--json"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["summaries"]["newsbot"]
+    assert s["questions"] == 3 and s["with_gold_article"] == 2
+    assert s["hits@5"] == 1.0
+
+
 def test_eval_missing_dataset_is_a_clear_error(tmp_path):
     res = CliRunner().invoke(app, ["eval", str(tmp_path / "nope")])
     assert res.exit_code == 2

@@ -13,6 +13,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from bot.answer import Answer, Citation
+from bot.evaluation.corpus import corpus_files
 from bot.evaluation.dataset import Query
 from ingest.article import Article
 from ingest.readers import read_path
@@ -45,7 +46,7 @@ def build_index(corpus: Path, directory: Path, embedder: Embedder,
                                               add_start_index=True)
     batch: list[Document] = []
     n = 0
-    for a in read_path(corpus):
+    for a in (item for f in corpus_files(corpus) for item in read_path(f)):
         if not isinstance(a, Article):
             continue
         meta = {"article_id": a.id, "title": a.title, "source": a.source, "url": a.url,

@@ -1,4 +1,10 @@
-"""The dataset format of ../shared/eval/realtimeqa: corpus.jsonl.gz and SPLIT/queries.jsonl."""
+"""The dataset format of ../shared/eval/realtimeqa: corpus.jsonl.gz and SPLIT/queries.jsonl.
+
+A dataset may hold an ``articles/`` folder of article files instead of ``corpus.jsonl.gz``
+(benchmarks/natural): its questions give ``now`` for ``question_date``, a short ``answer``
+that may be null (no short answer is right, or the archive cannot answer), and the file
+names of the ``articles`` that answer, which serve as evidence ids.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +27,9 @@ class Query:
 
     @property
     def skipped_for_answers(self) -> bool:
-        # The README skips the "…except…" questions for EM/F1.
-        return "except" in self.question.lower()
+        # The README skips the "…except…" questions for EM/F1; a question with no short
+        # gold answer (an articles/ dataset's why or unanswerable ones) has none to score.
+        return "except" in self.question.lower() or not self.answer
 
 
 @dataclass
@@ -33,7 +40,10 @@ class Dataset:
 
     @property
     def corpus(self) -> Path:
-        return self.root / "corpus.jsonl.gz"
+        """``corpus.jsonl.gz``, or else the ``articles/`` folder."""
+        packed = self.root / "corpus.jsonl.gz"
+        return packed if packed.exists() or not (self.root / "articles").is_dir() \
+            else self.root / "articles"
 
 
 class DatasetError(ValueError):
@@ -45,22 +55,24 @@ def load(root: Path, split: str = "dev", limit: int | None = None) -> Dataset:
     qfile = root / split / "queries.jsonl"
     if not qfile.exists():
         raise DatasetError(f"no {qfile} (expected DATASET_DIR/{split}/queries.jsonl)")
-    if not (root / "corpus.jsonl.gz").exists():
-        raise DatasetError(f"no corpus at {root / 'corpus.jsonl.gz'}")
     ds = Dataset(root, split)
+    if not ds.corpus.exists():
+        raise DatasetError(f"no corpus at {root / 'corpus.jsonl.gz'} (nor {root / 'articles'}/)")
     with qfile.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
                 d = json.loads(line)
-                when = datetime.fromisoformat(d["question_date"]).replace(tzinfo=UTC)
+                day = d["question_date"] if "question_date" in d or "now" not in d else d["now"]
+                when = datetime.fromisoformat(day).replace(tzinfo=UTC)
                 ds.queries.append(Query(
                     id=str(d["id"]),
                     question=str(d["question"]).replace("\u200b", "").strip(),
-                    answer=str(d["answer"]),
+                    answer="" if d["answer"] is None else str(d["answer"]),
                     question_date=when,
-                    evidence_article_ids=tuple(d.get("evidence_article_ids") or ()),
+                    evidence_article_ids=tuple(d.get("evidence_article_ids")
+                                               or d.get("articles") or ()),
                     facts=tuple(e.get("fact", "") for e in d.get("evidence") or ()
                                 if e.get("fact")),
                     choices=tuple(d.get("choices") or ()),

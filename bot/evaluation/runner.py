@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.answer import Answer
+from bot.evaluation.corpus import corpus_files
 from bot.evaluation.dataset import Dataset, Query
 from bot.evaluation.metrics import (
     contains_answer,
@@ -69,8 +70,15 @@ class QueryResult:
 
 
 def article_map(corpus: Path) -> dict[str, set[str]]:
-    """Our content-hash article id -> the dataset's article ids (copies share one of ours)."""
+    """Our content-hash article id -> the dataset's article ids (copies share one of ours).
+    In an ``articles/`` folder an article's dataset id is its file name."""
     out: dict[str, set[str]] = {}
+    if corpus.is_dir():
+        for f in corpus_files(corpus):
+            for a in read_path(f):
+                if isinstance(a, Article):
+                    out.setdefault(a.id, set()).add(f.name)
+        return out
     for a in read_path(corpus):
         if isinstance(a, Article) and "id" in a.extra:
             out.setdefault(a.id, set()).add(str(a.extra["id"]))
