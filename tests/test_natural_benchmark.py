@@ -14,8 +14,10 @@ from benchmarks.natural.scoring import (
     best_em_f1,
     by_kind,
     has_key_facts,
+    is_right,
     load_split,
     normalise_fact_text,
+    numbers,
     score,
     totals,
 )
@@ -68,6 +70,29 @@ def test_short_answer_em_f1_over_aliases():
     assert em == 0.0 and f1 == pytest.approx(0.8)
     assert best_em_f1("", ["x"]) == (0.0, 0.0)
     assert best_em_f1("x", []) == (0.0, 0.0)
+
+
+def test_right_needs_the_gold_numbers_not_only_f1():
+    assert numbers("2,300 on 04 May, 3.50 and 2.0") == {"2300", "4", "3.5", "2"}
+    dates = ["10 March 2025", "March 10", "10 March"]
+    assert is_right("Monday 10 March 2025", dates)
+    assert not is_right("Wednesday 12 March 2025", dates)  # F1 0.57 against the first
+    assert is_right("Wednesday 12 March 2025", dates, numbers_too=False)
+    assert not is_right("3,200 hectares", ["4,100 hectares"])
+    assert is_right("4100 hectares", ["4,100 hectares"])
+    assert is_right("2 hours 4 minutes 51 seconds", ["2:04:51", "2 hours 4 minutes 51 seconds"])
+    assert is_right("Ruth Castellan", ["Castellan"]) and not is_right("", ["x"])
+
+
+def test_a_wrong_date_misleads_though_its_f1_passes():
+    q = _q(kind="when", answer="10 March 2025", aliases=["March 10"], key_facts=[["10 March"]])
+    s = score(q, _a("Wednesday 12 March 2025.", short="Wednesday 12 March 2025"))
+    assert s.f1 is not None and s.f1 >= 0.5
+    assert s.misleading and s.factoid_right is False
+    assert not s.misleading_f1only and s.factoid_right_f1only is True
+    t = totals([s])
+    assert t.misleading == 1.0 and t.misleading_f1only == 0.0
+    assert t.factoid_shown_right == 0.0 and t.factoid_shown_right_f1only == 1.0
 
 
 def test_factoid_right_and_misleading():

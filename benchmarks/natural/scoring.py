@@ -8,10 +8,14 @@ Definitions (also in README.md):
 - short answer: shown when not abstained and ``short_answer`` is non-empty. EM and token F1
   (SQuAD normalisation) take the max over ``answer`` + ``aliases``; a short answer not shown
   scores 0; scored on answerable questions with a gold ``answer``.
+- right: a short answer has F1 >= 0.5 against a gold form AND holds every number of that
+  form ("Wednesday 12 March 2025" is not "10 March 2025", though their F1 is 0.57; "3,200
+  hectares" is not "4,100 hectares"). Issue 21 defines right as F1 >= 0.5 alone; that
+  variant is reported beside (``*_f1only``): it can only be kinder.
 - factoid shown & right: over answerable who/when/where/how_many/how_much/how_long
-  questions with a gold ``answer``, the share whose short answer is shown and has F1 >= 0.5.
+  questions with a gold ``answer``, the share whose short answer is shown and right.
 - misleading: over all questions, a short answer is shown and it is wrong (the question is
-  unanswerable, or has no gold short answer, or F1 < 0.5).
+  unanswerable, or has no gold short answer, or it is not right).
 - abstention: precision / recall of ``abstained`` against unanswerable, and the share of
   answerable questions refused.
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -117,6 +121,28 @@ def short_shown(answer: Answer) -> bool:
     return not answer.abstained and bool((answer.short_answer or "").strip())
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers in ``text``, thousands separators and leading zeros dropped."""
+    out = set()
+    for n in _NUMBER.findall(normalise_fact_text(text)):
+        whole, dot, frac = n.partition(".")
+        out.add((whole.lstrip("0") or "0") + (dot + frac.rstrip("0") if frac.strip("0") else ""))
+    return out
+
+
+def is_right(prediction: str, golds: Iterable[str], numbers_too: bool = True) -> bool:
+    """F1 >= 0.5 against some gold form that (with ``numbers_too``) has no number missing
+    from the prediction."""
+    if not prediction.strip():
+        return False
+    have = numbers(prediction)
+    return any(f1_score(normalise_fact_text(prediction), normalise_fact_text(g)) >= RIGHT_F1
+               and (not numbers_too or numbers(g) <= have) for g in golds)
+
+
 def best_em_f1(prediction: str, golds: Iterable[str]) -> tuple[float, float]:
     golds = list(golds)
     if not golds or not prediction.strip():
@@ -144,6 +170,9 @@ class Score:
     f1: float | None
     factoid_right: bool | None  # None: not an answerable factoid with a gold answer
     misleading: bool
+    # Issue 21's looser rule (right = F1 >= 0.5, numbers unchecked), reported beside.
+    factoid_right_f1only: bool | None = None
+    misleading_f1only: bool = False
     latency_ms: float = 0.0
     split: str = ""
 
@@ -168,15 +197,18 @@ def score(q: Question, answer: Answer, latency_ms: float = 0.0) -> Score:
     key_fact = None
     if q.answerable:
         key_fact = not answer.abstained and has_key_facts(answer.answer, q.key_facts)
-    factoid_right = None
-    if q.answerable and q.answer is not None and q.kind in FACTOID_KINDS:
-        factoid_right = shown and (f1 or 0.0) >= RIGHT_F1
-    wrong = not q.answerable or q.answer is None or (f1 or 0.0) < RIGHT_F1
+    scorable = q.answerable and q.answer is not None
+    right = scorable and is_right(short, q.golds)
+    right_f1 = scorable and (f1 or 0.0) >= RIGHT_F1
+    factoid = scorable and q.kind in FACTOID_KINDS
     return Score(
         id=q.id, kind=q.kind, answerable=q.answerable, question=q.question, gold=q.answer,
         short_answer=answer.short_answer, answer=answer.answer, abstained=answer.abstained,
-        shown=shown, key_fact=key_fact, em=em, f1=f1, factoid_right=factoid_right,
-        misleading=shown and wrong, latency_ms=latency_ms, split=q.split,
+        shown=shown, key_fact=key_fact, em=em, f1=f1,
+        factoid_right=(shown and right) if factoid else None,
+        misleading=shown and not right,
+        factoid_right_f1only=(shown and right_f1) if factoid else None,
+        misleading_f1only=shown and not right_f1, latency_ms=latency_ms, split=q.split,
     )
 
 
@@ -201,7 +233,8 @@ class Totals:
     answerable_refused: float | None
     p50_ms: float
     p95_ms: float
-    extra: dict[str, Any] = field(default_factory=dict)
+    factoid_shown_right_f1only: float | None = None
+    misleading_f1only: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -226,6 +259,8 @@ def totals(scores: Sequence[Score]) -> Totals:
         abstain_recall=_mean([s.abstained for s in unans]),
         answerable_refused=_mean([s.abstained for s in ans]),
         p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95),
+        factoid_shown_right_f1only=_mean([bool(s.factoid_right_f1only) for s in factoids]),
+        misleading_f1only=_mean([s.misleading_f1only for s in scores]),
     )
 
 
