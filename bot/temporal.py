@@ -52,8 +52,31 @@ def format_day(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()].capitalize()} {day.day} {day.strftime('%B %Y')}"
 
 
+# "will open on Monday", "is due to start on Friday": a weekday the copy looks ahead to,
+# unless the weekday is when something was said.
+# "said on Monday", "told reporters on Friday": when it was said, whatever tense follows.
+_SAID_ON = re.compile(r"\b(?:said|says|told \w+|announced|confirmed|reported|added|stated|"
+                      r"warned)\s+(?:on\s+)?$", re.I)
+
+
+def said_on(text: str, at: int) -> bool:
+    """Is the date phrase at ``at`` the day something was said ("officials said on Monday")?"""
+    return bool(_SAID_ON.search(text[max(0, at - 40) : at]))
+
+
+def _looks_ahead(text: str, at: int) -> bool:
+    if said_on(text, at):
+        return False
+    before = text[max(0, at - 120) : at]
+    clause = re.split(r"[.;:]\s", before)[-1]
+    return bool(re.search(r"\b(?:will|shall|won't|'ll|(?:is|are) (?:due|expected|scheduled|set|"
+                          r"planned) to|plans? to|is to|are to)\b", clause, re.I))
+
+
 def _weekday(published: date, target: int, mod: str) -> date:
     back = (published.weekday() - target) % 7
+    if mod == "coming":
+        return published + timedelta(days=(target - published.weekday()) % 7)
     if mod == "next":
         return published + timedelta(days=(target - published.weekday()) % 7 or 7)
     if mod == "last" and back == 0:
@@ -94,6 +117,8 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
     if pub is not None:
         for m in _WEEKDAY_RE.finditer(text):
             mod = (m.group("mod") or "").lower()
+            if not mod or mod == "on":
+                mod = "coming" if _looks_ahead(text, m.start()) else mod
             add(m, _weekday(pub, WEEKDAYS.index(m.group("day").lower()), mod), True)
         for m in _RELATIVE_RE.finditer(text):
             word = m.group("word").lower()

@@ -137,3 +137,25 @@ def test_parse_date_never_raises_and_words_alone_are_no_date(text):
     assert parsed is None or parsed.tzinfo is not None
     if not any(ch.isdigit() for ch in text):
         assert parsed is None  # "now", "today", "soon": never today's date
+
+
+def test_a_weekday_the_copy_looks_ahead_to_is_the_coming_one():
+    pub = date(2025, 4, 10)  # a Thursday
+    days = {r.phrase: r.day for r in resolve_dates(
+        "A free clinic will open in the school hall on Monday and is due to close on Friday.",
+        pub)}
+    assert days == {"on Monday": date(2025, 4, 14), "on Friday": date(2025, 4, 11)}
+    # The day something was said stays in the past, whatever tense the report is in.
+    [said] = resolve_dates("The union said on Monday that it will strike.", pub)
+    assert said.day == date(2025, 4, 7)
+    [past] = resolve_dates("The talks collapsed on Monday.", pub)
+    assert past.day == date(2025, 4, 7)
+
+
+def test_said_on_marks_the_day_of_the_saying():
+    from bot.temporal import said_on
+
+    text = "The fire was started by a power line, investigators said on Wednesday."
+    assert said_on(text, text.index("on Wednesday"))
+    text = "The fire started on Saturday afternoon."
+    assert not said_on(text, text.index("on Saturday"))
