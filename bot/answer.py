@@ -64,6 +64,9 @@ class Answer:
     notice: str | None = None
     # Generated answers: each claim the model made and whether its citation held.
     checks: list[ClaimCheck] = field(default_factory=list)
+    # The reader's best span when it is not sure enough to show one as ``short_answer``.
+    # Never rendered; quiz benchmarks that demand a span (``newsbot eval``) score it.
+    guess: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 
 from bot.answer import Citation, ClaimCheck
-from bot.answering.extractive import Candidate, citation_for
+from bot.answering.candidates import Candidate, citation_for
 from bot.answering.question import content_terms, term_set
 from bot.answering.taint import is_instruction_like, is_tainted
 from bot.temporal import NUMBER_WORDS, format_day, resolve_dates

@@ -85,7 +85,9 @@ class Settings(BaseSettings):
 
     # Answering
     answerer: Literal["extractive", "llm"] = "extractive"
-    min_relevance: float = 0.30
+    # Relevance (0.5 meaning + 0.45 question words + 0.05 names, bot/answering/scoring.py)
+    # below which the closest sentence is not about the question.
+    min_relevance: float = 0.25
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 30.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answering.extractive import Candidate
+from bot.answering.candidates import Candidate
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk
 

@@ -35,10 +35,31 @@ _SYNONYM_GROUPS = [
     {"injur", "wound", "hurt"},
     {"start", "began", "begin", "launch", "broke out"},
     {"ceasefir", "truce", "armistic"},
+    # Common paraphrases of one event in news copy (stemmed): the question's word is often
+    # not the article's.
+    {"strik", "walkout", "walked out", "industrial action", "stoppag", "stop work",
+     "stopped work", "downed tools"},
+    {"fire", "fired", "dismiss", "sack", "oust", "remov"},
+    {"replac", "succeed", "successor", "took over", "take over", "taken over", "take charge",
+     "took charge", "in charge", "stepped in", "step in", "interim", "caretaker"},
+    {"run", "runs", "head", "director", "chief", "lead", "leading", "manag", "in charge",
+     "chair", "boss"},
+    {"appoint", "named", "nominat", "hired", "recruit"},
+    {"cost", "price", "spend", "spent", "budget"},
+    {"caus", "start by", "blam", "trigger", "spark", "due to", "because"},
+    {"approv", "endors", "vote for", "voted for"},
+    {"reject", "oppos", "object", "vote against", "voted against", "argu"},
+    {"cancel", "call off", "called off", "scrapped"},
+    {"rais", "increas", "rise", "rose", "climb", "jump", "soar", "hike"},
+    {"cut", "lower", "reduc", "fall", "fell", "drop", "declin"},
+    {"close", "closed", "shut", "shut down"},
+    {"open", "opened", "reopen", "inaugurat"},
+    {"build", "construct", "built"},
+    {"evacuat", "flee", "fled", "leave their homes", "left their homes", "ordered out"},
+    {"house", "houses", "home", "homes", "dwelling", "properties"},
+    {"people", "residents", "inhabitants", "persons"},
+    {"children", "child", "pupils", "kids"},
 ]
-SYNONYMS: dict[str, frozenset[str]] = {
-    w: frozenset(g) for g in _SYNONYM_GROUPS for w in g
-}
 
 
 def stem(word: str) -> str:
@@ -49,6 +70,17 @@ def stem(word: str) -> str:
             w = w[: -len(suf)] + ("y" if suf == "ies" else "")
             break
     return w.rstrip("e") if len(w) > 4 else w
+
+
+def _stemmed(group: set[str]) -> frozenset[str]:
+    # Single words are compared as stems; phrases as lower-case text.
+    # Entries may be written stemmed already ("collaps"); both forms are kept.
+    return frozenset(group) | {stem(w) for w in group if " " not in w}
+
+
+SYNONYMS: dict[str, frozenset[str]] = {
+    w: g for g in map(_stemmed, _SYNONYM_GROUPS) for w in g
+}
 
 
 def tokens(text: str) -> list[str]:
@@ -76,7 +108,9 @@ def term_set(text: str) -> set[str]:
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
-    kind: str  # when | who | where | count | amount | which | why | blank | other
+    # when | who | where | count | amount | duration | which | blank: a short answer exists;
+    # why | how | said | happened | other: a sentence answers (DESCRIPTIVE_KINDS).
+    kind: str
     terms: tuple[str, ...]
     # Per-term weight; the event verb of "when did X <verb>?" weighs double, since a
     # sentence naming X without the event answers a different question.
@@ -85,15 +119,46 @@ class QuestionInfo:
     # that mentions none of them is about something else.
     required: tuple[str, ...] = ()
 
+    # The question's own words that are neither names nor numbers ("brokered", "truce"): what
+    # it asks about. A sentence that holds none of them, or their synonyms, answers another
+    # question, however many names it shares.
+    predicate: tuple[str, ...] = ()
+
     def weight(self, i: int) -> float:
         return self.weights[i] if i < len(self.weights) else 1.0
+
+    @property
+    def factoid(self) -> bool:
+        return self.kind not in DESCRIPTIVE_KINDS
+
+
+# Kinds a sentence answers and no span can: a name pulled out of "Iran said it would
+# support…" is no answer to "What did Iran say?".
+DESCRIPTIVE_KINDS = frozenset({"why", "how", "said", "happened", "other"})
 
 
 # Searched for in the asking sentence; the wh-phrase may sit anywhere in it
 # ("Broadway's stars were recognized at which awards show?").
+_SAY = (r"(?:say|said|tell|told|announce|claim|warn|state|report|argue|respond|react|"
+        r"think|believe|want|promise|pledge|deny|admit|insist|predict|demand)")
 _KINDS = [
+    (re.compile(r"\bwhy\b|\bwhat (?:\w+ ){0,2}(?:caused|led to|prompted|triggered|is behind|"
+                r"was behind|reason)\b|\bfor what reason\b", re.I), "why"),
+    (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?:[\w’'.-]+ ){{1,6}}?{_SAY}\b"
+                rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react)\b"
+                rf"|\bwhat (?:was|is|were) (?:[\w’'.-]+ ){{1,6}}?(?:response|reaction|"
+                rf"position|view|message|statement)\b", re.I), "said"),
+    (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b",
+                re.I), "happened"),
     (re.compile(r"\bhow many\b", re.I), "count"),
-    (re.compile(r"\bhow (?:much|long|old|far|big|large|fast|high|tall|heavy|deep)\b"
+    (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years|hours)\b", re.I),
+     "duration"),
+    (re.compile(r"\bwhat (?:(?:is|was|are|were|will be) )?(?:the )?(?:[\w-]+ ){0,3}"
+                r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee)s?\b", re.I),
+     "amount"),
+    (re.compile(r"\bwhat (?:will|would|does|did|do|is|was|are|were)\b(?:\s+[\w’'-]+){1,6}?\s+"
+                r"(?:cost|be worth|earn|pay|charge)\b", re.I), "amount"),
+    (re.compile(r"\bhow (?:much|old|far|big|large|fast|high|tall|heavy|deep)\b"
                 r"|\bwhat (?:percentage|percent|proportion|share|amount|age|price)\b"
                 # "what was the record high average price": the measure may come late.
                 r"|\bwhat (?:[\w-]+ ){1,5}(?:price|cost|fine|salary|percentage)\b"
@@ -108,7 +173,7 @@ _KINDS = [
      "who"),
     (re.compile(r"\bwhere\b|\bin (?:which|what) (?:city|country|state|region)\b", re.I),
      "where"),
-    (re.compile(r"\bwhy\b", re.I), "why"),
+    (re.compile(r"^\s*how\b", re.I), "how"),
     (re.compile(r"\b(which|what)\b", re.I), "which"),
 ]
 
@@ -165,7 +230,24 @@ def analyse(question: str) -> QuestionInfo:
             if t.lower() not in STOPWORDS and (t[0].isdigit() or (i > 0 and t[0].isupper()))
         )
     )
-    return QuestionInfo(question, kind, terms, tuple(weights), required)
+    own = [stem(w) for i, w in enumerate(tokens(asking))
+           if w.lower() not in STOPWORDS and not w[0].isdigit()
+           and not (i > 0 and w[0].isupper())]
+    # A phrase the question uses ("took over", "called off") stands for its synonym group;
+    # any single word of the group finds the sentence that words it otherwise.
+    low = " ".join(t.lower() for t in tokens(asking))
+    for phrase, group in SYNONYMS.items():
+        if " " in phrase and phrase in low:
+            own.append(min(w for w in group if " " not in w))
+    predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS)
+    return QuestionInfo(question, kind, terms, tuple(weights), required, predicate)
+
+
+# Words that frame a question rather than name what it is about.
+_FRAME_WORDS = frozenset(stem(w) for w in (
+    "happen happened happening reason reasons respond responded response react reaction "
+    "position view message statement think believe cause caused prompted long old "
+    "far big large exactly first new").split())
 
 
 _AUX_VERB = re.compile(r"\b(?:did|does|do|will|has|have|had)\b.*\b([a-z]+)\W*$", re.I)

@@ -12,9 +12,10 @@ from bot.answering.question import (
     answer_type,
     asking_sentence,
     stem,
+    term_set,
     token_spans,
 )
-from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates
+from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates, said_on
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
 # word must end capitalised, so "Russian-mediated" stays out.
@@ -38,12 +39,38 @@ _POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
 # Scale words: a quantity on their own ("hundreds"), but no figure.
 _SCALE = r"dozens?|hundreds?|thousands?|millions?|billions?"
+_UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "twenty-three", "seventeen", "ninety": the numbers news spells out.
+_NUMBER_WORD = (rf"(?:{_TENS})(?:-(?:{_UNITS_WORDS}))?|ten|eleven|twelve|thirteen|fourteen|"
+                rf"fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS_WORDS}")
 NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?%|\s?(?:percent|per cent|million|billion|"
-    r"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?|\b(?:{_NUMBER_WORD}|"
     rf"{_SCALE})\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
+
+
+def _value_of(figure: str) -> str | None:
+    """The number a figure starts with, as digits: "nine people" -> "9", "$5.02" -> "5.02"."""
+    m = _DIGITS.search(figure)
+    if m:
+        return m.group()
+    v = number_value(figure.split()[0])
+    return None if v is None else str(v)
+
+
+def number_value(word: str) -> int | None:
+    """"nine" -> 9, "twenty-three" -> 23; None for anything else."""
+    low = word.lower()
+    if low in NUMBER_WORDS:
+        return NUMBER_WORDS[low]
+    tens, _, unit = low.partition("-")
+    names = _TENS.split("|")
+    if tens in names and (not unit or unit in NUMBER_WORDS):
+        return 20 + 10 * names.index(tens) + (NUMBER_WORDS[unit] if unit else 0)
+    return None
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
 # A quiz blank asking for a figure: "will cost:", "He measures:", "the jackpot rose to:".
 _BLANK_MEASURE = re.compile(r"\b(?:costs?|price|worth|measures?|weighs?|totals?|amount|"
@@ -170,7 +197,8 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         # Keep the counted noun: "nine people", "33 others"; a unit already says what
         # ("9%", "$10,000", "25-gigabits-per-second").
         tail = re.match(r"\s+([a-z]+)", sentence[m.end() :])
-        has_unit = bool(re.search(r"[$€£¥%]|-[a-z]+$", text))
+        has_unit = bool(re.search(r"[$€£¥%]", text)
+                        or (text[0].isdigit() and re.search(r"-[a-z]+$", text)))
         if tail and tail.group(1) not in STOPWORDS and not has_unit:
             text = f"{text} {tail.group(1)}"
         out.append((m.start(), m.end(), text))
@@ -196,9 +224,9 @@ def as_count(text: str, info: QuestionInfo) -> str:
     """A count as the question wants it: digits ("nine" -> "9"), without the noun the
     question already names ("How many months?" -> "6", not "six months")."""
     words = text.split()
-    if len(words) > 1 and stem(words[-1]) in info.terms:
+    if len(words) > 1 and term_set(words[-1]) & set(info.terms):
         words = words[:-1]
-    return " ".join(str(NUMBER_WORDS.get(w.lower(), w)) for w in words)
+    return " ".join(str(v) if (v := number_value(w)) is not None else w for w in words)
 
 
 def common_nouns(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
@@ -326,12 +354,45 @@ def _measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2]) and not _VAGUE.match(n[2])]
 
 
+_UNITS = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)"
+_QUANT = (r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+          r"twelve|fifteen|twenty|thirty|forty|fifty|several|a few|a couple of|half an?)")
+# "four years", "11 hours", "a five-hour debate", "two and a half weeks".
+DURATION = re.compile(
+    rf"\b(?:(?:more than|nearly|almost|about|around|over|roughly|some)\s+)?{_QUANT}"
+    rf"(?:\s+and a half)?(?:\s+|-){_UNITS.replace('s?', '')}s?\b", re.I)
+def _plural_duration(text: str) -> str:
+    """"eight-day" (a walkout) -> "eight days"; "a five-hour" -> "five hours"."""
+    m = re.fullmatch(r"(?:an?\s+)?(.+)-([a-z]+)", text, re.I)
+    if not m:
+        return text
+    quantity, unit = m.groups()
+    return f"{quantity} {unit}" if quantity.lower() in ("one", "1") else f"{quantity} {unit}s"
+
+
+# "How much did it cost?": the answer is money, however many other figures the sentence has.
+_ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|paid|pay|spend|spent|worth|budget|fund|"
+                         r"funding|fine|salary|raise|raised|earn|earned|charge|fee)\b", re.I)
+
+
+_SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report|reported|"
+                     r"tell|told|state|stated|warn|warned)\b", re.I)
+
+
 def short_answer(
     sentence: str, info: QuestionInfo, published_at: datetime | None
 ) -> str | None:
     anchors = _term_positions(sentence, info)
+    if info.kind == "duration":
+        spans = [(m.start(), m.end(), _plural_duration(m.group()))
+                 for m in DURATION.finditer(sentence)]
+        return _closest(spans, anchors)
     if info.kind == "when":
-        dates = [(r.start, r.end, r.label()) for r in resolve_dates(sentence, published_at)]
+        # "fire investigators said on Wednesday": the day of the saying, not of the event,
+        # unless saying is what the question asks about.
+        asks_saying = bool(_SAYING.search(info.text))
+        dates = [(r.start, r.end, r.label()) for r in resolve_dates(sentence, published_at)
+                 if asks_saying or not said_on(sentence, r.start)]
         if dates:
             return _closest(dates, anchors)
         years = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(19|20)\d\d\b",
@@ -345,18 +406,19 @@ def short_answer(
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
-        given = set(_DIGITS.findall(info.text))
-        nums = [n for n in numbers(sentence, info)
-                if not (m := _DIGITS.search(n[2])) or m.group() not in given]
+        given = set(_DIGITS.findall(info.text)) | {
+            str(v) for w in re.findall(r"[\w-]+", info.text) if (v := number_value(w)) is not None}
+        nums = [n for n in numbers(sentence, info) if _value_of(n[2]) not in given]
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
             nums = _measured(nums)
             # Money and shares are what "how much" asks for most; "43 million borrowers"
             # is a count beside the amount, even though the question names borrowers.
             money = [n for n in nums if _MONEY.search(n[2])]
-            nums = money or nums
+            # A length or a head count is no price.
+            nums = money if _ASKS_MONEY.search(info.text) else money or nums
         # "How many visitors": a number counting the asked-about noun beats any other.
-        counted = [n for n in nums if stem(n[2].split()[-1]) in info.terms]
+        counted = [n for n in nums if term_set(n[2].split()[-1]) & set(info.terms)]
         nums = counted or nums
         best = _closest(nums, anchors)
         return as_count(best, info) if best and info.kind == "count" else best

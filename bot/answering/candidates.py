@@ -1,0 +1,146 @@
+"""Stage 2 of reading: the sentences that could answer, from the top passages.
+
+Every sentence of the first few passages becomes a :class:`Candidate` with its place in the
+article (the lead, the sentence before it) and how much of the question's names its passage
+holds. Scoring (``scoring.py``) and shaping (``shaping.py``) read these; the LLM answerer
+builds its compact prompt from the same candidates, so both answerers read the same choice.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from bot.answer import Citation
+from bot.answering.question import QuestionInfo, term_set
+from bot.answering.taint import is_tainted
+from bot.temporal import NUMBER_WORDS, resolve_dates
+from retrieval.sentences import sentence_spans
+from retrieval.types import Chunk, Hit
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    rank: int
+    start: int  # offsets into the chunk text
+    end: int
+    text: str
+    lexical: float = 0.0
+    # Share of the question's names and numbers found in the passage (1.0 if it has none).
+    required: float = 1.0
+    dense: float = 0.0
+    short: str | None = None
+    score: float = 0.0
+    # The sentence before this one in the passage ("" for the first): "It said…" needs it.
+    before: str = ""
+    # The first sentence of the article body: in news the lead says what happened.
+    lead: bool = False
+    # Share of the question's own words (not names) the sentence holds, synonyms included.
+    predicate: float = 1.0
+    # Share of the question's names the sentence (or the one before) holds.
+    names: float = 0.0
+
+    @property
+    def body_start(self) -> int:
+        return self.chunk.start + self.start
+
+    @property
+    def body_end(self) -> int:
+        return self.chunk.start + self.end
+
+
+def citation_for_span(chunk: Chunk, start: int, end: int, n: int,
+                      score: float = 0.0) -> Citation:
+    """A citation of ``chunk.text[start:end]`` with the relative dates in it resolved."""
+    text = chunk.text[start:end]
+    resolved = tuple(
+        (r.phrase, r.day.isoformat())
+        for r in resolve_dates(text, chunk.published_at)
+        if r.relative
+    )
+    return Citation(
+        n=n,
+        article_id=chunk.article_id,
+        title=chunk.title,
+        source=chunk.source,
+        url=chunk.url,
+        published_at=chunk.published_at,
+        quote=text,
+        start=chunk.start + start,
+        end=chunk.start + end,
+        resolved_dates=resolved,
+        score=round(score, 4),
+    )
+
+
+def citation_for(c: Candidate, n: int) -> Citation:
+    return citation_for_span(c.chunk, c.start, c.end, n, c.score)
+
+
+_DIGIT_WORDS = {str(v): k for k, v in NUMBER_WORDS.items() if isinstance(v, int)}
+
+
+def mentions(term: str, terms: set[str], text: str, source: str, question: str) -> bool:
+    """Does a passage name one of the question's required names or numbers? News writes
+    them several ways: "1 billion" / "one billion", "COO" / "chief operating officer",
+    "Britons" / "British"."""
+    if term in terms or (len(term) >= 4 and term in source):
+        return True
+    if term in _DIGIT_WORDS:
+        return _DIGIT_WORDS[term] in terms
+    if (3 <= len(term) <= 5 and term.isalpha()
+            and re.search(rf"\b{term.upper()}\b", question)
+            and re.search(r"\b" + r"\w*\s+".join(term) + r"\w*", text, re.I)):
+        return True  # an acronym spelled out
+    # Words, not paths: the shared leading characters are what is wanted.
+    return len(term) >= 5 and any(
+        len(os.path.commonprefix([term, t]))  # noqa: RUF071
+        >= max(4, round(0.66 * min(len(term), len(t)))) for t in terms)
+
+
+def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> list[Candidate]:
+    """Every sentence of the first ``passages`` hits, once, except questions and sentences
+    of passages that address the bot."""
+    out: list[Candidate] = []
+    seen: set[tuple[str, int]] = set()
+    for rank, hit in enumerate(hits[:passages]):
+        chunk = hit.chunk
+        if is_tainted(chunk.text):
+            continue  # an article that addresses the bot is no source of answers
+        context = term_set(chunk.title + " " + chunk.text)
+        dated = context | ({str(chunk.published_at.year)} if chunk.published_at else set())
+        # "according to The Guardian" is answered by the Guardian's own article, which
+        # names itself only in its source (theguardian.com).
+        source = chunk.source.lower()
+        required = (
+            sum(mentions(t, dated, chunk.text, source, info.text) for t in info.required)
+            / len(info.required) if info.required else 1.0
+        )
+        before = ""
+        # Only the article's first chunk holds its lead.
+        lead_open = chunk.start == 0
+        for s, e in sentence_spans(chunk.text):
+            text = chunk.text[s:e]
+            key = (chunk.article_id, chunk.start + s)
+            prev, before = before, text
+            if key in seen:
+                continue  # overlapping chunks repeat sentences
+            seen.add(key)
+            if text.rstrip().endswith("?"):
+                # A question is never its own answer; echoing the user's question is
+                # the cheapest way for a planted passage to outrank the real one.
+                continue
+            lead = lead_open and _is_sentence(text) and text.strip() != chunk.title.strip()
+            lead_open = lead_open and not lead
+            out.append(Candidate(chunk, rank, s, e, text, required=required, before=prev,
+                                 lead=lead))
+    return out
+
+
+LEAD_MIN_WORDS = 8  # shorter first lines are datelines, bylines and captions
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text.split()) >= LEAD_MIN_WORDS

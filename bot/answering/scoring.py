@@ -1,0 +1,164 @@
+"""Stage 3 of reading: how well each candidate sentence answers the question.
+
+A sentence answers when it means what the question asks (the embedder's question-sentence
+similarity: all-MiniLM-L6-v2 was trained on question-answer pairs), holds the question's
+*distinctive* words (a word every sentence of the story shares, like "tram" in a tram story,
+tells sentences apart less than "opponents" does), and holds what the question's kind needs:
+a span of the asked type for a factoid, a reason for "why", a speaker for "what did X say",
+the lead for "what happened".
+
+The weights are in :class:`Weights`, each with why it has its value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.candidates import Candidate
+from bot.answering.question import QuestionInfo, stem, term_set
+from bot.answering.spans import numbers, short_answer
+from retrieval.types import Embedder
+
+
+@dataclass(frozen=True)
+class Weights:
+    # Meaning first: the embedder matches paraphrase ("brokered" / "Russian-mediated"),
+    # which word overlap cannot; overlap second, for the words embeddings blur.
+    dense: float = 0.5
+    # The question's own words (not its names) carry what it asks ("took over", "reward");
+    # its names say which story, and the sentence that answers often names the story by a
+    # surname or a pronoun: names count for less, and whole passages are checked for them
+    # apart (``Candidate.required``).
+    lexical: float = 0.45
+    names: float = 0.05
+    # A word found only elsewhere in the passage is a third of a word in the sentence (the
+    # sentence may say "the agreement" for "the ceasefire").
+    context_share: float = 0.33
+    # The asked-for type present (a date for "when", a figure for "how many") is worth about
+    # a quarter of a perfect overlap: on-topic sentences without it cannot answer.
+    typed_span: float = 0.15
+    # A sentence counting the very noun asked about ("40,000 homes" for "how many homes").
+    counted_noun: float = 0.075
+    # What a descriptive question's kind needs (a reason, a speaker, the lead): the same
+    # size as a typed span, for the same reason.
+    kind_cue: float = 0.15
+    # The search's own order breaks near-ties, never more.
+    rank_prior: float = 0.04
+
+
+DEFAULT_WEIGHTS = Weights()
+
+# "because", "due to", "argued that … would", "in protest at": the language of reasons.
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result|in protest|to protest|protesting|citing|cited|"
+    r"over concerns?|concerns? (?:about|over|that)|fears?|feared|worried|argued?|arguing|"
+    r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|caused by|so that|"
+    r"in order to|the reason|reasons?|since|after|led to|prompted|would have been|"
+    r"too (?:expensive|costly|slow|risky)|cheaper|safer)\b", re.I)
+# "said", "told reporters", "according to", "warned": someone is reported speaking.
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|stated|warned|announced|added|noted|insisted|argued|claimed|"
+    r"denied|admitted|promised|pledged|urged|called for|according to|in a statement|"
+    r"welcomed?|condemned|rejected|described)\b|[“\"]", re.I)
+
+
+def overlap(info: QuestionInfo, sentence_terms: set[str], context_terms: set[str],
+            idf: dict[str, float], context_share: float) -> float:
+    """Weighted share of the question's own words (not its names) in the sentence, each
+    weighted by how rare it is among the candidate sentences: the story's topic words are
+    in all of them."""
+    if not info.predicate:
+        return 0.0
+    got = total = 0.0
+    event = {t: info.weight(i) for i, t in enumerate(info.terms)}
+    for t in info.predicate:
+        # The event verb of "when did X <verb>?" weighs double (``QuestionInfo.weights``).
+        w = idf.get(t, 1.0) * event.get(t, 1.0)
+        total += w
+        if t in sentence_terms:
+            got += w
+        elif t in context_terms:
+            got += w * context_share
+    return got / total if total else 0.0
+
+
+def names_share(info: QuestionInfo, sentence_terms: set[str]) -> float:
+    """Share of the question's names and numbers in the sentence (or the one before)."""
+    if not info.required:
+        return 0.0
+    return sum(t in sentence_terms for t in info.required) / len(info.required)
+
+
+def predicate_share(info: QuestionInfo, sentence_terms: set[str]) -> float:
+    """Share of the question's own words (not its names) the sentence holds."""
+    if not info.predicate:
+        return 1.0
+    return sum(t in sentence_terms for t in info.predicate) / len(info.predicate)
+
+
+def _idf(info: QuestionInfo, term_sets: list[set[str]]) -> dict[str, float]:
+    n = len(term_sets)
+    return {t: math.log(1.0 + n / (1.0 + sum(t in ts for ts in term_sets)))
+            for t in info.predicate}
+
+
+def kind_cue(info: QuestionInfo, c: Candidate) -> bool:
+    """Does the sentence hold what a descriptive question's kind asks for?"""
+    if info.kind == "why":
+        return bool(_REASON.search(c.text))
+    if info.kind == "said":
+        # "It said…" / "he added": the speaker may be named in the sentence before.
+        return bool(_SPEECH.search(c.text))
+    if info.kind == "happened":
+        return c.lead
+    return False
+
+
+def counts_asked_noun(sentence: str, info: QuestionInfo) -> bool:
+    """The sentence counts the very noun asked about ("How many homes" - "40,000 homes")."""
+    return info.kind in ("count", "amount") and any(
+        stem(n[2].split()[-1]) in info.terms for n in numbers(sentence, info))
+
+
+def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
+          weights: Weights = DEFAULT_WEIGHTS) -> list[Candidate]:
+    """Score every candidate in place; returns them best first."""
+    if not cands:
+        return cands
+    vecs = embedder.embed([info.text] + [c.text for c in cands])
+    sims = np.asarray(vecs[1:] @ vecs[0]).tolist()
+    term_sets = [term_set(c.text) for c in cands]
+    idf = _idf(info, term_sets)
+    contexts: dict[str, set[str]] = {}
+    for c, sim, terms in zip(cands, sims, term_sets, strict=True):
+        context = contexts.get(c.chunk.id)
+        if context is None:
+            context = contexts[c.chunk.id] = term_set(c.chunk.title + " " + c.chunk.text)
+        c.dense = float(sim)
+        c.lexical = overlap(info, terms, context, idf, weights.context_share)
+        around = terms | term_set(c.before)
+        c.names = names_share(info, around)
+        c.predicate = predicate_share(info, around)
+        c.short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
+        c.score = (
+            weights.dense * c.dense
+            + weights.lexical * c.lexical
+            + weights.names * c.names
+            + weights.rank_prior / math.sqrt(1 + c.rank)
+            # A figure or name in a sentence that holds none of the question's own words
+            # answers some other question ("900,000 containers" for "how big a premium").
+            + (weights.typed_span if c.short and c.lexical > 0 else 0.0)
+            + (weights.counted_noun if c.short and counts_asked_noun(c.text, info) else 0.0)
+            + (weights.kind_cue if kind_cue(info, c) else 0.0)
+        )
+    cands.sort(key=lambda c: -c.score)
+    return cands
+
+
+def relevance(c: Candidate, weights: Weights = DEFAULT_WEIGHTS) -> float:
+    """How close the sentence is to the question, without the kind's bonuses."""
+    return weights.dense * c.dense + weights.lexical * c.lexical + weights.names * c.names

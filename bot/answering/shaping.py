@@ -1,0 +1,255 @@
+"""Stage 4 of reading: what the user is shown.
+
+- Nothing close enough, or only sentences about something else: the archive doesn't say.
+- A factoid (who, when, where, how many/much/long) answered by a sentence that holds the
+  question's own words: the short answer and its quote.
+- Anything else: the quote alone. A "why" or "what did X say" is answered by a sentence,
+  and a span pulled out of a sentence that may answer another question misleads more than
+  it helps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.answer import Answer
+from bot.answering import NO_ANSWER
+from bot.answering.candidates import Candidate, citation_for
+from bot.answering.question import QuestionInfo, answer_type, term_set
+from bot.answering.scoring import (
+    DEFAULT_WEIGHTS,
+    Weights,
+    kind_cue,
+    predicate_share,
+    relevance,
+)
+from bot.answering.spans import PLACE_TYPE, name_candidates, names, short_answer
+from bot.temporal import format_day
+from retrieval.types import Embedder
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # Below this the closest sentence shares too little with the question to be about it
+    # (settings.min_relevance; the calibrated default of the earlier scorer).
+    min_relevance: float = 0.25
+    # A passage missing most of the question's names is about another story.
+    required: float = 0.5
+    # Cosine at which MiniLM reads a question and a sentence as one matter: above it the
+    # sentence answers even in other words ("start running" / "carry passengers").
+    dense_sure: float = 0.5
+    # Below this share of the question's own words (synonyms and the sentence before
+    # included), and not dense_sure, the sentence is about the question's names but not
+    # what it asks: "Who replaced the museum director?" over a museum story that names its
+    # director but no successor.
+    predicate: float = 0.5
+    # A span further than this from every word of the question (about ten words) is in
+    # another clause's news.
+    near_chars: int = 60
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def answerable(cands: list[Candidate], t: Thresholds, w: Weights = DEFAULT_WEIGHTS) -> bool:
+    if not cands:
+        return False
+    best = cands[0]
+    return relevance(best, w) >= t.min_relevance and best.required >= t.required
+
+
+def fullest_name(short: str, c: Candidate, cands: list[Candidate]) -> str:
+    """The longest name in the same article that ends with the short answer ("Arnesen" ->
+    "Tomas Arnesen"): news names a person in full once, then by surname."""
+    if " " in short:
+        return short
+    found = [n for o in cands if o.chunk.article_id == c.chunk.article_id
+             for _s, _e, n in names(o.text, _NO_QUESTION)
+             if n.endswith(f" {short}") and len(n.split()) <= 4]
+    return max(found, key=len) if found else short
+
+
+_NO_QUESTION = QuestionInfo("", "other", ())
+
+
+def place_for_demonym(name: str, texts: list[str]) -> str:
+    """"North Korean" -> "North Korea", "Cubans" -> "Cuba", when the passages name the place
+    too: the question asked for a place, the sentence used its people's name."""
+    for suffix, repl in (("ians", ""), ("ian", ""), ("ans", "a"), ("an", "a"), ("ns", ""),
+                         ("n", "")):
+        if name.endswith(suffix):
+            place = name[: -len(suffix)] + repl
+            if len(place) >= 4 and any(re.search(rf"\b{re.escape(place)}\b", t) for t in texts):
+                return place
+    return name
+
+
+# Where one clause of a sentence ends and the next, about something else, begins.
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+—\s+|,\s+(?=which\b)")
+
+
+def clause_span(info: QuestionInfo, best: Candidate, embedder: Embedder) -> str | None:
+    """The typed span of the clause that answers, when the sentence holds two: "Construction
+    is planned to start in 2025, and the first trams should carry passengers in 2028" for
+    "When will the trams start running?" is 2028, the clause about trams running, though
+    "start" sits beside 2025. Clauses are judged as sentences are: meaning and the
+    question's own words."""
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(best.text)), len(best.text)]
+    clauses = [best.text[a:b] for a, b in itertools.pairwise(cuts)]
+    spans = [short_answer(c, info, best.chunk.published_at) for c in clauses]
+    typed = [(c, s) for c, s in zip(clauses, spans, strict=True) if s]
+    if len({s.lower() for _c, s in typed}) < 2:
+        return best.short
+    vecs = embedder.embed([info.text] + [c for c, _s in typed])
+    sims = (vecs[1:] @ vecs[0]).tolist()
+    fit = [sim + predicate_share(info, term_set(c))
+           for sim, (c, _s) in zip(sims, typed, strict=True)]
+    return typed[max(range(len(typed)), key=lambda i: fit[i])][1]
+
+
+# A name unlike the asked-for type keeps half its votes: the embedder's sense of type is
+# a hint, and plenty of right answers are names it has never seen.
+TYPE_FLOOR = 0.5
+
+
+def name_vote(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
+              nouns: bool | None = None) -> Candidate:
+    """The name the given sentences offer, each weighted by the sentence's score and by the
+    reading rules of ``spans.name_candidates`` (near the question's words, after a
+    preposition for "where", quoted for a title), then by how much it looks like the
+    asked-for type ("which planet": Jupiter over NASA). Lower-case words are candidates too
+    (``nouns``), by default when the question names a type ("what sport": chess). Returns
+    the sentence naming the winner with its short answer set to that name, in full."""
+    wanted = answer_type(info.text)
+    if nouns is None:
+        nouns = wanted is not None
+    totals: dict[str, float] = {}
+    display: dict[str, str] = {}
+    where: dict[str, Candidate] = {}
+    for c in cands:
+        for name, weight in name_candidates(c.text, info, nouns=nouns):
+            key = name.lower()
+            totals[key] = totals.get(key, 0.0) + max(c.score, 1e-3) * weight
+            display.setdefault(key, name)
+            where.setdefault(key, c)
+    if not totals:
+        return cands[0]
+    # A name that contains another ("Joe Biden" vs "Biden", "The Last Supper" vs "Last
+    # Supper") collects half the shorter one's votes; "Armenian and Azerbaijani" is two names.
+    for key in list(totals):
+        for other in list(totals):
+            if other != key and f" {other}" in f" {key}" and " and " not in key:
+                totals[key] += totals[other] * 0.5
+    if wanted and len(totals) > 1:
+        keys = list(totals)
+        vecs = embedder.embed([wanted] + [display[k] for k in keys])
+        sims = (vecs[1:] @ vecs[0]).tolist()
+        for key, sim in zip(keys, sims, strict=True):
+            totals[key] *= TYPE_FLOOR + max(0.0, float(sim))
+    winner = max(totals, key=lambda k: totals[k])
+    best = where[winner]
+    return replace(best, short=fullest_name(display[winner], best, cands))
+
+
+def short_for(info: QuestionInfo, best: Candidate, cands: list[Candidate],
+              embedder: Embedder) -> str | None:
+    """The best sentence's typed span in the form a reader expects."""
+    if not best.short:
+        return None
+    if info.kind in ("who", "where", "which"):
+        short = name_vote(info, [best], embedder).short
+        if short and (info.kind == "where" or PLACE_TYPE.search(info.text)):
+            short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text
+                                              for c in cands[:6]])
+        return short
+    return clause_span(info, best, embedder)
+
+
+def predicate_positions(sentence: str, info: QuestionInfo) -> list[int]:
+    """Where the sentence says one of the question's own words (or a synonym)."""
+    wanted = set(info.predicate)
+    return [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+            if term_set(m.group()) & wanted]
+
+
+def is_word_not_name(name: str, passage: str) -> bool:
+    """"Dockworkers", "Health", "Cargo": a capitalised word opening a sentence, which the
+    article also writes in lower case, is a word and not a name."""
+    return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", passage) is not None
+
+
+# "River Tane", "Quay Street", "Lake Orta": places, never the "who" of a story.
+_PLACE_NAME = re.compile(r"^(?:River|Lake|Mount|Mt\.?|Cape|Port of)\s|\s(?:Street|Road|Avenue|"
+                         r"Square|Valley|River|Bay|Bridge|Island|Islands|Mountains?|Hills?|"
+                         r"Lane)$")
+
+
+def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) -> bool:
+    """Is the span the answer, not just a span of the asked type in an on-topic sentence?
+    The sentence holds most of what the question asks (its own words, synonyms, or the
+    sentence before), and the span stands near one of those words: a name or figure far
+    from them belongs to another clause's news."""
+    if best.predicate < t.predicate:
+        return False
+    if info.kind in ("who", "where", "which") and is_word_not_name(short, best.chunk.text):
+        return False
+    if info.kind == "who" and _PLACE_NAME.search(short):
+        return False
+    at = best.text.lower().find(short.lower())
+    if at < 0 or not info.predicate:
+        return True  # a resolved date or a normalised figure: the sentence was checked
+    near = predicate_positions(best.text, info)
+    return any(abs(p - at) <= t.near_chars or abs(p - (at + len(short))) <= t.near_chars
+               for p in near)
+
+
+def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
+               w: Weights) -> Candidate | None:
+    """A second sentence for a descriptive answer: the reason or the words reported, when
+    the best sentence names the matter but another of the same article says it."""
+    for c in cands[1:6]:
+        if c.chunk.article_id != best.chunk.article_id or c.score < SECOND_SENTENCE * best.score:
+            continue
+        if kind_cue(info, c) and not kind_cue(info, best):
+            return c
+    return None
+
+
+# A second sentence is shown when it scores within this share of the best one.
+SECOND_SENTENCE = 0.6
+
+
+def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
+          embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
+          w: Weights = DEFAULT_WEIGHTS) -> Answer:
+    """The answer the user sees from ranked candidates."""
+    if not answerable(cands, t, w):
+        return Answer(question, NO_ANSWER, abstained=True, answerer=name)
+    best = cands[0]
+    guess = short_for(info, best, cands, embedder) if info.factoid else None
+    short = guess if guess and confident(info, best, guess, t) else None
+    cites = [citation_for(best, 1)]
+    # A second source saying the same thing is worth showing: news is about who said it.
+    for c in cands[1:4]:
+        if (c.chunk.article_id != best.chunk.article_id and short and c.short
+                and c.short.lower() == (best.short or "").lower()
+                and relevance(c, w) >= t.min_relevance):
+            cites.append(citation_for(c, 2))
+            break
+    markers = "".join(f"[{c.n}]" for c in cites)
+    text = f"{short} — “{best.text}” {markers}" if short else f"{best.text} {markers}"
+    days = [f"{phrase} = {format_day(date.fromisoformat(iso))}"
+            for phrase, iso in cites[0].resolved_dates
+            if format_day(date.fromisoformat(iso)) != short]
+    if days:
+        # "on Sunday" means nothing to a reader a week later.
+        text += f" ({'; '.join(days)})"
+    second = None if info.factoid else supporting(info, best, cands, w)
+    if second is not None:
+        cites.append(citation_for(second, len(cites) + 1))
+        text += f" {second.text} [{len(cites)}]"
+    return Answer(question, text, abstained=False, citations=cites, short_answer=short,
+                  answerer=name, guess=guess)
