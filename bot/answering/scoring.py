@@ -106,6 +106,23 @@ def _idf(info: QuestionInfo, term_sets: list[set[str]]) -> dict[str, float]:
             for t in info.predicate}
 
 
+def meaning_of(info: QuestionInfo) -> str:
+    """The question as the embedder compares it with sentences: without its names and
+    numbers. The names say which story (the passages are checked for them apart); left in,
+    they make the lead, which names everyone, the closest sentence to every question about
+    the story, and an unanswerable question about a named story look answered. A question
+    that is mostly names ("How far is Kessling from Velden?") keeps them."""
+    if len(info.predicate) < MEANING_MIN_WORDS:
+        return info.text
+    words = [w for i, w in enumerate(info.text.split())
+             if not (i > 0 and w[:1].isupper()) and not w[:1].isdigit()]
+    return " ".join(words)
+
+
+# Fewer of the question's own words than this, and its names are its meaning.
+MEANING_MIN_WORDS = 2
+
+
 def kind_cue(info: QuestionInfo, c: Candidate) -> bool:
     """Does the sentence hold what a descriptive question's kind asks for?"""
     if info.kind == "why":
@@ -129,7 +146,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
     """Score every candidate in place; returns them best first."""
     if not cands:
         return cands
-    vecs = embedder.embed([info.text] + [c.text for c in cands])
+    vecs = embedder.embed([meaning_of(info)] + [c.text for c in cands])
     sims = np.asarray(vecs[1:] @ vecs[0]).tolist()
     term_sets = [term_set(c.text) for c in cands]
     idf = _idf(info, term_sets)
