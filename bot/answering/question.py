@@ -62,9 +62,25 @@ _SYNONYM_GROUPS = [
 ]
 
 
+# Past forms news copy uses that no suffix rule reaches ("took over" / "will take charge").
+_IRREGULAR = dict(pair.split(":") for pair in (
+    "took:take taken:take won:win bought:buy sold:sell fell:fall left:leave led:lead "
+    "began:begin begun:begin rose:rise risen:rise paid:pay told:tell made:make held:hold "
+    "met:meet ran:run wrote:write written:write gave:give given:give got:get brought:bring "
+    "built:build spent:spend sent:send fled:flee struck:strike chose:choose chosen:choose "
+    "drove:drive driven:drive flew:fly flown:fly grew:grow grown:grow knew:know known:know "
+    "lost:lose found:find kept:keep stole:steal stolen:steal broke:break broken:break "
+    "spoke:speak spoken:speak swore:swear sworn:swear went:go gone:go saw:see seen:see "
+    "thought:think caught:catch fought:fight sought:seek taught:teach shot:shoot hung:hang "
+    "withdrew:withdraw withdrawn:withdraw overtook:overtake undertook:undertake").split())
+
+
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match collapsed/collapse and talks/talk."""
+    """A light suffix stripper: enough to match collapsed/collapse and talks/talk, and the
+    common irregular past forms (took/take)."""
     w = word.lower().replace("’", "'").removesuffix("'s")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
     for suf, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
         if w.endswith(suf) and len(w) >= min_len:
             w = w[: -len(suf)] + ("y" if suf == "ies" else "")
@@ -123,6 +139,10 @@ class QuestionInfo:
     # it asks about. A sentence that holds none of them, or their synonyms, answers another
     # question, however many names it shares.
     predicate: tuple[str, ...] = ()
+    # The event verb ("brokered" in "Who brokered the deal?", "collapse" in "When did the
+    # ceasefire collapse?"), stemmed; a sentence without it (or a synonym) tells of another
+    # event, and no span of it is the answer.
+    event: str | None = None
 
     def weight(self, i: int) -> float:
         return self.weights[i] if i < len(self.weights) else 1.0
@@ -221,9 +241,11 @@ def analyse(question: str) -> QuestionInfo:
         seen.setdefault(t, None)
     terms = tuple(seen)
     weights = [1.0] * len(terms)
-    verb = _AUX_VERB.search(asking)
-    if verb and stem(verb.group(1)) in terms:
-        weights[terms.index(stem(verb.group(1)))] = 2.0
+    event = _event_verb(asking)
+    if event in terms:
+        weights[terms.index(event)] = 2.0
+    else:
+        event = None
     required = tuple(
         dict.fromkeys(
             stem(t) for i, t in enumerate(tokens(question))
@@ -240,7 +262,7 @@ def analyse(question: str) -> QuestionInfo:
         if " " in phrase and phrase in low:
             own.append(min(w for w in group if " " not in w))
     predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS)
-    return QuestionInfo(question, kind, terms, tuple(weights), required, predicate)
+    return QuestionInfo(question, kind, terms, tuple(weights), required, predicate, event)
 
 
 # Words that frame a question rather than name what it is about.
@@ -250,4 +272,39 @@ _FRAME_WORDS = frozenset(stem(w) for w in (
     "far big large exactly first new").split())
 
 
-_AUX_VERB = re.compile(r"\b(?:did|does|do|will|has|have|had)\b.*\b([a-z]+)\W*$", re.I)
+_AUX = re.compile(r"\b(?:did|does|do|will|has|have|had|could|can|would|should)\s+(.*)$", re.I)
+_SUBJECT_ASKED = re.compile(r"^\s*(?:who|whom|(?:which|what) [a-z]+)\s+(.*)$", re.I)
+_PREPOSITIONS = frozenset("in on at for from under with to by after before during over into "
+                          "about against than as".split())
+
+
+def _event_verb(asking: str) -> str | None:
+    """The stemmed verb of the event asked about, or None: "Who brokered the deal?" ->
+    "broker"; "When did the ceasefire collapse?" -> "collaps"; "How many games did Rovers
+    win under Lenz?" -> "win" (the last lower-case word before a preposition); "Who will be
+    coach?" -> None (a copula names no event)."""
+    m = _SUBJECT_ASKED.match(asking)
+    if m and not _AUX.match(m.group(1)):
+        for w in m.group(1).split():
+            w = w.strip("?,.!\"“”")
+            if w and w.islower() and w not in STOPWORDS:
+                return stem(w)
+            if w and not w.islower():
+                return None
+        return None
+    m = _AUX.search(asking)
+    if not m:
+        return None
+    rest = [w.strip("?,.!\"“”") for w in m.group(1).split()]
+    if rest[:1] == ["be"]:
+        return None
+    for i, w in enumerate(rest[:-1]):
+        if w in ("be", "been", "get", "got") and rest[i + 1].islower():
+            return stem(rest[i + 1])  # a passive: "will the old bridge be demolished"
+    last = None
+    for i, w in enumerate(rest):
+        if i and w.lower() in _PREPOSITIONS:
+            break
+        if w and w.islower() and w not in STOPWORDS:
+            last = w
+    return stem(last) if last else None

@@ -189,10 +189,12 @@ _PLACE_NAME = re.compile(r"^(?:River|Lake|Mount|Mt\.?|Cape|Port of)\s|\s(?:Stree
 
 def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) -> bool:
     """Is the span the answer, not just a span of the asked type in an on-topic sentence?
-    The sentence holds most of what the question asks (its own words, synonyms, or the
-    sentence before), and the span stands near one of those words: a name or figure far
-    from them belongs to another clause's news."""
-    if best.predicate < t.predicate:
+    The sentence holds most of what the question asks (its own words or their synonyms,
+    each weighted by how rare it is among the candidates, so "permanent" in "Who will be the
+    permanent coach?" counts more than "coach"), holds the question's event verb ("asked"
+    in "Who asked the mediators to step in?"), and the span stands near those words: a name
+    or figure far from them belongs to another clause's news."""
+    if best.lexical < t.predicate or (info.event and info.event not in term_set(best.text)):
         return False
     if info.kind in ("who", "where", "which") and is_word_not_name(short, best.chunk.text):
         return False

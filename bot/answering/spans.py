@@ -379,10 +379,19 @@ _SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report
                      r"tell|told|state|stated|warn|warned)\b", re.I)
 
 
+def _event_positions(sentence: str, info: QuestionInfo) -> list[int]:
+    if not info.event:
+        return []
+    return [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+            if info.event in term_set(m.group())]
+
+
 def short_answer(
     sentence: str, info: QuestionInfo, published_at: datetime | None
 ) -> str | None:
-    anchors = _term_positions(sentence, info)
+    # The span nearest the event asked about ("won 9 of their 31 matches" for "how many
+    # did they win"), else nearest any of the question's words.
+    anchors = _event_positions(sentence, info) or _term_positions(sentence, info)
     if info.kind == "duration":
         spans = [(m.start(), m.end(), _plural_duration(m.group()))
                  for m in DURATION.finditer(sentence)]

@@ -1,0 +1,151 @@
+"""The reading pipeline's rules, one general news-reading rule a test (bot/answering/)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.answering.candidates import Candidate
+from bot.answering.question import analyse, stem, term_set
+from bot.answering.scoring import meaning_of
+from bot.answering.shaping import (
+    DEFAULT_THRESHOLDS,
+    clause_span,
+    confident,
+    is_word_not_name,
+)
+from bot.answering.spans import number_value, short_answer
+from retrieval.types import Chunk, Hit
+
+
+def _cand(text: str, title: str = "News", published: datetime | None = None) -> Candidate:
+    chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title=title,
+                  source="x", published_at=published)
+    return Candidate(chunk, 0, 0, len(text), text)
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Why did opponents object to the tram?", "why"),
+    ("What caused the Sarrow Valley fire?", "why"),
+    ("What did Armenia's ministry say on Wednesday?", "said"),
+    ("How did the union respond to the offer?", "said"),
+    ("What happened at the museum?", "happened"),
+    ("How long did the renovation take?", "duration"),
+    ("What is the interest rate?", "amount"),
+    ("What is the Ellisford bridge going to cost?", "amount"),
+    ("Who brokered the truce?", "who"),
+])
+def test_question_kinds(question, kind):
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize("question,event", [
+    ("Who brokered the deal that ended the strike?", "broker"),
+    ("When did the ceasefire collapse?", "collaps"),
+    ("How many league games did Rovers win under Lenz?", "win"),
+    ("Who took over from Marco Lenz?", "take"),
+    ("When will the old bridge at Ellisford be demolished?", "demolish"),
+    # A copula names no event.
+    ("Who will be the permanent coach?", None),
+])
+def test_the_event_verb_of_a_question(question, event):
+    assert analyse(question).event == event
+
+
+def test_irregular_past_forms_meet_their_present():
+    assert stem("took") == stem("take") and stem("won") == stem("win")
+    assert stem("bought") == "buy"
+    # A paraphrase group reaches across: "took over" finds "will take charge".
+    assert analyse("Who took over from Lenz?").event in term_set("Ferreira will take charge.")
+
+
+def test_the_embedder_reads_the_question_without_its_names():
+    assert meaning_of(analyse("Who took over from Marco Lenz at Kingsport Rovers?")) == \
+        "Who took over from at"
+    # A question that is mostly names keeps them: they are its meaning.
+    q = "How far is Kessling from Velden?"
+    assert meaning_of(analyse(q)) == q
+
+
+def test_a_capitalised_common_word_is_no_name():
+    passage = "Dockworkers at the port returned to work. The dockworkers voted."
+    assert is_word_not_name("Dockworkers", passage)
+    assert not is_word_not_name("Castellan", passage)
+
+
+def test_a_place_is_never_the_who():
+    info = analyse("Who is building the Ellisford bridge?")
+    c = _cand("The bridge is being built over the River Tane at Ellisford.")
+    assert not confident(info, c, "River Tane", DEFAULT_THRESHOLDS)
+
+
+def test_a_span_far_from_the_questions_words_is_not_shown():
+    info = analyse("How many ships were waiting off the port?")
+    near = _cand("He said 14 ships were waiting off the port.")
+    near.lexical = 1.0
+    assert confident(info, near, "14", DEFAULT_THRESHOLDS)
+    far = _cand("In 2019, which was a quiet year for trade and shipping in the region as a whole "
+                "and for the city, the port handled 900 ships that were waiting off it.")
+    far.lexical = 1.0
+    assert not confident(info, far, "2019", DEFAULT_THRESHOLDS)
+
+
+def test_the_clause_that_answers_gives_the_span(embedder):
+    info = analyse("When will the trams start running?")
+    c = _cand("Construction is planned to start in the spring of 2025, and the first trams "
+              "should carry passengers in 2028.")
+    c.short = short_answer(c.text, info, None)
+    assert clause_span(info, c, embedder) == "2028"
+
+
+@pytest.mark.parametrize("question,sentence,short", [
+    ("How long did the walkout last?", "They ended an eight-day walkout.", "eight days"),
+    ("How long did the talks take?", "After roughly eleven hours of talks, they agreed.",
+     "roughly eleven hours"),
+    ("How many houses did the fire destroy?",
+     "Twenty-three homes and a dozen farm buildings were destroyed.", "23"),
+    ("How many games did they win?", "His side won 9 of their 31 league matches.", "9"),
+    # A figure the question already states is its premise.
+    ("How old are the two men?", "Police arrested two men, aged 34 and 41.", "34"),
+])
+def test_spans_read_as_news_writes_them(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short
+
+
+def test_number_words():
+    assert number_value("twenty-three") == 23
+    assert number_value("Nine") == 9
+    assert number_value("dozen") is None
+
+
+def test_the_day_something_was_said_is_not_when_it_happened():
+    info = analyse("When did the wildfire start?")
+    published = datetime(2025, 8, 6, tzinfo=UTC)  # a Wednesday
+    said = "The fire was started by a power line, investigators said on Wednesday."
+    assert short_answer(said, info, published) is None
+    began = "The fire broke out on Saturday afternoon, investigators said on Wednesday."
+    assert short_answer(began, info, published) == "Saturday 2 August 2025"
+
+
+def test_a_why_question_gets_the_sentence_that_gives_the_reason(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Northbay city council voted 31 to 12 on Tuesday night to build a tram line. "
+            "Opponents on the council argued that electric buses would have been cheaper.")
+    hit = Hit(Chunk(article_id="t", index=0, text=text, start=0, end=len(text),
+                    title="Council approves harbour tram line", source="Gazette"), 1.0)
+    a = ExtractiveAnswerer(embedder).answer("Why did opponents object to the tram?", [hit])
+    assert not a.abstained and a.short_answer is None
+    assert "electric buses would have been cheaper" in a.answer
+
+
+def test_a_relative_date_in_the_quote_is_spelled_out(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = "Kingsport Rovers dismissed head coach Marco Lenz on Sunday after a 4-0 defeat."
+    hit = Hit(Chunk(article_id="k", index=0, text=text, start=0, end=len(text),
+                    title="Rovers sack Lenz", source="Sport",
+                    published_at=datetime(2025, 10, 27, tzinfo=UTC)), 1.0)
+    a = ExtractiveAnswerer(embedder).answer("Why was the Rovers coach dismissed?", [hit])
+    assert "on Sunday = Sunday 26 October 2025" in a.answer
