@@ -15,7 +15,7 @@ REFERENCE = {
     "GPT-3 closed-book": {"em": 0.128, "f1": 0.217, "mc_accuracy": 0.451},
 }
 
-_COLUMNS = ["hits@1", "hits@5", "hits@10", "mrr@10", "em", "f1", "mc_accuracy",
+_COLUMNS = ["hits@1", "hits@5", "hits@10", "mrr@10", "em", "f1", "f1_shown", "mc_accuracy",
             "citation_precision",
             "abstention_rate", "retrieve_ms_p50", "retrieve_ms_p95", "total_ms_p50",
             "total_ms_p95"]

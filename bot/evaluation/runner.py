@@ -65,6 +65,8 @@ class QueryResult:
     retrieve_ms: float
     answer_ms: float
     mc_correct: bool | None = None  # multiple choice, picked from the passages
+    # F1 of what a user is shown (the short answer, else the answer text), without the guess.
+    f1_shown: float | None = None
 
     top_titles: list[str] = field(default_factory=list)
 
@@ -160,14 +162,19 @@ def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
         gold = set(q.evidence_article_ids)
         ranked = ranked_articles(hits, idmap)
         rank = next((i + 1 for i, a in enumerate(ranked[:20]) if a in gold), None)
-        prediction = "" if answer.abstained else (answer.short_answer or answer.answer)
-        choice = pick_choice(q.choices, hits, answer=answer.short_answer or "")
+        # A quiz wants a span: the reader's best one counts even where the product would show
+        # only the quote (Answer.guess); what users see is scored by the natural benchmark.
+        span = answer.short_answer or answer.guess
+        prediction = "" if answer.abstained else (span or answer.answer)
+        choice = pick_choice(q.choices, hits, answer=span or "")
         scored = not q.skipped_for_answers
         results.append(QueryResult(
             id=q.id, question=q.question, gold=q.answer, prediction=prediction,
             abstained=answer.abstained,
             em=exact_match(prediction, q.answer) if scored else None,
             f1=f1_score(prediction, q.answer) if scored else None,
+            f1_shown=f1_score("" if answer.abstained else answer.short_answer or answer.answer,
+                              q.answer) if scored else None,
             gold_in_corpus=bool(gold & corpus_ids), rank=rank,
             citation_precision=_citation_precision(answer, hits, q),
             retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000,
@@ -195,6 +202,7 @@ def summarize(results: list[QueryResult]) -> dict[str, Any]:
         "mrr@10": mean([1.0 / r if r is not None and r <= 10 else 0.0 for r in ranked]),
         "em": mean([r.em for r in scored if r.em is not None]),
         "f1": mean([r.f1 for r in scored if r.f1 is not None]),
+        "f1_shown": mean([r.f1_shown for r in scored if r.f1_shown is not None]),
         "mc_accuracy": mean([float(r.mc_correct) for r in results if r.mc_correct is not None]),
         "citation_precision": mean(cited),
         "abstention_rate": mean([float(r.abstained) for r in results]),
