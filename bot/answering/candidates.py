@@ -41,6 +41,8 @@ class Candidate:
     predicate: float = 1.0
     # Share of the question's names the sentence (or the one before) holds.
     names: float = 0.0
+    # Words of the speaker a "what did X say" question asks about.
+    spoken: bool = False
 
     @property
     def body_start(self) -> int:

@@ -80,12 +80,13 @@ def stem(word: str) -> str:
     common irregular past forms (took/take)."""
     w = word.lower().replace("’", "'").removesuffix("'s")
     if w in _IRREGULAR:
-        return _IRREGULAR[w]
+        w = _IRREGULAR[w]
+        return w.rstrip("e") if len(w) > 3 else w
     for suf, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
         if w.endswith(suf) and len(w) >= min_len:
             w = w[: -len(suf)] + ("y" if suf == "ies" else "")
             break
-    return w.rstrip("e") if len(w) > 4 else w
+    return w.rstrip("e") if len(w) > 3 else w
 
 
 def _stemmed(group: set[str]) -> frozenset[str]:
@@ -143,6 +144,9 @@ class QuestionInfo:
     # ceasefire collapse?"), stemmed; a sentence without it (or a synonym) tells of another
     # event, and no span of it is the answer.
     event: str | None = None
+    # Whose words a "what did X say" question asks for, lower-case ("norvale's chairman" ->
+    # "norvale", "chairman"); the rest of the question is what they spoke about.
+    speaker: tuple[str, ...] = ()
 
     def weight(self, i: int) -> float:
         return self.weights[i] if i < len(self.weights) else 1.0
@@ -261,8 +265,20 @@ def analyse(question: str) -> QuestionInfo:
     for phrase, group in SYNONYMS.items():
         if " " in phrase and phrase in low:
             own.append(min(w for w in group if " " not in w))
-    predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS)
-    return QuestionInfo(question, kind, terms, tuple(weights), required, predicate, event)
+    speaker: tuple[str, ...] = ()
+    if kind == "said" and (said := _SPEAKER.search(asking)):
+        speaker = tuple(w.strip("'’").removesuffix("'s").removesuffix("’s").lower()
+                        for w in said.group(1).split() if w.lower() not in STOPWORDS)
+    # The speaker is matched as a speaker (scoring.kind_cue), not as a word of the matter.
+    spoken = {stem(w) for w in speaker}
+    predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS
+                      and t not in spoken)
+    return QuestionInfo(question, kind, terms, tuple(weights), required, predicate, event,
+                        speaker)
+
+
+_SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+(.+?)\s+"
+                      rf"{_SAY}\w*\b", re.I)
 
 
 # Words that frame a question rather than name what it is about.

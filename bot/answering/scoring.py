@@ -123,13 +123,45 @@ def meaning_of(info: QuestionInfo) -> str:
 MEANING_MIN_WORDS = 2
 
 
-def kind_cue(info: QuestionInfo, c: Candidate) -> bool:
+# The titles news gives people it quotes: "What did the chairman say?" is answered by
+# "…," Fallon said, once the article has called him "chairman Derek Fallon".
+ROLES = frozenset(
+    "chairman chairwoman chair spokesman spokeswoman spokesperson minister governor mayor "
+    "director chief executive president secretary organiser organizer leader coach manager "
+    "economist official officials prosecutor judge lawyer councillor senator analyst "
+    "commissioner head owner founder captain inspector superintendent".split())
+
+
+def speaker_names(info: QuestionInfo, cands: list[Candidate]) -> set[str]:
+    """Lower-case words naming whoever a "what did X say" question asks about: X's own
+    words, and the names the passages give X's title ("chairman Derek Fallon", "Derek
+    Fallon, the chairman")."""
+    out: set[str] = set()
+    for role in (w for w in info.speaker if w in ROLES):
+        after = re.compile(rf"\b{role}\s+((?:[A-Z][\w’'-]+\s?){{1,3}})")
+        before = re.compile(rf"((?:[A-Z][\w’'-]+\s?){{1,3}}),\s+(?:the|its|their|a)\s+"
+                            rf"(?:[\w’'-]+\s+){{0,2}}{role}\b")
+        for c in cands:
+            for m in (*after.finditer(c.text), *before.finditer(c.text)):
+                out |= {w.lower() for w in m.group(1).split()}
+    # The person the passages give the title is the speaker ("Westline spokesman Aidan
+    # Roche": Roche, not every sentence naming Westline); without one, the question's words.
+    return out or {w for w in info.speaker if w not in ROLES} | {
+        w for w in info.speaker if w in ROLES}
+
+
+def kind_cue(info: QuestionInfo, c: Candidate, speakers: set[str] | None = None) -> bool:
     """Does the sentence hold what a descriptive question's kind asks for?"""
     if info.kind == "why":
         return bool(_REASON.search(c.text))
     if info.kind == "said":
-        # "It said…" / "he added": the speaker may be named in the sentence before.
-        return bool(_SPEECH.search(c.text))
+        if not _SPEECH.search(c.text):
+            return False
+        if not speakers:
+            return True
+        # The speaker named here or in the sentence before ("It said…", "he added").
+        said = {w.lower() for w in re.findall(r"[\w’'-]+", c.text + " " + c.before)}
+        return bool(said & speakers)
     if info.kind == "happened":
         return c.lead
     return False
@@ -151,6 +183,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
     term_sets = [term_set(c.text) for c in cands]
     idf = _idf(info, term_sets)
     contexts: dict[str, set[str]] = {}
+    speakers = speaker_names(info, cands) if info.kind == "said" else None
     for c, sim, terms in zip(cands, sims, term_sets, strict=True):
         context = contexts.get(c.chunk.id)
         if context is None:
@@ -170,9 +203,15 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
             # answers some other question ("900,000 containers" for "how big a premium").
             + (weights.typed_span if c.short and c.lexical > 0 else 0.0)
             + (weights.counted_noun if c.short and counts_asked_noun(c.text, info) else 0.0)
-            + (weights.kind_cue if kind_cue(info, c) else 0.0)
+            + (weights.kind_cue if kind_cue(info, c, speakers) else 0.0)
         )
     cands.sort(key=lambda c: -c.score)
+    if speakers:
+        # "What did the chairman say?" is answered by the chairman's words and nothing else,
+        # however close a sentence about the matter comes.
+        for c in cands:
+            c.spoken = kind_cue(info, c, speakers)
+        cands = [c for c in cands if c.spoken] + [c for c in cands if not c.spoken]
     return cands
 
 

@@ -55,10 +55,17 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 
 def answerable(cands: list[Candidate], t: Thresholds, w: Weights = DEFAULT_WEIGHTS) -> bool:
+    """The best sentence is about the question; for "what did X say about Y", X's words
+    are the answer and the article they stand in must be about Y."""
     if not cands:
         return False
     best = cands[0]
-    return relevance(best, w) >= t.min_relevance and best.required >= t.required
+    if best.required < t.required:
+        return False
+    if best.spoken:
+        return max(relevance(c, w) for c in cands
+                   if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
+    return relevance(best, w) >= t.min_relevance
 
 
 def fullest_name(short: str, c: Candidate, cands: list[Candidate]) -> str:
