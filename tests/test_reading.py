@@ -165,3 +165,10 @@ def test_what_did_x_say_is_answered_by_xs_words(embedder):
     a = ExtractiveAnswerer(embedder).answer(info.text, [hit])
     assert not a.abstained and a.short_answer is None
     assert "taken responsibility" in a.answer
+
+
+def test_paraphrase_phrases_match_as_stems():
+    # "started by" is the "caused by" of news copy; "fell apart" is a collapse.
+    assert "caus" in term_set("The wildfire was started by a power line.")
+    assert "collaps" in term_set("The agreement fell apart on Monday.")
+    assert "strik" in term_set("Dockworkers downed tools at dawn.")

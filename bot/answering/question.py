@@ -90,9 +90,14 @@ def stem(word: str) -> str:
 
 
 def _stemmed(group: set[str]) -> frozenset[str]:
-    # Single words are compared as stems; phrases as lower-case text.
-    # Entries may be written stemmed already ("collaps"); both forms are kept.
-    return frozenset(group) | {stem(w) for w in group if " " not in w}
+    # Words and phrases are compared as stems ("started by" is "start by"); entries may be
+    # written stemmed already ("collaps"), so both forms are kept.
+    return frozenset(group) | {" ".join(stem(w) for w in p.split()) for p in group}
+
+
+def stemmed_text(text: str) -> str:
+    """The text as a run of stems, for matching the paraphrase phrases."""
+    return " ".join(stem(t) for t in tokens(text))
 
 
 SYNONYMS: dict[str, frozenset[str]] = {
@@ -115,9 +120,9 @@ def content_terms(text: str) -> list[str]:
 def term_set(text: str) -> set[str]:
     """The content terms of ``text`` plus the synonym groups its phrases belong to."""
     terms = set(content_terms(text))
-    low = " ".join(t.lower() for t in tokens(text))
+    low = f" {stemmed_text(text)} "
     for word, group in SYNONYMS.items():
-        if (" " in word and word in low) or word in terms:
+        if (" " in word and f" {word} " in low) or word in terms:
             terms |= group
     return terms
 
@@ -261,9 +266,9 @@ def analyse(question: str) -> QuestionInfo:
            and not (i > 0 and w[0].isupper())]
     # A phrase the question uses ("took over", "called off") stands for its synonym group;
     # any single word of the group finds the sentence that words it otherwise.
-    low = " ".join(t.lower() for t in tokens(asking))
+    low = f" {stemmed_text(asking)} "
     for phrase, group in SYNONYMS.items():
-        if " " in phrase and phrase in low:
+        if " " in phrase and f" {phrase} " in low:
             own.append(min(w for w in group if " " not in w))
     speaker: tuple[str, ...] = ()
     if kind == "said" and (said := _SPEAKER.search(asking)):

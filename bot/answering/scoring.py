@@ -56,7 +56,8 @@ DEFAULT_WEIGHTS = Weights()
 _REASON = re.compile(
     r"\b(?:because|due to|owing to|as a result|in protest|to protest|protesting|citing|cited|"
     r"over concerns?|concerns? (?:about|over|that)|fears?|feared|worried|argued?|arguing|"
-    r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|caused by|so that|"
+    r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|(?:caused|started|sparked|"
+    r"triggered|set off) by|so that|"
     r"in order to|the reason|reasons?|since|after|led to|prompted|would have been|"
     r"too (?:expensive|costly|slow|risky)|cheaper|safer)\b", re.I)
 # "said", "told reporters", "according to", "warned": someone is reported speaking.
