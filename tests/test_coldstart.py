@@ -18,7 +18,7 @@ from bot import NewsBot
 from bot.composition import bm25_dir
 from ingest.article import Article
 from retrieval.background import Background
-from retrieval.chromaimport import unchecked_overrides
+from retrieval.chroma_adapter import unchecked_overrides
 from retrieval.chunktable import ChunkTable, table_order
 from retrieval.lexical import BM25Index
 from retrieval.types import Chunk, SearchFilters
