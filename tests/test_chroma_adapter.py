@@ -1,0 +1,115 @@
+"""Each chromadb workaround in retrieval/chroma_adapter.py checked against the installed
+chromadb: a release that moves what one touches fails here, saying what moved, instead of
+silently costing import time or leaving a wedged store hanging."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import chromadb
+import pytest
+
+from retrieval import chroma_adapter
+from retrieval.chroma_adapter import (
+    ChromaInternalsChanged,
+    client_identifier,
+    evict_system,
+    overrides_hook,
+    system_cache,
+    unchecked_overrides,
+)
+from tests.conftest import REPO
+
+
+@pytest.mark.fast
+def test_chromadb_is_pinned_to_a_version_these_tests_cover():
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = [d for d in deps if d.startswith("chromadb")]
+    assert pins == [f"chromadb=={chroma_adapter.TESTED_CHROMADB[-1]}"], (
+        f"chromadb must stay pinned (found {pins}): retrieval/chroma_adapter.py touches its "
+        "private state; bump the pin and TESTED_CHROMADB together, with this file green")
+    assert chromadb.__version__ in chroma_adapter.TESTED_CHROMADB, (
+        f"chromadb {chromadb.__version__} is installed, but the adapter was checked against "
+        f"{chroma_adapter.TESTED_CHROMADB}")
+
+
+@pytest.mark.fast
+def test_the_overrides_hook_is_where_the_adapter_patches_it():
+    module, real = overrides_hook()
+    assert module.__name__ == "overrides.overrides" and callable(real)
+    # chromadb still decorates with it (else the workaround is dead weight: drop it).
+    import chromadb.api.segment as segment
+
+    assert getattr(segment.SegmentAPI.heartbeat, "__override__", False), (
+        "chromadb's SegmentAPI no longer marks methods @override: unchecked_overrides() "
+        "may no longer be needed")
+    with unchecked_overrides():
+        assert getattr(module, chroma_adapter.OVERRIDES_HOOK[1]) is not real
+    assert getattr(module, chroma_adapter.OVERRIDES_HOOK[1]) is real  # restored
+
+
+@pytest.mark.fast
+def test_a_moved_overrides_hook_fails_loudly_and_imports_go_on(monkeypatch):
+    module, _ = overrides_hook()  # the module (the package re-exports a function by its name)
+    monkeypatch.delattr(module, "_overrides")
+    with pytest.raises(ChromaInternalsChanged, match=r"overrides\.overrides\._overrides is gone"):
+        overrides_hook()
+    with unchecked_overrides():  # degrades to the checked import, never breaks it
+        pass
+
+
+def test_the_system_cache_is_where_the_adapter_evicts_from(tmp_path):
+    from retrieval.store import ChromaStore
+
+    systems, refcounts = system_cache()
+    store = ChromaStore(path=tmp_path / "s", collection="adapter")
+    client = store._client  # our own store's client, to find its cache entry
+    identifier = client_identifier(client)
+    assert identifier in systems and refcounts.get(identifier, 0) >= 1, (
+        "chromadb no longer files an embedded client's system under client._identifier in "
+        "SharedSystemClient._identifier_to_system: evict_system() would evict nothing")
+    assert evict_system(client)
+    assert identifier not in systems and identifier not in refcounts
+    # A fresh store on the same path builds a fresh system and sees the data.
+    again = ChromaStore(path=tmp_path / "s", collection="adapter")
+    assert again.count_chunks() == 0 and identifier in systems
+
+
+@pytest.mark.fast
+def test_a_moved_system_cache_fails_loudly_and_eviction_is_skipped(monkeypatch):
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    monkeypatch.delattr(SharedSystemClient, "_identifier_to_system")
+    with pytest.raises(ChromaInternalsChanged, match=r"_identifier_to_system"):
+        system_cache()
+    monkeypatch.undo()
+
+    class NoIdentifier:
+        pass
+
+    with pytest.raises(ChromaInternalsChanged, match=r"NoIdentifier\._identifier is gone"):
+        client_identifier(NoIdentifier())
+    assert evict_system(NoIdentifier()) is False
+
+
+# The adapter is the only code that reaches into chromadb's (or `overrides`') private names.
+PRIVATE = re.compile(r"\b_overrides\b|_identifier_to_|SharedSystemClient|\b_identifier\b"
+                     r"|chromadb(?:\.\w+)*\._\w+")
+
+
+@pytest.mark.fast
+def test_no_private_chromadb_names_outside_the_adapter():
+    offenders = []
+    for pkg in ("bot", "retrieval", "ingest", "benchmarks"):
+        for path in sorted((REPO / pkg).rglob("*.py")):
+            if path == Path(chroma_adapter.__file__).resolve():
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if PRIVATE.search(line):
+                    offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
+    assert not offenders, "chromadb internals outside retrieval/chroma_adapter.py:\n" + \
+        "\n".join(offenders)
+    assert "retrieval.chromaimport" not in sys.modules
