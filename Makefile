@@ -1,11 +1,13 @@
 # Two commands: `make demo` (install + ingest the samples + answer) and `make test`.
+# `make check` is the quick loop while changing code: lint, types and the fast tier (in-memory
+# store, hashed test embedder; no MiniLM, no Chroma server); `make test` is the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= .newsbot-demo
 QUESTION ?= When did the ceasefire collapse?
 
-.PHONY: demo test install lint bench clean local
+.PHONY: demo test check install lint bench clean local
 
 $(BIN)/newsbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,9 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m pytest
+
+check: install lint
+	$(BIN)/python -m pytest -m fast -q
 
 DATASET ?= ../shared/eval/realtimeqa
 bench: install
