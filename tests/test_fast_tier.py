@@ -75,3 +75,19 @@ def test_a_torn_article_is_hidden_then_repaired_by_the_next_ingest(bot):
     assert sorted(c.id for c in store.iter_chunks()) == sorted(c.id for c in chunks)
     hits = bot.search("How many crates of pears did grower 7 pick?", k=5)
     assert hits and hits[0].chunk.article_id == article.id
+
+
+def test_store_kind_reads_from_the_config_file_and_rejects_unknown_kinds(tmp_path):
+    from pydantic import ValidationError
+
+    from bot.composition import bm25_dir, build_store
+    from bot.settings import Settings
+
+    config = tmp_path / "newsbot.toml"
+    config.write_text('[store]\nkind = "memory"\n')
+    s = Settings.load(config, store=tmp_path / "store")
+    assert s.store_kind == "memory" and bm25_dir(s) is None
+    assert isinstance(build_store(s, HashedEmbedder()), MemoryStore)
+    assert Settings().store_kind == "chroma"  # the default is unchanged
+    with pytest.raises(ValidationError):
+        Settings.load(store_kind="sqlite")
