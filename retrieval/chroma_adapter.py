@@ -8,7 +8,7 @@ has it; bump the pin only with those tests green. At run time a workaround whose
 gone degrades to chromadb's own behaviour (slower import, or no eviction) rather than
 crashing a user's ``newsbot ask``.
 
-1. ``unchecked_overrides``: importing and opening chromadb without the `overrides` package's
+1. ``override_checks_off``: importing and opening chromadb without the `overrides` package's
    import-time checks. chromadb marks ~160 methods ``@override``. As each class body runs,
    `overrides` disassembles the defining frame's bytecode to find the base classes and
    compares each method's signature with the one it overrides: a lint of chromadb's own code
@@ -63,17 +63,17 @@ def overrides_hook() -> tuple[Any, Callable[..., Any]]:
     except ImportError as exc:
         raise ChromaInternalsChanged(
             f"{module_name} no longer imports ({exc}): chromadb may have dropped the "
-            "`overrides` package; unchecked_overrides() is then not needed") from exc
+            "`overrides` package; override_checks_off() is then not needed") from exc
     real = getattr(module, attr, None)
     if not callable(real):
         raise ChromaInternalsChanged(
             f"{module_name}.{attr} is gone or not callable: the `overrides` package changed "
-            "how @override checks; unchecked_overrides() no longer skips the check")
+            "how @override checks; override_checks_off() no longer skips the check")
     return module, real
 
 
 @contextlib.contextmanager
-def unchecked_overrides() -> Iterator[None]:
+def override_checks_off() -> Iterator[None]:
     """Within this block, ``@override`` marks methods without checking them."""
     with _lock:  # one patcher at a time, so the real check is always what gets restored
         try:

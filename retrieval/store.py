@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from retrieval.chroma_adapter import evict_system, unchecked_overrides
+from retrieval.chroma_adapter import evict_system, override_checks_off
 from retrieval.types import (
     ArticleRecord,
     Chunk,
@@ -178,7 +178,7 @@ class ChromaStore:
         self._open()
 
     def _open(self) -> None:
-        with unchecked_overrides():
+        with override_checks_off():
             self._open_client()
 
     def _open_client(self) -> None:

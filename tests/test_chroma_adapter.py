@@ -4,6 +4,7 @@ silently costing import time or leaving a wedged store hanging."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 import tomllib
@@ -11,17 +12,25 @@ from pathlib import Path
 
 import chromadb
 import pytest
+from chromadb.config import Settings
+from overrides import override
 
 from retrieval import chroma_adapter
 from retrieval.chroma_adapter import (
+    CLIENT_IDENTIFIER,
+    OVERRIDES_HOOK,
+    SYSTEM_CACHE,
+    SYSTEM_CACHE_DICTS,
     ChromaInternalsChanged,
     client_identifier,
     evict_system,
+    override_checks_off,
     overrides_hook,
     system_cache,
-    unchecked_overrides,
 )
 from tests.conftest import REPO
+
+MODULE, HOOK = OVERRIDES_HOOK
 
 
 @pytest.mark.fast
@@ -37,27 +46,47 @@ def test_chromadb_is_pinned_to_a_version_these_tests_cover():
 
 
 @pytest.mark.fast
-def test_the_overrides_hook_is_where_the_adapter_patches_it():
+def test_the_override_check_hook_is_where_the_adapter_patches_it():
     module, real = overrides_hook()
-    assert module.__name__ == "overrides.overrides" and callable(real)
+    assert module.__name__ == MODULE and callable(real)
     # chromadb still decorates with it (else the workaround is dead weight: drop it).
     import chromadb.api.segment as segment
 
     assert getattr(segment.SegmentAPI.heartbeat, "__override__", False), (
-        "chromadb's SegmentAPI no longer marks methods @override: unchecked_overrides() "
+        "chromadb's SegmentAPI no longer marks methods @override: override_checks_off() "
         "may no longer be needed")
-    with unchecked_overrides():
-        assert getattr(module, chroma_adapter.OVERRIDES_HOOK[1]) is not real
-    assert getattr(module, chroma_adapter.OVERRIDES_HOOK[1]) is real  # restored
+    with override_checks_off():
+        assert getattr(module, HOOK) is not real
+    assert getattr(module, HOOK) is real  # restored
 
 
 @pytest.mark.fast
-def test_a_moved_overrides_hook_fails_loudly_and_imports_go_on(monkeypatch):
+def test_override_is_only_marked_while_chromadb_loads_then_checked_again():
+    class Base:
+        def speak(self, words: str) -> str:
+            return words
+
+    with override_checks_off():
+        class Loose(Base):
+            @override
+            def speak(self) -> str:  # type: ignore[override]
+                return "?"
+
+    assert Loose.speak.__override__  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        class Checked(Base):
+            @override
+            def speak(self) -> str:  # type: ignore[override]
+                return "?"
+
+
+@pytest.mark.fast
+def test_a_moved_override_check_hook_fails_loudly_and_imports_go_on(monkeypatch):
     module, _ = overrides_hook()  # the module (the package re-exports a function by its name)
-    monkeypatch.delattr(module, "_overrides")
-    with pytest.raises(ChromaInternalsChanged, match=r"overrides\.overrides\._overrides is gone"):
+    monkeypatch.delattr(module, HOOK)
+    with pytest.raises(ChromaInternalsChanged, match=re.escape(f"{MODULE}.{HOOK} is gone")):
         overrides_hook()
-    with unchecked_overrides():  # degrades to the checked import, never breaks it
+    with override_checks_off():  # degrades to the checked import, never breaks it
         pass
 
 
@@ -65,12 +94,14 @@ def test_the_system_cache_is_where_the_adapter_evicts_from(tmp_path):
     from retrieval.store import ChromaStore
 
     systems, refcounts = system_cache()
-    store = ChromaStore(path=tmp_path / "s", collection="adapter")
-    client = store._client  # our own store's client, to find its cache entry
+    ChromaStore(path=tmp_path / "s", collection="adapter")
+    # The client a store opens, opened the public way.
+    client = chromadb.PersistentClient(path=str((tmp_path / "s").resolve()),
+                                       settings=Settings(anonymized_telemetry=False))
     identifier = client_identifier(client)
-    assert identifier in systems and refcounts.get(identifier, 0) >= 1, (
-        "chromadb no longer files an embedded client's system under client._identifier in "
-        "SharedSystemClient._identifier_to_system: evict_system() would evict nothing")
+    assert identifier in systems and refcounts.get(identifier, 0) >= 2, (
+        f"chromadb no longer files an embedded client's system under {CLIENT_IDENTIFIER} in "
+        f"{SYSTEM_CACHE_DICTS}: evict_system() would evict nothing")
     assert evict_system(client)
     assert identifier not in systems and identifier not in refcounts
     # A fresh store on the same path builds a fresh system and sees the data.
@@ -80,24 +111,27 @@ def test_the_system_cache_is_where_the_adapter_evicts_from(tmp_path):
 
 @pytest.mark.fast
 def test_a_moved_system_cache_fails_loudly_and_eviction_is_skipped(monkeypatch):
-    from chromadb.api.shared_system_client import SharedSystemClient
+    cache_owner = getattr(importlib.import_module(SYSTEM_CACHE[0]), SYSTEM_CACHE[1])
 
-    monkeypatch.delattr(SharedSystemClient, "_identifier_to_system")
-    with pytest.raises(ChromaInternalsChanged, match=r"_identifier_to_system"):
+    monkeypatch.delattr(cache_owner, SYSTEM_CACHE_DICTS[0])
+    with pytest.raises(ChromaInternalsChanged, match=SYSTEM_CACHE_DICTS[0]):
         system_cache()
     monkeypatch.undo()
 
     class NoIdentifier:
         pass
 
-    with pytest.raises(ChromaInternalsChanged, match=r"NoIdentifier\._identifier is gone"):
+    with pytest.raises(ChromaInternalsChanged,
+                       match=re.escape(f"NoIdentifier.{CLIENT_IDENTIFIER} is gone")):
         client_identifier(NoIdentifier())
     assert evict_system(NoIdentifier()) is False
 
 
-# The adapter is the only code that reaches into chromadb's (or `overrides`') private names.
-PRIVATE = re.compile(r"\b_overrides\b|_identifier_to_|SharedSystemClient|\b_identifier\b"
-                     r"|chromadb(?:\.\w+)*\._\w+")
+# The adapter is the only code that reaches into chromadb's (or `overrides`') private names
+# (spelled here through the adapter's constants, so this file names none itself).
+PRIVATE = re.compile("|".join([
+    rf"\b{HOOK}\b", *(re.escape(d) for d in SYSTEM_CACHE_DICTS), SYSTEM_CACHE[1],
+    rf"\b{CLIENT_IDENTIFIER}\b", r"chromadb(?:\.\w+)*\._\w+"]))
 
 
 @pytest.mark.fast
