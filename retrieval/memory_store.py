@@ -111,7 +111,7 @@ class MemoryStore:
         norm = float(np.linalg.norm(q))
         sims = matrix @ (q / norm if norm else q)
         # Ties broken by id, so a result never depends on insertion order.
-        order = sorted(range(len(ids)), key=lambda j: (-float(sims[j]), ids[j]))
+        order = np.lexsort((np.array(ids), -sims))
         return [(ids[j], float(sims[j])) for j in order]
 
     def nearest_ids(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
