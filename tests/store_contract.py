@@ -122,6 +122,18 @@ class StoreContract:
             doc_keys=["test:ferry"], article_ids=["tram", "unknown"])} == {"ferry", "tram"}
         assert store.stored_articles() == []
 
+    def test_versions_under_one_doc_key_are_all_found(self, store: Store) -> None:
+        # An edit stores the new version before deleting the old (a kill in between leaves
+        # both): ingest finds every version by the key to supersede the stale ones.
+        put(store, article("v1", FERRY, doc_key="test:story")
+            + article("v2", [*FERRY, "Update: the evening boat was cancelled too."],
+                      doc_key="test:story") + article("other", TRAM))
+        assert store.article_ids_for_key("test:story") == ["v1", "v2"]
+        assert {r.article_id for r in store.stored_articles(doc_keys=["test:story"])} == {
+            "v1", "v2"}
+        store.delete_article("v1")
+        assert store.article_ids_for_key("test:story") == ["v2"]
+
     # Writes -----------------------------------------------------------------------------
     def test_reingest_is_idempotent(self, store: Store) -> None:
         chunks = put(store, article("ferry", FERRY) + article("tram", TRAM))
