@@ -13,6 +13,7 @@ from ingest.indexer import Indexer
 from retrieval.embedcache import CachedEmbedder
 from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
 from retrieval.lexical import BM25Index
+from retrieval.memory_store import MemoryStore
 from retrieval.search import HybridSearcher
 from retrieval.store import ChromaStore
 from retrieval.types import Embedder, Store
@@ -42,6 +43,8 @@ def build_store(s: Settings, embedder: Embedder) -> Store:
     name = s.collection if embedder.name.startswith("all-MiniLM") else (
         f"{s.collection}-{embedder.name.replace(':', '-').replace('/', '-')}"[:60]
     )
+    if s.store_kind == "memory":
+        return MemoryStore(name)
     if s.store_url:
         return ChromaStore(url=s.store_url, collection=name)
     return ChromaStore(path=s.store, collection=name)
@@ -56,6 +59,9 @@ def build_fetcher(s: Settings) -> Fetcher:
 
 def bm25_dir(s: Settings) -> Path | None:
     # Beside an embedded store; a server-backed store keeps its BM25 cache in the local dir.
+    # A memory store's index would outlive its store on disk: it stays in memory too.
+    if s.store_kind == "memory":
+        return None
     return Path(s.store) / "bm25" / s.collection
 
 

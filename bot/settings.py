@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("store_url", "NEWSBOT_CHROMA_URL",
                                                     "NEWSBOT_STORE_URL"))
     collection: str = "newsbot"
+    # "chroma" (embedded at `store`, or the server at `store_url`) or "memory" (this
+    # process only, nothing kept: tests and throwaway archives).
+    store_kind: Literal["chroma", "memory"] = "chroma"
 
     # Ingest
     chunk_chars: int = 700

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import hashlib
@@ -18,8 +17,16 @@ from urllib.parse import urlparse
 
 import httpx
 
-from retrieval.chromaimport import unchecked_overrides
-from retrieval.types import ArticleRecord, Chunk, Hit, SearchFilters, Vectors
+from retrieval.chroma_adapter import evict_system, override_checks_off
+from retrieval.types import (
+    ArticleRecord,
+    Chunk,
+    Hit,
+    SearchFilters,
+    StoreFull,
+    StoreUnavailable,
+    Vectors,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +36,6 @@ MAX_BATCH = 5000
 # RealTime QA dev, 1-2x the search depth scored as well as Chroma's exact filtered list
 # (BM25 covers the window exhaustively) at a third of the query time of 6x.
 OVERFETCH = 2
-
-
-class StoreUnavailable(RuntimeError):
-    """The store cannot be reached or opened; the message says which and where."""
-
-
-class StoreFull(StoreUnavailable):
-    """The disk under the store has no room left: the write failed as a whole (Chroma writes
-    each batch in one transaction), and the same ingest finishes once space is freed."""
 
 
 # How a full disk shows through chromadb: SQLite's SQLITE_FULL (seen on a full tmpfs as
@@ -133,14 +131,7 @@ def _in(field: str, values: Iterable[str]) -> Any:
 
 def _keeps(chunk: Chunk, filters: SearchFilters | None) -> bool:
     """The same test as `_where`, on a chunk already fetched."""
-    if filters is None:
-        return True
-    ts = chunk.published_at
-    if filters.since is not None and (ts is None or ts < filters.since):
-        return False
-    if filters.until is not None and (ts is None or ts >= filters.until):
-        return False
-    return not (filters.sources and chunk.source not in filters.sources)
+    return filters is None or filters.admits(chunk)
 
 
 def _where(filters: SearchFilters | None) -> dict[str, Any] | None:
@@ -187,7 +178,7 @@ class ChromaStore:
         self._open()
 
     def _open(self) -> None:
-        with unchecked_overrides():
+        with override_checks_off():
             self._open_client()
 
     def _open_client(self) -> None:
@@ -247,18 +238,12 @@ class ChromaStore:
         call opens a fresh one."""
         if self._url or self._client is None:
             return
-        from chromadb.api.shared_system_client import SharedSystemClient
-
         with self._reopen_lock:
             client, self._client, self._collection = self._client, None, None
-            identifier = str(getattr(client, "_identifier", ""))
-            # Stopped even if other clients share it: a wedged system is no use to them
-            # either, and a live one beside the fresh one would hold SQLite's write lock.
-            system = SharedSystemClient._identifier_to_system.pop(identifier, None)
-            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-            if system is not None:
-                with contextlib.suppress(Exception):
-                    system.stop()
+            if not evict_system(client):
+                log.warning("could not evict Chroma's cached system for %s (chromadb's "
+                            "internals changed; see retrieval/chroma_adapter.py): the "
+                            "reopened store may still hang on writes", self.location)
 
     def _low_disk(self) -> str | None:
         """Why a failure is likely a full disk: an embedded store with almost no room left."""

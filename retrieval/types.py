@@ -102,6 +102,16 @@ class SearchFilters:
     def is_empty(self) -> bool:
         return self.since is None and self.until is None and not self.sources
 
+    def admits(self, chunk: Chunk) -> bool:
+        """since <= published_at < until, and one of the sources; an undated chunk is
+        outside any time bound."""
+        ts = chunk.published_at
+        if self.since is not None and (ts is None or ts < self.since):
+            return False
+        if self.until is not None and (ts is None or ts >= self.until):
+            return False
+        return not (self.sources and chunk.source not in self.sources)
+
 
 @dataclass(frozen=True)
 class ArticleRecord:
@@ -122,6 +132,16 @@ class ArticleRecord:
         return self.chunks > 0 and (self.expected == 0 or self.chunks == self.expected)
 
 
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached or opened; the message says which and where."""
+
+
+class StoreFull(StoreUnavailable):
+    """No room left for the store's data. The failed write leaves each article as it was or
+    cut short (hidden as incomplete until rewritten), reads go on, and the same ingest
+    finishes once space is freed."""
+
+
 @runtime_checkable
 class Embedder(Protocol):
     """Turns texts into L2-normalised vectors."""
@@ -134,7 +154,18 @@ class Embedder(Protocol):
 
 @runtime_checkable
 class Store(Protocol):
-    """Where chunks and their vectors live."""
+    """Where chunks and their vectors live.
+
+    The contract every backend meets (tests/store_contract.py runs it against each one):
+    - ``add_chunks`` upserts by chunk id: writing the same chunks again changes nothing.
+    - An article whose chunks record a count (``Chunk.count``) is *incomplete* while fewer
+      are stored: ``query`` and ``has_article`` do not see it; ``stored_articles``,
+      ``articles`` and ``iter_chunks`` do (so ingest can repair it).
+    - Publish times are kept in whole seconds; filters hold ``since <= t < until`` for
+      fractional bounds as ``SearchFilters.admits`` does.
+    - Scores are cosine similarity, best first.
+    - Failures surface as ``StoreUnavailable`` (cannot reach or open) or ``StoreFull``.
+    """
 
     location: str
 

@@ -176,3 +176,23 @@ def make_discord(monkeypatch, clock):
         return client, Recorder(client).install(monkeypatch)
 
     return make
+
+
+# The fast tier (`make check` runs `pytest -m fast`): tests marked `fast` where they stand,
+# and these modules of plain logic whole. Nothing in it may load the real model or Chroma:
+# the in-memory store and tests/hashed_embedder.py stand in where those are not under test.
+FAST_MODULES = {"test_discord_parts", "test_excerpts", "test_feeds", "test_readers",
+                "test_settings", "test_timewindow"}
+_HEAVY_FIXTURES = {"embedder", "chroma_server", "store_backend", "make_bot", "examples_bot",
+                   "examples_server_bot", "seed_bot"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__.rsplit(".", 1)[-1] in FAST_MODULES:
+            item.add_marker(pytest.mark.fast)
+        heavy = _HEAVY_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if heavy and item.get_closest_marker("fast"):
+            raise pytest.UsageError(f"{item.nodeid} is marked fast but uses {sorted(heavy)}: "
+                                    "the fast tier runs without MiniLM and Chroma")

@@ -1,6 +1,6 @@
 """What a cold start relies on: the BM25 chunk table in columns (exact round trip, lookups,
 filters, its format version), the saved index loaded on a thread, the embedding session
-loaded on a thread, and chromadb imported without the `overrides` checks."""
+loaded on a thread. (chromadb imported without the `overrides` checks: test_chroma_adapter.)"""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from overrides import override
 
 from bot import NewsBot
 from bot.composition import bm25_dir
 from ingest.article import Article
 from retrieval.background import Background
-from retrieval.chromaimport import unchecked_overrides
 from retrieval.chunktable import ChunkTable, table_order
 from retrieval.lexical import BM25Index
 from retrieval.types import Chunk, SearchFilters
@@ -216,22 +214,3 @@ def test_the_embedder_loads_on_a_thread_and_runs_batches_side_by_side(embedder):
     assert np.allclose(embedder.embed(texts[5:6])[0], one_core[5], atol=1e-6)
     norms = np.linalg.norm(one_core, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
-
-
-def test_overrides_are_only_marked_while_chromadb_loads_then_checked_again():
-    class Base:
-        def speak(self, words: str) -> str:
-            return words
-
-    with unchecked_overrides():
-        class Loose(Base):
-            @override
-            def speak(self) -> str:  # type: ignore[override]
-                return "?"
-
-    assert Loose.speak.__override__  # type: ignore[attr-defined]
-    with pytest.raises(TypeError):
-        class Checked(Base):
-            @override
-            def speak(self) -> str:  # type: ignore[override]
-                return "?"
