@@ -317,6 +317,8 @@ class LLMAnswerer:
         extractive answerer's top sentences do (type check, fullest form, place for a
         people's name), the first claim weighing most; capitalised names only, since a
         model's sentence echoes the question's lower-case words."""
+        if not plan.info.factoid:
+            return None  # a why / what-said answer is its sentences (shaping.py)
         fb = plan.fallback
         extractive = None if fb.abstained else fb.short_answer
         pairs = list(verified.held)

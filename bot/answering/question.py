@@ -290,7 +290,7 @@ _SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|ar
 _FRAME_WORDS = frozenset(stem(w) for w in (
     "happen happened happening reason reasons respond responded response react reaction "
     "position view message statement think believe cause caused prompted long old "
-    "far big large exactly first new").split())
+    "far big large exactly first new answer answers question questions").split())
 
 
 _AUX = re.compile(r"\b(?:did|does|do|will|has|have|had|could|can|would|should)\s+(.*)$", re.I)
