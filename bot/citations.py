@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 
 from bot.answer import Citation, ClaimCheck
-from bot.answering.candidates import Candidate, citation_for
+from bot.answering.candidates import citation_for_span
 from bot.answering.question import content_terms, term_set
 from bot.answering.taint import is_instruction_like, is_tainted
 from bot.temporal import NUMBER_WORDS, format_day, resolve_dates
@@ -215,9 +215,7 @@ class VerifiedText:
             same = c.article_id == chunk.article_id and (c.start, c.end) == (start, end)
             if same and c.verified == verified:
                 return c.n
-        cand = Candidate(chunk, 0, sup.start, sup.end, chunk.text[sup.start : sup.end],
-                         score=sup.score)
-        cite = citation_for(cand, len(self.citations) + 1)
+        cite = citation_for_span(chunk, sup.start, sup.end, len(self.citations) + 1, sup.score)
         if not verified:
             cite = replace(cite, verified=False)
         self.citations.append(cite)
