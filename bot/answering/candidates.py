@@ -37,8 +37,6 @@ class Candidate:
     before: str = ""
     # The first sentence of the article body: in news the lead says what happened.
     lead: bool = False
-    # Share of the question's own words (not names) the sentence holds, synonyms included.
-    predicate: float = 1.0
     # Share of the question's names the sentence (or the one before) holds.
     names: float = 0.0
     # Words of the speaker a "what did X say" question asks about.

@@ -191,9 +191,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
             context = contexts[c.chunk.id] = term_set(c.chunk.title + " " + c.chunk.text)
         c.dense = float(sim)
         c.lexical = overlap(info, terms, context, idf, weights.context_share)
-        around = terms | term_set(c.before)
-        c.names = names_share(info, around)
-        c.predicate = predicate_share(info, around)
+        c.names = names_share(info, terms | term_set(c.before))
         c.short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
         c.score = (
             weights.dense * c.dense

@@ -33,19 +33,16 @@ from retrieval.types import Embedder
 
 @dataclass(frozen=True)
 class Thresholds:
-    # Below this the closest sentence shares too little with the question to be about it
-    # (settings.min_relevance; the calibrated default of the earlier scorer).
+    # Below this relevance (0.5 meaning + 0.45 own words + 0.05 names, see scoring.Weights)
+    # the closest sentence is not about the question (settings.min_relevance).
     min_relevance: float = 0.25
     # A passage missing most of the question's names is about another story.
     required: float = 0.5
-    # Cosine at which MiniLM reads a question and a sentence as one matter: above it the
-    # sentence answers even in other words ("start running" / "carry passengers").
-    dense_sure: float = 0.5
-    # Below this share of the question's own words (synonyms and the sentence before
-    # included), and not dense_sure, the sentence is about the question's names but not
-    # what it asks: "Who replaced the museum director?" over a museum story that names its
-    # director but no successor.
-    predicate: float = 0.5
+    # A short answer needs at least this share of the question's own words in its sentence,
+    # each weighted by its rarity (Candidate.lexical): below it the sentence is about the
+    # question's story but not what it asks ("Who will be the permanent coach?" over the
+    # caretaker's appointment).
+    own_words: float = 0.5
     # A span further than this from every word of the question (about ten words) is in
     # another clause's news.
     near_chars: int = 60
@@ -201,7 +198,7 @@ def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) ->
     permanent coach?" counts more than "coach"), holds the question's event verb ("asked"
     in "Who asked the mediators to step in?"), and the span stands near those words: a name
     or figure far from them belongs to another clause's news."""
-    if best.lexical < t.predicate or (info.event and info.event not in term_set(best.text)):
+    if best.lexical < t.own_words or (info.event and info.event not in term_set(best.text)):
         return False
     if info.kind in ("who", "where", "which") and is_word_not_name(short, best.chunk.text):
         return False
