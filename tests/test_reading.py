@@ -46,6 +46,9 @@ def test_question_kinds(question, kind):
     ("How many league games did Rovers win under Lenz?", "win"),
     ("Who took over from Marco Lenz?", "tak"),
     ("When will the old bridge at Ellisford be demolished?", "demolish"),
+    # A verb news uses names the event, not the object after it.
+    ("When will the central bank cut rates?", "cut"),
+    ("How big a reward was offered?", "offer"),
     # A copula names no event.
     ("Who will be the permanent coach?", None),
 ])

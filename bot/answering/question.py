@@ -294,6 +294,9 @@ _FRAME_WORDS = frozenset(stem(w) for w in (
 
 
 _AUX = re.compile(r"\b(?:did|does|do|will|has|have|had|could|can|would|should)\s+(.*)$", re.I)
+# "go on strike", "go home", "get back": the event is in the words after them.
+_LIGHT_VERBS = frozenset("go goes went gone get gets got come came".split())
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+([a-z]+ed|[a-z]+en)\b")
 _SUBJECT_ASKED = re.compile(r"^\s*(?:who|whom|(?:which|what) [a-z]+)\s+(.*)$", re.I)
 _PREPOSITIONS = frozenset("in on at for from under with to by after before during over into "
                           "about against than as".split())
@@ -315,17 +318,40 @@ def _event_verb(asking: str) -> str | None:
         return None
     m = _AUX.search(asking)
     if not m:
-        return None
+        passive = _PASSIVE.search(asking)  # "How big a reward was offered?"
+        return stem(passive.group(1)) if passive else None
     rest = [w.strip("?,.!\"“”") for w in m.group(1).split()]
     if rest[:1] == ["be"]:
         return None
     for i, w in enumerate(rest[:-1]):
         if w in ("be", "been", "get", "got") and rest[i + 1].islower():
             return stem(rest[i + 1])  # a passive: "will the old bridge be demolished"
-    last = None
+    # The clause up to its first preposition ("go on strike" keeps its "on"): a word news
+    # uses as a verb names the event wherever it stands there ("will the central bank cut
+    # rates": cut, not rates); otherwise its last lower-case word.
+    clause: list[str] = []
     for i, w in enumerate(rest):
-        if i and w.lower() in _PREPOSITIONS:
+        if i and w.lower() in _PREPOSITIONS and rest[i - 1] not in _LIGHT_VERBS:
             break
         if w and w.islower() and w not in STOPWORDS:
-            last = w
+            clause.append(w)
+    known = [w for w in clause if stem(w) in NEWS_VERBS and w not in _LIGHT_VERBS]
+    last = known[0] if known else (clause[-1] if clause else None)
     return stem(last) if last else None
+
+
+# Verbs of news events, stemmed: the paraphrase groups' single words, the irregular verbs,
+# and the common rest.
+NEWS_VERBS = frozenset(
+    {stem(v) for v in _IRREGULAR.values()}
+    | {stem(w) for w in (
+        "acquire announce appoint approve argue arrest ban blame block broker build buy cancel "
+        "charge chair climb close collapse construct convict cut decide declare decline delay "
+        "demolish deny destroy detain die dismiss elect end endorse evacuate expand facilitate "
+        "fall fine fire flee flood hire hurt increase injure invest join kill launch lead leave "
+        "lose lower manage mediate merge move name nominate object offer open oppose order pass "
+        "plan play postpone purchase quit raise recall recruit reduce reject release reopen "
+        "replace rescue resign resume return rise rule run sack save score scrap seize sentence "
+        "shut sign soar spark spend start stop strike sue succeed suspend take tell test "
+        "trigger vote warn win withdraw wound"
+    ).split()})
