@@ -1,11 +1,11 @@
-"""Short answers cut from a sentence: question kinds, counts, quiz blanks, names, types."""
+"""Short answers cut from a sentence: question kinds, counts, names, types."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.answering.question import analyse, answer_type
-from bot.answering.spans import continuation, names, novel_span, short_answer
+from bot.answering.spans import names, novel_span, short_answer
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,6 @@ from bot.answering.spans import continuation, names, novel_span, short_answer
         ("Bob Geldof criticised the use of what term when speaking to Radio Times?", "which"),
         ("What year did the first issue hit newsstands?", "when"),
         ("How many months was her detention extended?", "count"),
-        ("After nobody won on Tuesday, the top prize amount ballooned to:", "blank"),
         # "No. 1" does not end the asking sentence.
         ("Who was voted No. 1 in the Top 100 players of 2022 by his peers?", "who"),
     ],
@@ -42,29 +41,6 @@ def test_question_kind_is_the_earliest_wh_phrase(question, kind):
 )
 def test_counts(question, sentence, short):
     assert short_answer(sentence, analyse(question), None) == short
-
-
-@pytest.mark.parametrize(
-    "question,sentence,short",
-    [
-        ("The top prize amount ballooned to:",
-         "A giant lottery jackpot ballooned to $1.02 billion after nobody won on Tuesday.",
-         "$1.02 billion"),
-        ("The fire was started by a man who was trying to:",
-         "Police said the man was trying to burn a spider with a lighter, officials said.",
-         "burn a spider with a lighter"),
-        ("He became the first American man to reach the semifinals since:",
-         "He is the first American man to reach the semifinals since 2006, by beating Rublev.",
-         "2006"),
-    ],
-)
-def test_quiz_blank_takes_what_follows_the_question(question, sentence, short):
-    assert continuation(sentence, question) == short
-    assert short_answer(sentence, analyse(question), None) == short
-
-
-def test_blank_without_the_question_words_gives_nothing():
-    assert continuation("The weather was fine all week.", "The jackpot ballooned to:") is None
 
 
 @pytest.mark.parametrize(
@@ -347,26 +323,6 @@ def test_a_word_asked_for_may_be_quoted_lower_case():
     assert "permacrisis" in got
     assert "permacrisis" not in [n for _, _, n in names(
         "Collins named “permacrisis” as the word of the year.", analyse("Who is Collins?"))]
-
-
-@pytest.mark.parametrize(
-    "question,sentence,short",
-    [
-        # The sentence words the figure otherwise than the question's blank.
-        ("Denys Shmyhal said the estimated cost to rebuild Ukraine after the war will be:",
-         "Rebuilding the country would need $750 billion, Shmyhal said.", "$750 billion"),
-        # An age is not a measure.
-        ("Guinness named Fenrir the tallest living domestic cat. He measures:",
-         "Fenrir, a two-year-old Savannah cat, stands 18.83 inches tall.", "18.83 inches"),
-        # A blank that asks for no figure gets none.
-        ("The fire was started by a man who was trying to:",
-         "The blaze, which burned 60 acres, began on Monday.", None),
-    ],
-)
-def test_a_blank_asking_for_a_figure_takes_the_sentences_figure(question, sentence, short):
-    info = analyse(question)
-    assert info.kind == "blank"
-    assert short_answer(sentence, info, None) == short
 
 
 def test_a_name_holding_the_questions_own_name_is_its_subject(embedder):

@@ -130,7 +130,7 @@ def term_set(text: str) -> set[str]:
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
-    # when | who | where | count | amount | duration | which | blank: a short answer exists;
+    # when | who | where | count | amount | duration | which: a short answer exists;
     # why | how | said | happened | other: a sentence answers (DESCRIPTIVE_KINDS).
     kind: str
     terms: tuple[str, ...]
@@ -241,10 +241,6 @@ def analyse(question: str) -> QuestionInfo:
     found = [(m.start(), i, k) for i, (pattern, k) in enumerate(_KINDS)
              if (m := pattern.search(asking))]
     kind = min(found)[2] if found else "other"
-    if asking.rstrip().endswith(":"):
-        # A quiz blank ("... the jackpot ballooned to:"): the answer is what follows the
-        # question's last words in the source sentence.
-        kind = "blank"
     seen: dict[str, None] = {}
     for t in content_terms(question):
         seen.setdefault(t, None)

@@ -10,7 +10,6 @@ from bot.answering.question import (
     STOPWORDS,
     QuestionInfo,
     answer_type,
-    asking_sentence,
     stem,
     term_set,
     token_spans,
@@ -72,10 +71,6 @@ def number_value(word: str) -> int | None:
         return 20 + 10 * names.index(tens) + (NUMBER_WORDS[unit] if unit else 0)
     return None
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
-# A quiz blank asking for a figure: "will cost:", "He measures:", "the jackpot rose to:".
-_BLANK_MEASURE = re.compile(r"\b(?:costs?|price|worth|measures?|weighs?|totals?|amount|"
-                            r"rose|fell|reached|ballooned|grew|dropped)\b", re.I)
-_AGE_AFTER = re.compile(r"[- ]years?[- ]old\b")  # "two-year-old": an age, not a measure
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
@@ -278,47 +273,6 @@ def name_candidates(sentence: str, info: QuestionInfo,
     return out
 
 
-_WORD = re.compile(r"[\w’'$€£¥%.,-]*\w[%]?|[$€£¥]\S+")
-# Where a continuation stops: punctuation that closes the phrase, or a word that opens a
-# new clause.
-_CLAUSE_END = re.compile(r"[;:!?()“”\"—–]|,\s|\.(?:\s|$)")
-_CLAUSE_WORDS = frozenset(
-    "after as when while because since which that who whom whose where and but or if "
-    "though although before until so than according said says by".split()
-)
-BLANK_MAX_WORDS = 8
-
-
-def continuation(sentence: str, question: str) -> str | None:
-    """The words that follow the question's own last words in ``sentence``:
-    "...ballooned to:" + "the jackpot ballooned to $1.02 billion after..." -> "$1.02 billion".
-    Tries the longest tail of the question first; a tail must hold a content word."""
-    q_words = [w.lower() for w in re.findall(r"[\w’']+", question)]
-    s_words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
-    s_stems = [stem(w.strip(".,")) for _, _, w in s_words]
-    for n in range(min(5, len(q_words)), 0, -1):
-        tail = q_words[-n:]
-        if all(w in STOPWORDS for w in tail):
-            continue
-        tail_stems = [stem(w) for w in tail]
-        for i in range(len(s_stems) - n):
-            if s_stems[i : i + n] != tail_stems:
-                continue
-            start = s_words[i + n][0]
-            rest = sentence[start:]
-            end = _CLAUSE_END.search(rest)
-            rest = rest[: end.start()] if end else rest
-            words = rest.split()
-            for j, w in enumerate(words):
-                if j and w.lower() in _CLAUSE_WORDS:
-                    words = words[:j]
-                    break
-            text = " ".join(words[:BLANK_MAX_WORDS]).rstrip(".,")
-            if text and not all(w.lower() in STOPWORDS for w in words):
-                return text
-    return None
-
-
 def novel_span(sentence: str, question: str) -> str | None:
     """The longest run of words a sentence adds to the question. A generated answer echoes
     the question ("The U.S. dollar is nearly equal in value to the euro."), so what it
@@ -348,7 +302,7 @@ def novel_span(sentence: str, question: str) -> str | None:
     return sentence[best[1] : best[2]] if best else None
 
 
-def _measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Money and measured quantities, not bare numbers; "raised millions" is a scale, not
     the figure asked for."""
     return [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2]) and not _VAGUE.match(n[2])]
@@ -420,7 +374,7 @@ def short_answer(
         nums = [n for n in numbers(sentence, info) if _value_of(n[2]) not in given]
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
-            nums = _measured(nums)
+            nums = measured(nums)
             # Money and shares are what "how much" asks for most; "43 million borrowers"
             # is a count beside the amount, even though the question names borrowers.
             money = [n for n in nums if _MONEY.search(n[2])]
@@ -433,15 +387,6 @@ def short_answer(
         return as_count(best, info) if best and info.kind == "count" else best
     if info.kind in ("who", "where", "which"):
         return _closest(names(sentence, info), anchors)
-    if info.kind == "blank":
-        got = continuation(sentence, info.text)
-        if got is None and _BLANK_MEASURE.search(asking_sentence(info.text)):
-            # "...the cost to rebuild Ukraine will be:" - the sentence may word it otherwise
-            # ("rebuilding will cost $750 billion"); the figure is the answer.
-            nums = [n for n in _measured(numbers(sentence, info))
-                    if not _AGE_AFTER.match(sentence[n[1]:])]
-            got = _closest(nums, anchors)
-        return got
     return None
 
 

@@ -18,6 +18,7 @@ from bot.evaluation.metrics import (
     normalize_answer,
     percentile,
 )
+from bot.evaluation.quiz import quiz_span
 from bot.newsbot import NewsBot
 from ingest.article import Article
 from ingest.readers import read_path
@@ -164,7 +165,7 @@ def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
         rank = next((i + 1 for i, a in enumerate(ranked[:20]) if a in gold), None)
         # A quiz wants a span: the reader's best one counts even where the product would show
         # only the quote (Answer.guess); what users see is scored by the natural benchmark.
-        span = answer.short_answer or answer.guess
+        span = quiz_span(q.question, answer) or answer.short_answer or answer.guess
         prediction = "" if answer.abstained else (span or answer.answer)
         choice = pick_choice(q.choices, hits, answer=span or "")
         scored = not q.skipped_for_answers
