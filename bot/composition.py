@@ -10,6 +10,7 @@ from bot.answering.extractive import ExtractiveAnswerer
 from bot.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
 from ingest.indexer import Indexer
+from ingest.stories import StoryIndex
 from retrieval.embedcache import CachedEmbedder
 from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
 from retrieval.lexical import BM25Index
@@ -28,6 +29,8 @@ class Components:
     indexer: Indexer
     answerer: Answerer
     extractive: ExtractiveAnswerer
+    # Story clusters (wire copies folded), a sidecar beside the BM25 index.
+    stories: StoryIndex | None = None
 
 
 def build_embedder(s: Settings) -> Embedder:
@@ -57,6 +60,12 @@ def build_fetcher(s: Settings) -> Fetcher:
 def bm25_dir(s: Settings) -> Path | None:
     # Beside an embedded store; a server-backed store keeps its BM25 cache in the local dir.
     return Path(s.store) / "bm25" / s.collection
+
+
+def store_name(s: Settings, store: Store) -> str:
+    """A folder name for sidecars of this collection (a server-backed store's too)."""
+    name = getattr(store, "_name", None) or s.collection
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(name))[:80]
 
 
 def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
@@ -92,11 +101,17 @@ def build(
     asking: Embedder = (CachedEmbedder(embedder, settings.embedding_cache)
                         if settings.embedding_cache > 0 else embedder)
     searcher = HybridSearcher(store, asking, bm25, depth=settings.search_depth)
+    stories = StoryIndex(store, Path(settings.store) / "stories" / store_name(settings, store))
+
+    def on_change() -> None:
+        bm25.invalidate()
+        stories.invalidate()
+
     indexer = Indexer(store, embedder, settings.chunk_chars, settings.chunk_overlap,
-                      on_change=bm25.invalidate, fetcher=build_fetcher(settings),
+                      on_change=on_change, fetcher=build_fetcher(settings),
                       max_file_bytes=settings.max_file_bytes)
     extractive = ExtractiveAnswerer(asking, min_relevance=settings.min_relevance)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,
-        answerer or build_answerer(settings, extractive), extractive,
+        answerer or build_answerer(settings, extractive), extractive, stories,
     )

@@ -44,8 +44,9 @@ MIN_SHINGLES = 8
 #   (a standing blurb, an evergreen explainer) is not one story.
 MAX_DAYS_APART = 7.0
 # - A titled page counts as carrying its story only when this share of the title's words
-#   occur in its text (RealTime QA has dozens of pages whose only text is a sign-up form).
-TITLE_IN_BODY = 0.5
+#   occur in its text (RealTime QA has dozens of pages whose only text is a sign-up form;
+#   a rewrite's new headline, "Strike halts Europe's biggest port", still shares 2 of 5).
+TITLE_IN_BODY = 0.34
 # - Shingles shared by at least this many such text-less pages are boilerplate: dropped
 #   from every article, and an article left with less than half its shingles is text-less
 #   too (an untitled page holding the same sign-up form).

@@ -1,0 +1,146 @@
+"""Who said it: the speaker a news sentence attributes its claim to, or None.
+
+"…, the union said." · "According to the port authority, …" · "Police told reporters …" ·
+"Officials in Baku put the toll at …" · "…, said Maria Lopez, the mayor." Pronouns ("he said")
+name nobody and give None; so does a sentence that states a fact without a source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Verbs of saying, in the forms news copy uses them.
+_SAY = (
+    r"(?:said|says|say|told\s+(?:reporters|journalists|the\s+\w+(?:\s+\w+)?|us|\w+)|"
+    r"announced|announces|reported|reports|stated|confirmed|confirms|estimated|estimates|"
+    r"claimed|claims|insisted|warned|added|noted|wrote|tweeted|acknowledged|"
+    r"put\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count)"
+    r"(?:\s+of\s+[\w\s'’-]{0,40}?)?\s+at|"
+    r"(?:has|have|had)\s+(?:said|confirmed|reported|estimated|put\s+the\s+\w+\s+at))"
+)
+# A speaker: optional article/determiner, up to six words that may be capitalised names or
+# lower-case nouns ("the union", "officials in Baku", "Armenia's defence ministry").
+_WORD = r"[A-Z][\w'’.-]*|[a-z][\w'’-]*"
+_SPEAKER = (
+    r"(?P<who>(?:(?:the|a|an|its|their|his|her)\s+)?(?:" + _WORD + r")(?:\s+(?:" + _WORD
+    + r")){0,6})"
+)
+_ACCORDING = re.compile(
+    r"\baccording\s+to\s+(?P<who>(?:the\s+)?[^,;.]+?)(?=\s*(?:,|;|\.|$|\s+(?:the|a|at|in|"
+    r"on|was|were|is|are|has|had)\b))",
+    re.IGNORECASE,
+)
+# "…," the union said.  /  "…, said the union."  /  "…, said Maria Lopez, the mayor."
+_TRAILING = re.compile(r"[,\"”’]\s*" + _SPEAKER + r"\s+" + _SAY + r"(?:\s+on\s+\w+)?\s*[.!]?\s*$")
+_INVERTED = re.compile(r"[,\"”’]\s*(?:said|says|according\s+to)\s+" + _SPEAKER
+                       + r"(?:,[^,]*)?\s*[.!]?\s*$")
+# "The union said (on Monday) (that) …"  /  "Officials in Baku put the toll at …"
+_LEADING = re.compile(r"^\s*(?:[^,\"“]{0,40},\s*)?" + _SPEAKER + r"\s+" + _SAY + r"\b")
+
+_PRONOUNS = frozenset(
+    "he she they it we i you who which that this these those there one someone".split())
+# Words that begin a clause, not a speaker ("In a statement, …", "But …").
+_NOT_SPEAKER_START = frozenset(
+    "in on at after before but and or so if when while as since because however also "
+    "meanwhile earlier later then".split())
+# Words a speaker phrase never contains: a verb or clause word means the regex ran past the
+# subject ("the ministry that was attacked said").
+_BREAKERS = frozenset(
+    "that which who was were is are be been being had has have will would could should "
+    "may might not also said says".split())
+
+
+def _clean(who: str) -> str | None:
+    words = who.strip(" ,\"“”'’").split()
+    # Drop leading clause words ("In Baku officials said" → "officials in Baku" is rare;
+    # "But the union said" → "the union").
+    while words and words[0].casefold() in _NOT_SPEAKER_START:
+        words = words[1:]
+    if not words:
+        return None
+    if any(w.casefold() in _BREAKERS for w in words):
+        return None
+    if len(words) == 1 and words[0].casefold() in _PRONOUNS:
+        return None
+    if words[0].casefold() in _PRONOUNS:
+        return None
+    text = " ".join(words).rstrip(".")
+    return text if len(text) > 1 else None
+
+
+def _strip_time(who: str) -> str:
+    # "the ministry on Monday" → "the ministry"
+    return re.sub(r"\s+(?:on|late|early|last)\s+\w+$", "", who)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    who: str
+    # The attributing words in the (whitespace-normalised) sentence, and whether they lead
+    # it ("The union said …": the sentence already names its source up front).
+    start: int
+    end: int
+    leading: bool
+
+
+def find(sentence: str) -> Attribution | None:
+    text = " ".join(sentence.split())
+    if not text:
+        return None
+    for pattern in (_ACCORDING, _INVERTED, _TRAILING, _LEADING):
+        m = pattern.search(text)
+        if m:
+            who = _clean(_strip_time(m.group("who")))
+            if who:
+                leading = pattern is _LEADING or (pattern is _ACCORDING and m.start() < 3)
+                start = m.start() if pattern is not _ACCORDING else m.start()
+                return Attribution(who, start, m.end(), leading)
+    return None
+
+
+def attribute(sentence: str) -> str | None:
+    """The speaker the sentence attributes its claim to, as written ("the union"), or None."""
+    found = find(sentence)
+    return found.who if found else None
+
+
+def according_to(who: str) -> str:
+    return f"According to {who}"
+
+
+# First words that are ordinary words, not names: lower-cased after "According to X, ".
+_COMMON_STARTS = frozenset(
+    "the a an at in on it its this that these those there more some most all many several "
+    "turnout police officials authorities about around nearly almost over under only no "
+    "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+    "sixty seventy eighty ninety hundred dozens hundreds thousands".split())
+# A dateline opening the copy: "ROTTERDAM (Harbour Gazette) - ", "BAKU – ".
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,60}\))?\s*[-–—]\s+")
+
+
+def with_attribution(sentence: str) -> str:
+    """The sentence said the news way: "According to the union, the strike goes on." The
+    trailing "…, the union said." it came with is dropped; a sentence that already names
+    its source first ("Police told reporters …") stays as it is."""
+    text = _DATELINE.sub("", " ".join(sentence.split()))
+    found = find(text)
+    if found is None or found.leading:
+        return text
+    start = found.start + (1 if text[found.start] in "\"”’" else 0)
+    before = text[:start].rstrip(" ;")
+    after = text[found.end :].strip()
+    if after in ("", ".", "!"):
+        # The attribution ended the sentence: close what is left with its own full stop.
+        if before.endswith((",\"", ",”", ",’")):
+            before = before[:-2] + "." + before[-1]
+        before = before.rstrip(" ,;")
+        rest = before if before[-1:] in ".!?\"”’" else before + "."
+    else:
+        rest = (before.rstrip(" ,;") + " " + after.lstrip(" ,;")).strip()
+    if len(rest) < 3:
+        return text
+    first = rest.split(" ", 1)[0]
+    if first.casefold() in _COMMON_STARTS:
+        rest = rest[:1].lower() + rest[1:]
+    return f"{according_to(found.who)}, {rest}"
