@@ -1,0 +1,208 @@
+"""News-native answers on purpose-written articles (tests/data/news_native): who said it,
+sources that disagree, wire copies folded, and story timelines, through the SDK and CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.attribution import attribute, with_attribution
+from bot.cli import app
+from bot.conflicts import asked_kinds, values
+from ingest.stories import Doc, about_its_title, cluster_docs
+
+DATA = Path(__file__).parent / "data" / "news_native" / "articles.jsonl"
+ROWS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("sentence,who", [
+    ("The strike will continue until Friday, the union said.", "the union"),
+    ("According to the port authority, 40 ships were waiting.", "the port authority"),
+    ("Police told reporters that three people were arrested.", "Police"),
+    ("Officials in Baku put the toll of that attack at nine dead and more than thirty "
+     "injured.", "Officials in Baku"),
+    ("\"We will not back down,\" said Maria Lopez, the union leader.", "Maria Lopez"),
+    ("At least 42 people died, according to the health ministry.", "the health ministry"),
+    ("Turnout was 61 percent, the electoral commission said on Sunday.",
+     "the electoral commission"),
+    ("In a statement, the company said it would appeal.", "the company"),
+    ("The fire killed 12 people, Reuters reported.", "Reuters"),
+    ("The war began on 27 September.", None),
+    ("He said the talks would resume.", None),
+    ("It collapsed on Monday, when Azerbaijan accused Armenian forces of shelling Ganja.",
+     None),
+])
+def test_attribution(sentence, who):
+    assert attribute(sentence) == who
+
+
+def test_according_to_wording():
+    assert (with_attribution("The strike will continue until Friday, the union said.")
+            == "According to the union, the strike will continue until Friday.")
+    assert (with_attribution("At least 42 people died, according to the health ministry.")
+            == "According to the health ministry, at least 42 people died.")
+    # A sentence that names its source first is already said the news way.
+    assert with_attribution("Police told reporters that three people were arrested.") == (
+        "Police told reporters that three people were arrested.")
+
+
+def test_quantities_have_kinds():
+    got = values("Officials put the toll of that attack at nine dead and 30 injured.")
+    assert [(v.kind, v.value) for v in got] == [("deaths", 9.0), ("injured", 30.0)]
+    assert [(v.kind, v.text) for v in values("Turnout in the vote was 61 percent.")] == [
+        ("turnout", "61 percent")]
+    assert values("The war began on 27 September 2020.") == []
+    assert asked_kinds("How many people died in the quake?") == ["deaths"]
+
+
+def test_copies_cluster_and_other_stories_do_not():
+    docs = [Doc(r["doc_key"], r["body"], datetime.fromisoformat(r["published_at"]), r["title"])
+            for r in ROWS]
+    keys = cluster_docs(docs)
+    assert keys["hg-strike-1"] == keys["dd-strike-copy"]  # the wire copy, new headline
+    others = {keys[r["doc_key"]] for r in ROWS if r["doc_key"] not in
+              ("hg-strike-1", "dd-strike-copy")}
+    assert len(others) == len(ROWS) - 2  # every other article is its own story
+    assert keys["hg-strike-1"] not in others
+
+
+def test_copies_months_apart_and_textless_pages_are_not_one_story():
+    body = " ".join(f"word{i} common text" for i in range(60))
+    form = "We will use the details you have shared to manage your registration " * 5
+    keys = cluster_docs([
+        Doc("a", body, datetime(2024, 1, 1, tzinfo=UTC), "Word story"),
+        Doc("b", body, datetime(2024, 6, 1, tzinfo=UTC), "Word story"),
+        Doc("c", form, datetime(2024, 1, 1, tzinfo=UTC), "Floods close the motorway"),
+        Doc("d", form, datetime(2024, 1, 1, tzinfo=UTC), "Election results in full"),
+    ])
+    assert len(set(keys.values())) == 4
+    assert not about_its_title("Floods close the motorway", form)
+
+
+@pytest.fixture(scope="module")
+def news_bot(tmp_path_factory, embedder):
+    from bot import NewsBot
+
+    path = tmp_path_factory.mktemp("news") / "store"
+    bot = NewsBot(store=path, embedder=embedder)
+    report = bot.ingest([DATA])
+    assert report.added == len(ROWS)
+    return bot
+
+
+def body_of(bot, article_id):
+    chunks = sorted((c for c in bot.components.store.iter_chunks()
+                     if c.article_id == article_id), key=lambda c: c.start)
+    body = ""
+    for c in chunks:
+        body = body[: c.start] + c.text if len(body) >= c.start else body + c.text
+    return body
+
+
+def check_quotes(bot, citations):
+    for c in citations:
+        assert body_of(bot, c.article_id)[c.start : c.end] == c.quote
+
+
+def test_death_tolls_disagree(news_bot):
+    a = news_bot.ask("How many people died in the Karvia earthquake?", now="2024-04-13")
+    assert a.conflict
+    shown = {v.value: v for v in a.conflict_values}
+    assert set(shown) == {"42", "57"}
+    assert shown["42"].attributed_to == "the health ministry"
+    assert shown["57"].attributed_to == "Rescue groups"
+    for v in a.conflict_values:
+        cited = next(c for c in a.citations if c.n == v.citation)
+        assert v.value in cited.quote
+        assert f"[{v.citation}]" in a.answer and v.value in a.answer
+    check_quotes(news_bot, a.citations)
+    assert a.to_dict()["conflict"] is True
+
+
+def test_turnouts_disagree(news_bot):
+    a = news_bot.ask("What was the turnout in the Norland election?", now="2024-04-13")
+    assert a.conflict
+    assert {v.value for v in a.conflict_values} == {"61 percent", "58 percent"}
+    assert {v.attributed_to for v in a.conflict_values} == {
+        "the electoral commission", "independent observers"}
+
+
+def test_one_source_no_conflict(news_bot):
+    a = news_bot.ask("How many ships were waiting at Rotterdam?", now="2024-04-13")
+    assert not a.conflict and not a.abstained
+    assert a.citations[0].attributed_to == "the port authority"
+    assert a.answer.startswith("According to the port authority, ")
+
+
+def test_copy_folded_into_one_citation(news_bot):
+    a = news_bot.ask("Why did the Rotterdam dock workers walk out?", now="2024-04-13")
+    assert not a.abstained
+    first = a.citations[0]
+    assert first.attributed_to == "the union"
+    assert a.answer.startswith("According to the union, ")
+    sources = [c.source for c in a.citations]
+    # One story, one citation: the copy is named beside it, not cited again.
+    assert not {"Harbour Gazette", "Delta Daily"} <= set(sources)
+    reported = [r.source for c in a.citations for r in c.also_reported_by]
+    assert {"Harbour Gazette", "Delta Daily"} & set(reported)
+    d = a.to_dict()["citations"][0]
+    assert {"source", "title", "url", "published_at"} <= set(d["also_reported_by"][0])
+    check_quotes(news_bot, a.citations)
+
+
+def test_search_is_diversified_by_story(news_bot):
+    hits = news_bot.search("Rotterdam dock workers walked out over pay", k=3)
+    articles = {h.chunk.article_id for h in hits}
+    stories = {news_bot.components.stories.cluster_of(a) for a in articles}
+    assert len(articles) == len(stories) == 3
+
+
+def test_timeline_orders_by_the_day_it_happened(news_bot):
+    t = news_bot.timeline("Rotterdam port strike", now="2024-04-13")
+    days = [e.day.isoformat() for e in t.events]
+    assert days == sorted(days)
+    by_day = {e.day.isoformat(): e for e in t.events}
+    # "on Monday" in Tuesday 9 April's paper; "on Wednesday"/"on Thursday" in Friday 12's.
+    assert "walked out" in by_day["2024-04-08"].text
+    assert "resumed" in by_day["2024-04-10"].text
+    assert "ended" in by_day["2024-04-11"].text
+    # The wire copy reports the same event: one line, both citations.
+    assert {c.source for c in by_day["2024-04-08"].citations} == {"Harbour Gazette",
+                                                                   "Delta Daily"}
+    for e in t.events:
+        check_quotes(news_bot, e.citations)
+        assert all("lightning" not in c.quote.casefold() for c in e.citations)
+    assert len({e.text for e in t.events}) == len(t.events)
+
+
+def test_timeline_stops_at_now(news_bot):
+    t = news_bot.timeline("Rotterdam port strike", now="2024-04-09")
+    assert t.events and all(e.day.isoformat() <= "2024-04-09" for e in t.events)
+    assert news_bot.timeline("Rotterdam port strike", now="2024-04-13",
+                             since="2024-04-10").events[0].day.isoformat() == "2024-04-10"
+
+
+def test_cli_json_shapes(news_bot):
+    store = news_bot.settings.store
+    res = runner.invoke(app, ["ask", "How many people died in the Karvia earthquake?",
+                              "--store", str(store), "--now", "2024-04-13", "--json"])
+    assert res.exit_code == 0, res.output
+    a = json.loads(res.output)
+    assert a["conflict"] is True and len(a["conflict_values"]) == 2
+    assert all("attributed_to" in c and "also_reported_by" in c for c in a["citations"])
+    res = runner.invoke(app, ["timeline", "Rotterdam port strike", "--store", str(store),
+                              "--now", "2024-04-13", "--json"])
+    assert res.exit_code == 0, res.output
+    t = json.loads(res.output)
+    assert t["topic"] == "Rotterdam port strike"
+    assert [e["date"] for e in t["events"]][:1] == ["2024-04-08"]
+    assert {"n", "quote", "start", "end", "source", "attributed_to"} <= set(
+        t["events"][0]["citations"][0])
+    res = runner.invoke(app, ["timeline", "Rotterdam port strike", "--store", str(store),
+                              "--now", "2024-04-13"])
+    assert res.exit_code == 0 and "Delta Daily" in res.output and "Mon 08 Apr 2024" in res.output
