@@ -94,8 +94,7 @@ def find(sentence: str) -> Attribution | None:
             who = _clean(_strip_time(m.group("who")))
             if who:
                 leading = pattern is _LEADING or (pattern is _ACCORDING and m.start() < 3)
-                start = m.start() if pattern is not _ACCORDING else m.start()
-                return Attribution(who, start, m.end(), leading)
+                return Attribution(who, m.start(), m.end(), leading)
     return None
 
 

@@ -15,8 +15,8 @@ from bot.answering import Answerer
 from bot.chat import ChatSession, SessionStore
 from bot.composition import Components, answerer_named, build
 from bot.newsnative import enrich, fold_hits
-from bot.timeline import Timeline, build_timeline
 from bot.settings import Settings
+from bot.timeline import Timeline, build_timeline
 from ingest.article import Article
 from ingest.indexer import IngestReport, Progress
 from ingest.readers import ReadFailure
