@@ -104,6 +104,19 @@ def attribute(sentence: str) -> str | None:
     return found.who if found else None
 
 
+_THAT = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?that\s+(?P<rest>\S.*)$")
+
+
+def _speaker_case(who: str) -> str:
+    """"Police" opens a sentence but reads "police" after "According to"."""
+    first, _, rest = who.partition(" ")
+    if first in {"The", "Police", "Officials", "Authorities", "Residents", "Witnesses",
+                 "Rescuers", "Volunteers", "Doctors", "Experts", "Analysts", "Organisers",
+                 "Organizers", "Terminal", "Local", "State", "Government", "Hospital"}:
+        first = first.lower()
+    return f"{first} {rest}".strip()
+
+
 def according_to(who: str) -> str:
     return f"According to {who}"
 
@@ -124,8 +137,16 @@ def with_attribution(sentence: str) -> str:
     its source first ("Police told reporters …") stays as it is."""
     text = _DATELINE.sub("", " ".join(sentence.split()))
     found = find(text)
-    if found is None or found.leading:
+    if found is None:
         return text
+    if found.leading:
+        # "Police told reporters (on Monday) that three were held" → "According to police,
+        # three were held"; without "that" the sentence already says who, plainly.
+        m = _THAT.match(text[found.end :])
+        if m is None or text[: found.start].strip():
+            return text
+        rest = m.group("rest")
+        return f"{according_to(_speaker_case(found.who))}, {rest}"
     start = found.start + (1 if text[found.start] in "\"”’" else 0)
     before = text[:start].rstrip(" ;")
     after = text[found.end :].strip()

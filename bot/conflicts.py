@@ -51,8 +51,9 @@ def _as_number(raw: str) -> float:
     return float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw)
 
 
-def values(sentence: str) -> list[Value]:
-    """Every counted quantity in the sentence, with its kind."""
+def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None) -> list[Value]:
+    """Every counted quantity in the sentence, with its kind (of ``kinds``, default KINDS)."""
+    kinds = kinds or KINDS
     low = sentence.casefold()
     out: list[Value] = []
     for m in _NUMBER.finditer(sentence):
@@ -66,7 +67,7 @@ def values(sentence: str) -> list[Value]:
             continue
         # The count is of what follows it first ("nine dead and thirty injured").
         after_words = re.split(r"\b(?:and|but|while|;)\b", after)[0]
-        kind = _kind(after_words) or _kind_before(before)
+        kind = _kind(after_words, kinds) or _kind_before(before, kinds)
         if kind is None:
             continue
         try:
@@ -77,17 +78,17 @@ def values(sentence: str) -> list[Value]:
     return out
 
 
-def _kind(window: str) -> str | None:
-    for kind, words in KINDS.items():
+def _kind(window: str, kinds: dict[str, tuple[str, ...]]) -> str | None:
+    for kind, words in kinds.items():
         if any(re.search(r"\b" + re.escape(w) + r"\b", window) for w in words):
             return kind
     return None
 
 
-def _kind_before(window: str) -> str | None:
+def _kind_before(window: str, kinds: dict[str, tuple[str, ...]]) -> str | None:
     """The kind named closest before the number ("turnout in X was 61 percent")."""
     best: tuple[int, str] | None = None
-    for kind, words in KINDS.items():
+    for kind, words in kinds.items():
         for w in words:
             for m in re.finditer(r"\b" + re.escape(w) + r"\b", window):
                 if best is None or m.end() > best[0]:
@@ -99,6 +100,23 @@ def asked_kinds(question: str) -> list[str]:
     low = question.casefold()
     return [k for k, words in _ASKS.items()
             if any(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words)]
+
+
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:more\s+)?(?P<noun>[a-z][a-z-]{2,})", re.IGNORECASE)
+_NOT_COUNTED = frozenset("people were are was is did do does have has times".split())
+
+
+def asked_count(question: str) -> tuple[str, tuple[str, ...]] | None:
+    """"How many ships …?" → ("number of ships", ("ships", "ship")): a kind of its own for
+    a count the fixed kinds do not name."""
+    m = _HOW_MANY.search(question)
+    if not m or m.group("noun").casefold() in _NOT_COUNTED:
+        return None
+    noun = m.group("noun").casefold()
+    forms = {noun, noun[:-1] if noun.endswith("s") else noun + "s"}
+    if noun.endswith("ies"):
+        forms.add(noun[:-3] + "y")
+    return f"number of {noun}", tuple(sorted(forms))
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ class NewsBot:
         filters = SearchFilters(_as_datetime(since), _as_datetime(until), tuple(sources))
         k = k or self.settings.top_k
         stories = self._c.stories
-        if stories is None:
+        if stories is None or not self.settings.fold_copies:
             return self._c.searcher.search(query, k, filters, _as_datetime(now))
         # One story, one place in the top k: look deeper, then fold wire copies.
         hits = self._c.searcher.search(query, k * STORY_OVERFETCH, filters, _as_datetime(now))

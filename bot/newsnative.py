@@ -20,8 +20,8 @@ from typing import Protocol
 
 from bot.answer import Answer, Citation, ConflictValue, Report
 from bot.attribution import attribute, with_attribution
-from bot.conflicts import Claim, Value, asked_kinds, disagreeing, values
-from bot.temporal import resolve_dates
+from bot.conflicts import KINDS, Claim, Value, asked_count, asked_kinds, disagreeing, values
+from bot.temporal import format_day, resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import ArticleRecord, Hit
 
@@ -34,7 +34,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Label of each quantity kind in the answer ("Sources disagree on the death toll").
 KIND_LABELS = {"deaths": "death toll", "injured": "number injured", "turnout": "turnout",
                "arrests": "number of arrests", "evacuated": "number displaced",
-               "missing": "number missing"}
+               "missing": "number missing", "date": "date"}
 
 
 def _words(text: str) -> set[str]:
@@ -44,7 +44,7 @@ def _words(text: str) -> set[str]:
 def subject_words(question: str, kinds: Sequence[str]) -> set[str]:
     from bot.conflicts import _ASKS  # the words that name the quantity, not the subject
 
-    asked = {w[:6] for k in kinds for w in _ASKS[k]}
+    asked = {w[:6] for k in kinds for w in _ASKS.get(k, ())}
     return {w for w in _words(question) if w not in {q[:6] for q in _QUESTION_WORDS}
             and w not in asked and len(w) > 2}
 
@@ -127,9 +127,15 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
                   cluster_of: Callable[[str], str]) -> None:
     """Show every value when the passages disagree on the quantity the question asks about."""
     kinds = asked_kinds(question)
+    table = KINDS
+    counted = asked_count(question) if not kinds else None
+    if counted is not None:
+        table = {counted[0]: counted[1]}
+        kinds = [counted[0]]
     if not kinds:
+        find_date_conflict(question, answer, hits, cluster_of)
         return
-    subject = subject_words(question, kinds)
+    subject = subject_words(question, kinds) - {w[:6] for w in table.get(kinds[0], ())}
     need = min(2, len(subject))
     for kind in kinds:
         found: list[tuple[Hit, int, int, Value]] = []
@@ -137,7 +143,7 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
             text = hit.chunk.text
             for s, e in sentence_spans(text):
                 sentence = text[s:e]
-                mine = [v for v in values(sentence) if v.kind == kind]
+                mine = [v for v in values(sentence, table) if v.kind == kind]
                 if not mine:
                     continue
                 # About the question's subject: the sentence, or failing that its article's
@@ -151,6 +157,45 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
             continue
         _show_conflict(answer, kind, [found[c.key] for c in differing])
         return
+
+
+_WHEN = re.compile(r"^\s*(?:when|on\s+what\s+(?:day|date)|what\s+(?:day|date))\b",
+                   re.IGNORECASE)
+
+
+def find_date_conflict(question: str, answer: Answer, hits: Sequence[Hit],
+                       cluster_of: Callable[[str], str]) -> None:
+    """"When did X happen?" answered with different days by different stories' articles:
+    each day with its source. Every subject word of the question must be in the sentence or
+    its title, and one in the sentence itself, so a sentence dates this event, not another."""
+    if not _WHEN.match(question):
+        return
+    subject = subject_words(question, [])
+    if len(subject) < 2:
+        return
+    found: list[tuple[Hit, int, int, Value]] = []
+    days: dict[str, str] = {}  # story → the day its first sentence gives
+    for hit in hits:
+        text = hit.chunk.text
+        story = cluster_of(hit.chunk.article_id)
+        if story in days:
+            continue
+        for s, e in sentence_spans(text):
+            sentence = text[s:e]
+            mine = _words(sentence)
+            if not subject & mine or not subject <= mine | _words(hit.chunk.title):
+                continue
+            dates = resolve_dates(sentence, hit.chunk.published_at)
+            if not dates:
+                continue
+            day = dates[0].day
+            days[story] = day.isoformat()
+            found.append((hit, s, e, Value("date", float(day.toordinal()),
+                                            format_day(day))))
+            break
+    differing = disagreeing([Claim(i, v) for i, (_, _, _, v) in enumerate(found)])
+    if differing is not None:
+        _show_conflict(answer, "date", [found[c.key] for c in differing])
 
 
 def _show_conflict(answer: Answer, kind: str,

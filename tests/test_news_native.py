@@ -46,9 +46,11 @@ def test_according_to_wording():
             == "According to the union, the strike will continue until Friday.")
     assert (with_attribution("At least 42 people died, according to the health ministry.")
             == "According to the health ministry, at least 42 people died.")
-    # A sentence that names its source first is already said the news way.
     assert with_attribution("Police told reporters that three people were arrested.") == (
-        "Police told reporters that three people were arrested.")
+        "According to police, three people were arrested.")
+    # A sentence that names its source first, without "that", is already said plainly.
+    assert with_attribution("Iran said it would support any initiative.") == (
+        "Iran said it would support any initiative.")
 
 
 def test_quantities_have_kinds():
@@ -155,6 +157,24 @@ def test_copy_folded_into_one_citation(news_bot):
     check_quotes(news_bot, a.citations)
 
 
+def test_two_days_for_one_event(news_bot):
+    a = news_bot.ask("When did the Halvar dam burst?", now="2024-04-16")
+    assert a.conflict
+    assert {v.value for v in a.conflict_values} == {"Saturday 13 April 2024",
+                                                     "Sunday 14 April 2024"}
+    assert {v.attributed_to for v in a.conflict_values} == {"the regional governor",
+                                                            "Residents"}
+    check_quotes(news_bot, a.citations)
+
+
+def test_told_reporters_is_attributed(news_bot):
+    a = news_bot.ask("How long will clearing the backlog of ships at Rotterdam take?",
+                     now="2024-04-13")
+    assert not a.abstained and not a.conflict
+    assert a.citations[0].attributed_to == "Terminal operators"
+    assert "According to terminal operators" in a.answer
+
+
 def test_search_is_diversified_by_story(news_bot):
     hits = news_bot.search("Rotterdam dock workers walked out over pay", k=3)
     articles = {h.chunk.article_id for h in hits}
@@ -206,3 +226,27 @@ def test_cli_json_shapes(news_bot):
     res = runner.invoke(app, ["timeline", "Rotterdam port strike", "--store", str(store),
                               "--now", "2024-04-13"])
     assert res.exit_code == 0 and "Delta Daily" in res.output and "Mon 08 Apr 2024" in res.output
+
+
+async def test_discord_timeline_and_sources(make_discord, news_bot):
+    from tests.discord_harness import interaction_payload, invoke, option
+
+    client, rec = await make_discord(news_bot)
+    await invoke(client, interaction_payload("timeline",
+                                             [option("topic", "Rotterdam port strike")]))
+    embeds = [e for body in rec.sent_bodies() for e in body.get("embeds") or []]
+    assert embeds[0]["title"] == "Timeline: Rotterdam port strike"
+    fields = [f for e in embeds for f in e.get("fields") or []]
+    assert fields[0]["name"].startswith("Mon 08 Apr 2024")
+    assert "Harbour Gazette" in fields[0]["name"] and "Delta Daily" in fields[0]["name"]
+    assert "walked out" in fields[0]["value"]
+    assert all("lightning" not in f["value"].casefold() for f in fields)
+    for body in rec.sent_bodies():
+        assert body["allowed_mentions"]["parse"] == []
+
+    await invoke(client, interaction_payload(
+        "ask", [option("question", "How many people died in the Karvia earthquake?")]))
+    embed = rec.calls[-1].json["embeds"][0]
+    assert embed["description"].startswith("Sources disagree on the death toll")
+    values = " ".join(f["value"] for f in embed["fields"])
+    assert "said by the health ministry" in values and "said by Rescue groups" in values
