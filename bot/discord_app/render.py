@@ -229,6 +229,8 @@ def help_embed(mention_mode: bool, can_ingest_hint: str) -> discord.Embed:
         "**/ask** `question` `[since]` `[until]` `[source]` — answer a question. Dates are "
         "`YYYY-MM-DD`; `source` completes from the archive's sources.",
         "**/sources** — the sources of the last answer in this channel, quotes in full.",
+        "**/timeline** `topic` — a story's events in the order they happened, with who "
+        "reported each.",
         "**/stats** — what the archive holds.",
         f"**/ingest** `url` or `file` — add articles ({can_ingest_hint}).",
         "**/help** — this message.",
