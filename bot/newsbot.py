@@ -94,6 +94,8 @@ class NewsBot:
         # The saved BM25 index loads on a thread while this process gets on with the rest
         # (its first question waits for it): most of a cold start to the first answer.
         self._c.bm25.preload()
+        if self._c.stories is not None:
+            self._c.stories.preload()
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, **overrides: Any) -> NewsBot:

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from retrieval.background import Background
 from retrieval.types import ArticleRecord, Chunk, Store
 
 log = logging.getLogger(__name__)
@@ -246,10 +247,28 @@ class StoryIndex:
         except OSError as exc:  # a read-only store still answers; it rebuilds next time
             log.warning("could not save story clusters: %s", exc)
 
-    def _refresh(self) -> None:
+    def preload(self) -> Background[None] | None:
+        """Load the saved clusters on a thread (never builds: a missing or stale file is
+        rebuilt by the first question that needs it, or by the next ingest)."""
+        if self._dir is None or not (self._dir / "stories.json").exists():
+            return None
+        return Background(self._preload, name="stories-preload")
+
+    def _preload(self) -> None:
+        with self._lock:
+            if not self._stale:
+                return
+            try:
+                self._refresh(build=False)
+            except Exception as exc:  # the first question tries again, and says why
+                log.debug("story clusters not preloaded: %s", exc)
+
+    def _refresh(self, build: bool = True) -> None:
         records = {r.article_id: r for r in self._store.articles()}
         fingerprint = f"{_FORMAT}:{self._store.fingerprint()}"
         keys = self._load(fingerprint)
+        if keys is None and not build:
+            return
         if keys is None:
             texts = article_texts(self._store.iter_chunks())
             keys = cluster_docs(

@@ -250,3 +250,28 @@ async def test_discord_timeline_and_sources(make_discord, news_bot):
     assert embed["description"].startswith("Sources disagree on the death toll")
     values = " ".join(f["value"] for f in embed["fields"])
     assert "said by the health ministry" in values and "said by Rescue groups" in values
+
+
+def test_story_sidecar_is_reused_and_follows_the_store(tmp_path, embedder, monkeypatch):
+    import ingest.stories
+    from bot import NewsBot
+
+    bot = NewsBot(store=tmp_path / "store", embedder=embedder)
+    bot.ingest([DATA])
+    saved = list((tmp_path / "store" / "stories").rglob("stories.json"))
+    assert len(saved) == 1
+    first = bot.components.stories
+    assert first is not None and len(first.clusters()) == 1
+    # A new process reads the saved clusters (no rebuild from the chunk texts).
+    def no_rebuild(chunks):
+        raise AssertionError("rebuilt instead of reading stories.json")
+
+    with monkeypatch.context() as m:
+        m.setattr(ingest.stories, "article_texts", no_rebuild)
+        again = NewsBot(store=tmp_path / "store", embedder=embedder).components.stories
+        assert again is not None
+        (pair,) = again.clusters()
+    assert pair == first.clusters()[0]
+    # Deleting the copy changes the store: the clusters follow it.
+    bot.delete(pair[1])
+    assert first.clusters() == []
