@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.temporal import NUMBER_WORDS
+
 # Verbs of saying, in the forms news copy uses them.
 _SAY = (
     r"(?:said|says|say|told\s+(?:reporters|journalists|the\s+\w+(?:\s+\w+)?|us|\w+)|"
@@ -27,16 +29,25 @@ _SPEAKER = (
     + r")){0,6})"
 )
 _ACCORDING = re.compile(
-    r"\baccording\s+to\s+(?P<who>(?:the\s+)?[^,;.]+?)(?=\s*(?:,|;|\.|$|\s+(?:the|a|at|in|"
+    r"\baccording\s+to\s+(?P<who>(?:the\s+)?[^,;.]+?)(?=\s*(?:,|;|\.|$|\s+(?:at|in|"
     r"on|was|were|is|are|has|had)\b))",
     re.IGNORECASE,
 )
 # "…," the union said.  /  "…, said the union."  /  "…, said Maria Lopez, the mayor."
-_TRAILING = re.compile(r"[,\"”’]\s*" + _SPEAKER + r"\s+" + _SAY + r"(?:\s+on\s+\w+)?\s*[.!]?\s*$")
+# What may follow the verb at the end: "…, the ministry said in a statement on Monday."
+_AFTER_SAY = (r"(?:\s+(?:in\s+a\s+(?:statement|interview|briefing|post|report)|"
+              r"at\s+a\s+(?:news|press)\s+(?:conference|briefing)|on\s+(?:television|radio|"
+              r"twitter|x|social\s+media)|(?:on|late|early|last)\s+\w+(?:\s+(?:morning|"
+              r"afternoon|evening|night))?|(?:late|early)\s+on\s+\w+|yesterday|today|tonight|"
+              r"this\s+week))*")
+_TRAILING = re.compile(r"[,\"”’]\s*" + _SPEAKER + r"\s+" + _SAY + _AFTER_SAY
+                       + r"\s*[.!]?\s*$")
 _INVERTED = re.compile(r"[,\"”’]\s*(?:said|says|according\s+to)\s+" + _SPEAKER
                        + r"(?:,[^,]*)?\s*[.!]?\s*$")
 # "The union said (on Monday) (that) …"  /  "Officials in Baku put the toll at …"
-_LEADING = re.compile(r"^\s*(?:[^,\"“]{0,40},\s*)?" + _SPEAKER + r"\s+" + _SAY + r"\b")
+_LEADING = re.compile(
+    r"^\s*(?:(?i:in|at|on|after|before|speaking|earlier|later|meanwhile|separately|however|"
+    r"but)\b[^,\"“]{0,40},\s*)?" + _SPEAKER + r"\s+" + _SAY + r"\b")
 
 _PRONOUNS = frozenset(
     "he she they it we i you who which that this these those there one someone".split())
@@ -65,13 +76,19 @@ def _clean(who: str) -> str | None:
         return None
     if words[0].casefold() in _PRONOUNS:
         return None
+    if words[0] in ("The", "A", "An", "Its", "Their"):
+        words[0] = words[0].lower()  # capitalised only because the sentence began there
     text = " ".join(words).rstrip(".")
     return text if len(text) > 1 else None
 
 
 def _strip_time(who: str) -> str:
-    # "the ministry on Monday" → "the ministry"
-    return re.sub(r"\s+(?:on|late|early|last)\s+\w+$", "", who)
+    # "the ministry on Monday" → "the ministry"; "figures from the health ministry" → "the
+    # health ministry" (who gave the figure, not the figure).
+    who = re.sub(r"\s+(?:on|late|early|last)\s+\w+$", "", who)
+    return re.sub(r"^(?:(?:the\s+)?(?:latest\s+)?(?:figures|data|numbers|estimates|a\s+statement|"
+                  r"a\s+report|a\s+tally|a\s+count|statements?)\s+(?:from|by|released\s+by)|"
+                  r"a\s+spokes(?:man|woman|person)\s+for)\s+", "", who, flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -105,14 +122,25 @@ def attribute(sentence: str) -> str | None:
 
 
 _THAT = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?that\s+(?P<rest>\S.*)$")
+# "X said 57 people were killed": a reported clause follows the verb with no "that".
+_CLAUSE = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?(?P<rest>(?!(?:it|he|she|"
+                     r"they|we|i|you|its|his|her|their|our|this|that|these|those|there|so|"
+                     r"nothing|no|yes)\b)\S.*)$", re.IGNORECASE)
+_CLAUSE_VERBS = re.compile(r"\s(?:said|says|told\s+\S+(?:\s+\S+)?|estimated|confirmed)$")
 
 
-def _speaker_case(who: str) -> str:
-    """"Police" opens a sentence but reads "police" after "According to"."""
+def speaker_case(who: str) -> str:
+    """"Police" or "Rescue groups" opens a sentence but reads "police", "rescue groups" after
+    "According to"; a name ("Maria Lopez", "Armenia's defence ministry", "Reuters") stays."""
     first, _, rest = who.partition(" ")
-    if first in {"The", "Police", "Officials", "Authorities", "Residents", "Witnesses",
-                 "Rescuers", "Volunteers", "Doctors", "Experts", "Analysts", "Organisers",
-                 "Organizers", "Terminal", "Local", "State", "Government", "Hospital"}:
+    common = first in {"The", "A", "An", "Police", "Officials", "Authorities", "Residents",
+                       "Witnesses", "Rescuers", "Volunteers", "Doctors", "Experts", "Analysts",
+                       "Organisers", "Organizers", "Workers", "Unions", "Observers",
+                       "Monitors", "Investigators", "Prosecutors", "Medics", "Firefighters"}
+    # "Rescue groups", "Terminal operators": a capital only because the sentence began there.
+    plain_noun = (first[:1].isupper() and first[1:].islower() and "'" not in first
+                  and "’" not in first and rest[:1].islower())
+    if common or plain_noun:
         first = first.lower()
     return f"{first} {rest}".strip()
 
@@ -143,10 +171,12 @@ def with_attribution(sentence: str) -> str:
         # "Police told reporters (on Monday) that three were held" → "According to police,
         # three were held"; without "that" the sentence already says who, plainly.
         m = _THAT.match(text[found.end :])
+        if m is None and _CLAUSE_VERBS.search(text[: found.end]):
+            m = _CLAUSE.match(text[found.end :])
         if m is None or text[: found.start].strip():
             return text
         rest = m.group("rest")
-        return f"{according_to(_speaker_case(found.who))}, {rest}"
+        return f"{according_to(speaker_case(found.who))}, {rest}"
     start = found.start + (1 if text[found.start] in "\"”’" else 0)
     before = text[:start].rstrip(" ;")
     after = text[found.end :].strip()
@@ -161,6 +191,6 @@ def with_attribution(sentence: str) -> str:
     if len(rest) < 3:
         return text
     first = rest.split(" ", 1)[0]
-    if first.casefold() in _COMMON_STARTS:
+    if first.casefold() in _COMMON_STARTS or first.casefold() in NUMBER_WORDS:
         rest = rest[:1].lower() + rest[1:]
-    return f"{according_to(found.who)}, {rest}"
+    return f"{according_to(speaker_case(found.who))}, {rest}"

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.answer import Answer, Citation, ConflictValue, Report
-from bot.attribution import attribute, with_attribution
+from bot.attribution import attribute, speaker_case, with_attribution
 from bot.conflicts import KINDS, Claim, Value, asked_count, asked_kinds, disagreeing, values
 from bot.temporal import format_day, resolve_dates
 from retrieval.sentences import sentence_spans
@@ -104,11 +104,11 @@ def attribute_answer(answer: Answer) -> None:
     reworded = with_attribution(quote)
     if reworded != quote and text.startswith(answer.short_answer or "\0"):
         # "SHORT — “quote” [1]": name the source up front, keep the quote as it is.
-        answer.answer = f"According to {cited.attributed_to}, {text}"
+        answer.answer = f"According to {speaker_case(cited.attributed_to)}, {text}"
         return
     if reworded == quote:  # "Police told reporters …": the quote already names its source
         return
-    answer.answer = f"According to {cited.attributed_to}, {text}"
+    answer.answer = f"According to {speaker_case(cited.attributed_to)}, {text}"
 
 
 def _sentence_citation(hit: Hit, start: int, end: int, n: int) -> Citation:
@@ -211,7 +211,7 @@ def _show_conflict(answer: Answer, kind: str,
             same = _sentence_citation(hit, s, e, len(citations) + 1)
             citations.append(same)
         who = same.attributed_to or attribute(hit.chunk.text[s:e])
-        source = who or same.source or "an unnamed source"
+        source = speaker_case(who) if who else (same.source or "an unnamed source")
         out.append(ConflictValue(kind, value.text, who, same.n))
         parts.append(f"{value.text} according to {source} [{same.n}]")
     answer.citations = citations

@@ -34,6 +34,12 @@ runner = CliRunner()
     ("The fire killed 12 people, Reuters reported.", "Reuters"),
     ("The war began on 27 September.", None),
     ("He said the talks would resume.", None),
+    ("Fourteen people were hurt, the ministry said in a statement on Monday.", "the ministry"),
+    ("At least 42 people died, according to figures from the health ministry.",
+     "the health ministry"),
+    ("The toll rose to 12, officials said late on Sunday.", "officials"),
+    ("Nine people died, a spokesman for the fire service said.", "the fire service"),
+    ("The company announced a new plan.", "the company"),
     ("It collapsed on Monday, when Azerbaijan accused Armenian forces of shelling Ganja.",
      None),
 ])
@@ -48,7 +54,11 @@ def test_according_to_wording():
             == "According to the health ministry, at least 42 people died.")
     assert with_attribution("Police told reporters that three people were arrested.") == (
         "According to police, three people were arrested.")
-    # A sentence that names its source first, without "that", is already said plainly.
+    assert with_attribution("Rescue groups said 57 people were killed.") == (
+        "According to rescue groups, 57 people were killed.")
+    assert with_attribution("The toll rose to 12, officials said late on Sunday.") == (
+        "According to officials, the toll rose to 12.")
+    # A sentence that names its source first, then a pronoun, is already said plainly.
     assert with_attribution("Iran said it would support any initiative.") == (
         "Iran said it would support any initiative.")
 
