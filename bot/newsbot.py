@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -245,12 +245,14 @@ class NewsBot:
                  until: datetime | str | None = None) -> Timeline:
         """The story about ``topic`` as dated events, ordered by the day each happened."""
         topic = " ".join(topic.split())
-        now_at = _as_datetime(now)
+        now_at, since_at, until_at = _as_datetime(now), _as_datetime(since), _as_datetime(until)
+        # Articles are chosen by what they can report: published on/after ``since`` and, as of
+        # ``now``, by the end of that day. ``until`` bounds the events' days, not publishing
+        # (a later article may tell an earlier event).
+        published_by = now_at + timedelta(days=1) if now_at is not None else None
         hits = self._c.searcher.search(topic, TIMELINE_PASSAGES,
-                                       SearchFilters(_as_datetime(since), _as_datetime(until)),
-                                       now_at)
-        return build_timeline(topic, hits, self._c.embedder, now_at, _as_datetime(since),
-                              _as_datetime(until))
+                                       SearchFilters(since_at, published_by), now_at)
+        return build_timeline(topic, hits, self._c.embedder, now_at, since_at, until_at)
 
     def chat(self, session_id: str = "default") -> ChatSession:
         """The conversation ``session_id`` (created on first use): follow-up questions are

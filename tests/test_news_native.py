@@ -145,10 +145,12 @@ def test_turnouts_disagree(news_bot):
 
 
 def test_one_source_no_conflict(news_bot):
-    a = news_bot.ask("How many ships were waiting at Rotterdam?", now="2024-04-13")
+    a = news_bot.ask("How many people were evacuated when the Halvar dam burst?",
+                     now="2024-04-16")
     assert not a.conflict and not a.abstained
-    assert a.citations[0].attributed_to == "the port authority"
-    assert a.answer.startswith("According to the port authority, ")
+    assert "300" in a.answer
+    assert a.citations[0].attributed_to == "the fire service"
+    assert a.answer.startswith("According to the fire service, ")
 
 
 def test_copy_folded_into_one_citation(news_bot):
@@ -198,12 +200,16 @@ def test_timeline_orders_by_the_day_it_happened(news_bot):
     assert days == sorted(days)
     by_day = {e.day.isoformat(): e for e in t.events}
     # "on Monday" in Tuesday 9 April's paper; "on Wednesday"/"on Thursday" in Friday 12's.
+    assert "threatened" in by_day["2024-04-02"].text  # an absolute date, "on 2 April"
     assert "walked out" in by_day["2024-04-08"].text
     assert "resumed" in by_day["2024-04-10"].text
     assert "ended" in by_day["2024-04-11"].text
-    # The wire copy reports the same event: one line, both citations.
-    assert {c.source for c in by_day["2024-04-08"].citations} == {"Harbour Gazette",
-                                                                   "Delta Daily"}
+    # The wire copy, and another outlet in its own words ("the strike, which began on
+    # Monday"), report the same event: one line, every citation.
+    assert {c.source for c in by_day["2024-04-08"].citations} == {
+        "Harbour Gazette", "Delta Daily", "Port News"}
+    # "will divert vessels on Friday" in Wednesday's paper is a plan, not an event.
+    assert "2024-04-12" not in by_day and "2024-04-05" not in by_day
     for e in t.events:
         check_quotes(news_bot, e.citations)
         assert all("lightning" not in c.quote.casefold() for c in e.citations)
@@ -230,7 +236,7 @@ def test_cli_json_shapes(news_bot):
     assert res.exit_code == 0, res.output
     t = json.loads(res.output)
     assert t["topic"] == "Rotterdam port strike"
-    assert [e["date"] for e in t["events"]][:1] == ["2024-04-08"]
+    assert [e["date"] for e in t["events"]][:2] == ["2024-04-02", "2024-04-08"]
     assert {"n", "quote", "start", "end", "source", "attributed_to"} <= set(
         t["events"][0]["citations"][0])
     res = runner.invoke(app, ["timeline", "Rotterdam port strike", "--store", str(store),
@@ -247,9 +253,10 @@ async def test_discord_timeline_and_sources(make_discord, news_bot):
     embeds = [e for body in rec.sent_bodies() for e in body.get("embeds") or []]
     assert embeds[0]["title"] == "Timeline: Rotterdam port strike"
     fields = [f for e in embeds for f in e.get("fields") or []]
-    assert fields[0]["name"].startswith("Mon 08 Apr 2024")
-    assert "Harbour Gazette" in fields[0]["name"] and "Delta Daily" in fields[0]["name"]
-    assert "walked out" in fields[0]["value"]
+    assert fields[0]["name"].startswith("Tue 02 Apr 2024")
+    assert fields[1]["name"].startswith("Mon 08 Apr 2024")
+    assert "Harbour Gazette" in fields[1]["name"] and "Delta Daily" in fields[1]["name"]
+    assert "walked out" in fields[1]["value"]
     assert all("lightning" not in f["value"].casefold() for f in fields)
     for body in rec.sent_bodies():
         assert body["allowed_mentions"]["parse"] == []

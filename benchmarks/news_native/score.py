@@ -16,13 +16,23 @@ from bot import NewsBot
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "news_native" / "articles.jsonl"
 # (topic, now) → {day: a phrase the event's text holds}
-TIMELINE = {("Rotterdam port strike", "2024-04-13"): {
-    "2024-04-08": "walked out", "2024-04-09": "ships were waiting",
-    "2024-04-10": "resumed", "2024-04-11": "ended"}}
-ATTRIBUTION = {"Why did the Rotterdam dock workers walk out?": "the union",
-               "How many ships were waiting at Rotterdam?": "the port authority"}
+TIMELINE = {
+    ("Rotterdam port strike", "2024-04-13"): {
+        "2024-04-02": "threatened", "2024-04-08": "walked out", "2024-04-09": "Forty ships",
+        "2024-04-10": "resumed", "2024-04-11": "ended"},
+    ("Karvia earthquake", "2024-04-16"): {"2024-04-09": "struck", "2024-04-10": "searching"},
+    ("Norland election", "2024-04-16"): {"2024-04-07": "polls"},
+    ("Halvar dam", "2024-04-16"): {"2024-04-13": "Saturday night", "2024-04-14": "Sunday"},
+}
+ATTRIBUTION = {
+    "Why did the Rotterdam dock workers walk out?": "the union",
+    "How many people were evacuated when the Halvar dam burst?": "the fire service",
+    "How long will clearing the backlog of ships at Rotterdam take?": "Terminal operators",
+}
 CONFLICTS = {"How many people died in the Karvia earthquake?": {"42", "57"},
-             "What was the turnout in the Norland election?": {"61 percent", "58 percent"}}
+             "What was the turnout in the Norland election?": {"61 percent", "58 percent"},
+             "When did the Halvar dam burst?": {"Saturday 13 April 2024",
+                                                 "Sunday 14 April 2024"}}
 
 
 def main() -> None:
@@ -30,13 +40,13 @@ def main() -> None:
     bot.ingest([DATA])
     right = total = 0
     for (topic, now), want in TIMELINE.items():
-        events = {e.day.isoformat(): e.text for e in bot.timeline(topic, now).events}
+        events = [(e.day.isoformat(), e.text) for e in bot.timeline(topic, now).events]
         for day, phrase in want.items():
             total += 1
-            right += phrase in events.get(day, "")
-    attributed = sum(bot.ask(q, "2024-04-13").citations[0].attributed_to == who
+            right += any(d == day and phrase in text for d, text in events)
+    attributed = sum(bot.ask(q, "2024-04-16").citations[0].attributed_to == who
                      for q, who in ATTRIBUTION.items())
-    conflicts = sum({v.value for v in bot.ask(q, "2024-04-13").conflict_values} == vals
+    conflicts = sum({v.value for v in bot.ask(q, "2024-04-16").conflict_values} == vals
                     for q, vals in CONFLICTS.items())
     stories = bot.components.stories
     assert stories is not None
