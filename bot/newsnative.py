@@ -82,11 +82,24 @@ def fold_citations(answer: Answer, cluster_of: Callable[[str], str]) -> None:
         kept.append(c)
     if len(kept) == len(answer.citations):
         return
+    mapping = {old: pos + 1 for old, pos in position.items()}
     answer.citations = [replace(c, n=i + 1) for i, c in enumerate(kept)]
-    answer.answer = _renumber(answer.answer, {old: pos + 1 for old, pos in position.items()})
+    answer.answer = _renumber(answer.answer, mapping)
+    answer.checks = [replace(ch, citations=tuple(dict.fromkeys(
+        mapping.get(n, n) for n in ch.citations))) for ch in answer.checks]
 
 
-def attribute_answer(answer: Answer) -> None:
+def lower_first(text: str, vocabulary: set[str]) -> str:
+    """"Dock workers walked out" after "According to X, " reads "dock workers …" when the
+    passages use the word in lower case; a name ("Azerbaijan", "Maria") keeps its capital."""
+    first = text.split(" ", 1)[0]
+    word = re.sub(r"\W+$", "", first)
+    if (word[:1].isupper() and word[1:].islower() and word.casefold() in vocabulary):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def attribute_answer(answer: Answer, vocabulary: set[str] | None = None) -> None:
     """Say who said it: the answer's leading claim takes its citation's attribution."""
     if answer.abstained or not answer.citations:
         return
@@ -108,7 +121,8 @@ def attribute_answer(answer: Answer) -> None:
         return
     if reworded == quote:  # "Police told reporters …": the quote already names its source
         return
-    answer.answer = f"According to {speaker_case(cited.attributed_to)}, {text}"
+    answer.answer = (f"According to {speaker_case(cited.attributed_to)}, "
+                     f"{lower_first(text, vocabulary or set())}")
 
 
 def _sentence_citation(hit: Hit, start: int, end: int, n: int) -> Citation:
@@ -235,7 +249,10 @@ def enrich(question: str, answer: Answer, hits: Sequence[Hit],
         for c in answer.citations
     ]
     fold_citations(answer, cluster_of)
-    attribute_answer(answer)
+    # Words the passages write in lower case: what may lose its capital after "According to".
+    vocabulary = {w for t in [question, *(h.chunk.text for h in hits)]
+                  for w in re.findall(r"\b[a-z][a-z'-]+\b", t)}
+    attribute_answer(answer, vocabulary)
     find_conflict(question, answer, hits, cluster_of)
     return answer
 

@@ -292,3 +292,34 @@ def test_story_sidecar_is_reused_and_follows_the_store(tmp_path, embedder, monke
     # Deleting the copy changes the store: the clusters follow it.
     bot.delete(pair[1])
     assert first.clusters() == []
+
+
+def test_llm_answers_get_the_same_step(news_bot, fake_llm):
+    """The post-answer step is the same for a generated answer: the cited source's speaker
+    leads it, and a copy the model also cited folds into one citation."""
+    import re
+
+    from bot.answering.llm import LLMAnswerer
+    from tests.fake_openai import Reply, user_prompt
+    from tests.test_llm_answerer import source_numbers
+
+    def model(body) -> Reply:
+        cited = [n for n, src in source_numbers(user_prompt(body)).items()
+                 if "walked out on Monday" in src]
+        marks = "".join(f"[{n}]" for n in cited)
+        return Reply(f"Dock workers walked out on Monday 8 April 2024 over pay {marks}.")
+
+    fake_llm.script(model)
+    llm = LLMAnswerer(news_bot.components.extractive, "test-model",
+                      base_url=fake_llm.base_url, timeout=3.0, max_retries=0)
+    a = news_bot.ask("Why did the Rotterdam dock workers walk out?", "2024-04-13", answerer=llm)
+    assert a.answerer == "llm" and not a.abstained
+    assert a.answer.startswith("According to the union, dock workers walked out")
+    cited = [int(n) for n in re.findall(r"\[(\d+)\]", a.answer)]
+    assert cited and all(any(c.n == n for c in a.citations) for n in cited)
+    union = [c for c in a.citations if c.attributed_to == "the union"]
+    assert union
+    # Harbour Gazette and Delta Daily carry one story: never two citations.
+    sources = [c.source for c in a.citations]
+    assert not {"Harbour Gazette", "Delta Daily"} <= set(sources)
+    check_quotes(news_bot, a.citations)
