@@ -159,10 +159,11 @@ _COMMON_STARTS = frozenset(
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,60}\))?\s*[-–—]\s+")
 
 
-def with_attribution(sentence: str) -> str:
+def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:
     """The sentence said the news way: "According to the union, the strike goes on." The
-    trailing "…, the union said." it came with is dropped; a sentence that already names
-    its source first ("Police told reporters …") stays as it is."""
+    trailing "…, the union said." it came with is dropped; "Police told reporters that …"
+    becomes "According to police, …". The first word loses its capital when it is a common
+    word (or one ``vocabulary``, words seen in lower case, holds), never a name."""
     text = _DATELINE.sub("", " ".join(sentence.split()))
     found = find(text)
     if found is None:
@@ -191,6 +192,8 @@ def with_attribution(sentence: str) -> str:
     if len(rest) < 3:
         return text
     first = rest.split(" ", 1)[0]
-    if first.casefold() in _COMMON_STARTS or first.casefold() in NUMBER_WORDS:
+    low = first.casefold()
+    if (low in _COMMON_STARTS or low in NUMBER_WORDS
+            or (low in vocabulary and first[1:].islower())):
         rest = rest[:1].lower() + rest[1:]
     return f"{according_to(speaker_case(found.who))}, {rest}"

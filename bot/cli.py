@@ -216,8 +216,8 @@ def repair(store: StoreOpt = None, config: ConfigOpt = None) -> None:
 def _print_answer(answer: Answer) -> None:
     if answer.notice:
         err.print(f"[yellow]note:[/] {_safe(answer.notice)}")
+    # A conflict is in the answer itself: each value with its source and citation.
     out.print(_safe(answer.answer), highlight=False)
-    _print_conflict(answer)
     if answer.citations:
         out.print()
         for c in answer.citations:
@@ -239,15 +239,6 @@ def _print_news(c: Citation) -> None:
     if c.also_reported_by:
         names = ", ".join(_safe(r.source or r.title or r.url) for r in c.also_reported_by)
         out.print(f"    also reported by: {names}", style="dim", highlight=False)
-
-
-def _print_conflict(answer: Answer) -> None:
-    if not answer.conflict:
-        return
-    out.print("[bold]Sources disagree:[/]")
-    for v in answer.conflict_values:
-        who = f" (according to {_safe(v.attributed_to)})" if v.attributed_to else ""
-        out.print(f"  • {_safe(v.value)}{who} \\[{v.citation}]", highlight=False)
 
 
 @app.command()

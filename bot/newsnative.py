@@ -112,7 +112,7 @@ def attribute_answer(answer: Answer, vocabulary: set[str] | None = None) -> None
         return
     quote = " ".join(cited.quote.split())
     if text.startswith(quote):
-        answer.answer = with_attribution(quote) + text[len(quote):]
+        answer.answer = with_attribution(quote, vocabulary or set()) + text[len(quote):]
         return
     reworded = with_attribution(quote)
     if reworded != quote and text.startswith(answer.short_answer or "\0"):

@@ -16,6 +16,7 @@ import json
 import random
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ingest.stories import Doc, cluster_docs, shingles
 
@@ -30,6 +31,8 @@ def main() -> None:
     ap.add_argument("corpus")
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--labels", help="a JSON file of labelled pairs ({a, b, same}): report "
+                    "the precision of the detected pairs it labels")
     args = ap.parse_args()
     rows = load(args.corpus)
     docs = []
@@ -50,6 +53,13 @@ def main() -> None:
                       "articles_in_multi": sum(len(m) for m in multi),
                       "largest": max((len(m) for m in multi), default=0),
                       "seconds": round(took, 1)}))
+    if args.labels:
+        labels = json.loads(Path(args.labels).read_text(encoding="utf-8"))
+        detected = {tuple(sorted(p)) for m in multi for p in itertools.combinations(m, 2)}
+        judged = [x for x in labels["pairs"] if tuple(sorted((x["a"], x["b"]))) in detected]
+        right = sum(bool(x["same"]) for x in judged)
+        print(json.dumps({"detected_pairs": len(detected), "labelled": len(judged),
+                          "precision": round(right / len(judged), 3) if judged else None}))
     if args.sample:
         by_id = {r["id"]: r for r in rows}
         pairs = [p for m in multi for p in itertools.combinations(sorted(m), 2)]
@@ -58,7 +68,7 @@ def main() -> None:
             ra, rb = by_id[a], by_id[b]
             sa, sb = shingles(ra["body"]), shingles(rb["body"])
             jac = len(sa & sb) / max(1, len(sa | sb))
-            print(f"\n#{i} jaccard={jac:.2f}")
+            print(f"\n#{i} jaccard={jac:.2f} {a} {b}")
             for r in (ra, rb):
                 print(f"  [{r['source']} {r.get('published_at')}] {r['title'][:100]}")
                 print(f"     {' '.join(r['body'].split())[:220]}")
