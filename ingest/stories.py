@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -153,15 +154,19 @@ def cluster_signatures(
 
 
 def cluster_docs(docs: Iterable[Doc]) -> dict[str, str]:
-    """Cluster key of every article (its own id when it has no copy)."""
+    """Cluster key of every article (its own id when it has no copy).
+
+    One article's shingles at a time (the RealTime QA corpus holds ~6 M of them): signatures
+    are kept, shingle sets are rebuilt only for the few candidate pairs LSH proposes."""
     docs = list(docs)
-    grams = {d.article_id: shingles(d.text) for d in docs}
-    seen: dict[bytes, int] = {}
     textless = {d.article_id for d in docs if not about_its_title(d.title, d.text)}
-    for aid in textless:
-        for g in grams[aid]:
-            seen[g] = seen.get(g, 0) + 1
+    seen: dict[bytes, int] = {}
+    for d in docs:
+        if d.article_id in textless:
+            for g in shingles(d.text):
+                seen[g] = seen.get(g, 0) + 1
     boiler = {g for g, n in seen.items() if n >= BOILERPLATE_PAGES}
+    del seen
     sigs: dict[str, np.ndarray] = {}
     dates: dict[str, datetime | None] = {}
     keys: dict[str, str] = {}
@@ -169,7 +174,7 @@ def cluster_docs(docs: Iterable[Doc]) -> dict[str, str]:
         keys[d.article_id] = d.article_id
         if d.article_id in textless:
             continue
-        mine = grams[d.article_id]
+        mine = shingles(d.text)
         kept = mine - boiler if boiler else mine
         if len(kept) * 2 < len(mine):
             continue
@@ -240,7 +245,8 @@ class StoryIndex:
             return
         try:
             self._dir.mkdir(parents=True, exist_ok=True)
-            tmp = self._dir / "stories.json.tmp"
+            # Another process may be saving the same clusters: a temporary file of its own.
+            tmp = self._dir / f"stories.json.{os.getpid()}.{threading.get_ident()}.tmp"
             tmp.write_text(json.dumps({"format": _FORMAT, "fingerprint": fingerprint,
                                        "keys": keys}), encoding="utf-8")
             tmp.replace(self._dir / "stories.json")
