@@ -24,7 +24,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "missing": ("missing",),
 }
 # How the question names each kind (what it asks about).
-_ASKS: dict[str, tuple[str, ...]] = {
+ASKS: dict[str, tuple[str, ...]] = {
     "deaths": ("died", "dead", "killed", "death", "toll", "deaths", "die", "fatalities"),
     "injured": ("injured", "wounded", "hurt", "injuries"),
     "turnout": ("turnout", "voted", "vote"),
@@ -98,7 +98,7 @@ def _kind_before(window: str, kinds: dict[str, tuple[str, ...]]) -> str | None:
 
 def asked_kinds(question: str) -> list[str]:
     low = question.casefold()
-    return [k for k, words in _ASKS.items()
+    return [k for k, words in ASKS.items()
             if any(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words)]
 
 

@@ -20,8 +20,9 @@ from typing import Protocol
 
 from bot.answer import Answer, Citation, ConflictValue, Report
 from bot.attribution import attribute, speaker_case, with_attribution
-from bot.conflicts import KINDS, Claim, Value, asked_count, asked_kinds, disagreeing, values
+from bot.conflicts import ASKS, KINDS, Claim, Value, asked_count, asked_kinds, disagreeing, values
 from bot.temporal import format_day, resolve_dates
+from bot.topicwords import count_held, tokens
 from retrieval.sentences import sentence_spans
 from retrieval.types import ArticleRecord, Hit
 
@@ -30,23 +31,18 @@ _QUESTION_WORDS = frozenset(
     "how many much what when where who whom which why did does do was were is are the a an "
     "of in on at to for by from and or people person according reported say said says "
     "there have has had been be".split())
-_WORD = re.compile(r"[a-z0-9]+")
 # Label of each quantity kind in the answer ("Sources disagree on the death toll").
 KIND_LABELS = {"deaths": "death toll", "injured": "number injured", "turnout": "turnout",
                "arrests": "number of arrests", "evacuated": "number displaced",
                "missing": "number missing", "date": "date"}
 
 
-def _words(text: str) -> set[str]:
-    return {w[:6] for w in _WORD.findall(text.casefold())}  # a crude stem: "killed"~"kill"
-
-
-def subject_words(question: str, kinds: Sequence[str]) -> set[str]:
-    from bot.conflicts import _ASKS  # the words that name the quantity, not the subject
-
-    asked = {w[:6] for k in kinds for w in _ASKS.get(k, ())}
-    return {w for w in _words(question) if w not in {q[:6] for q in _QUESTION_WORDS}
-            and w not in asked and len(w) > 2}
+def subject_words(question: str, kinds: Sequence[str],
+                  counted: Sequence[str] = ()) -> set[str]:
+    """The question's words that name its subject: not question words, not the quantity."""
+    asked = {w for k in kinds for w in ASKS.get(k, ())} | set(counted)
+    return {w for w in tokens(question) if w not in _QUESTION_WORDS and w not in asked
+            and len(w) > 2}
 
 
 class StoryLookup(Protocol):
@@ -149,7 +145,7 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
     if not kinds:
         find_date_conflict(question, answer, hits, cluster_of)
         return
-    subject = subject_words(question, kinds) - {w[:6] for w in table.get(kinds[0], ())}
+    subject = subject_words(question, kinds, table.get(kinds[0], ()))
     need = min(2, len(subject))
     for kind in kinds:
         found: list[tuple[Hit, int, int, Value]] = []
@@ -162,7 +158,7 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
                     continue
                 # About the question's subject: the sentence, or failing that its article's
                 # title, shares the question's subject words.
-                if len(subject & (_words(sentence) | _words(hit.chunk.title))) < need:
+                if count_held(subject, tokens(sentence) | tokens(hit.chunk.title)) < need:
                     continue
                 found.append((hit, s, e, mine[0]))
         claims = [Claim(i, v) for i, (_, _, _, v) in enumerate(found)]
@@ -196,8 +192,9 @@ def find_date_conflict(question: str, answer: Answer, hits: Sequence[Hit],
             continue
         for s, e in sentence_spans(text):
             sentence = text[s:e]
-            mine = _words(sentence)
-            if not subject & mine or not subject <= mine | _words(hit.chunk.title):
+            mine = tokens(sentence)
+            if (not count_held(subject, mine)
+                    or count_held(subject, mine | tokens(hit.chunk.title)) < len(subject)):
                 continue
             dates = resolve_dates(sentence, hit.chunk.published_at)
             if not dates:
@@ -214,21 +211,24 @@ def find_date_conflict(question: str, answer: Answer, hits: Sequence[Hit],
 
 def _show_conflict(answer: Answer, kind: str,
                    found: list[tuple[Hit, int, int, Value]]) -> None:
-    citations = list(answer.citations)
+    """The answer becomes the values, each with its source; its citations are exactly the
+    sentences that give them (what the answerer had picked is one of them, or moot)."""
+    chosen: list[Citation] = []
     out: list[ConflictValue] = []
     parts: list[str] = []
     for hit, s, e, value in found:
-        start, end = hit.chunk.start + s, hit.chunk.start + e
-        same = next((c for c in citations if c.article_id == hit.chunk.article_id
-                     and c.start <= start and end <= c.end), None)
-        if same is None:
-            same = _sentence_citation(hit, s, e, len(citations) + 1)
-            citations.append(same)
-        who = same.attributed_to or attribute(hit.chunk.text[s:e])
-        source = speaker_case(who) if who else (same.source or "an unnamed source")
-        out.append(ConflictValue(kind, value.text, who, same.n))
-        parts.append(f"{value.text} according to {source} [{same.n}]")
-    answer.citations = citations
+        start = hit.chunk.start + s
+        cite = next((c for c in chosen if c.article_id == hit.chunk.article_id
+                     and c.start == start), None)
+        if cite is None:
+            cite = _sentence_citation(hit, s, e, len(chosen) + 1)
+            chosen.append(cite)
+        who = cite.attributed_to
+        source = speaker_case(who) if who else (cite.source or "an unnamed source")
+        out.append(ConflictValue(kind, value.text, who, cite.n))
+        parts.append(f"{value.text} according to {source} [{cite.n}]")
+    answer.citations = chosen
+    answer.checks = []  # the generated claims, if any, are no longer the answer
     answer.conflict = True
     answer.conflict_values = out
     answer.short_answer = None
@@ -243,17 +243,17 @@ def enrich(question: str, answer: Answer, hits: Sequence[Hit],
     def cluster_of(article_id: str) -> str:
         return stories.cluster_of(article_id) if stories is not None else article_id
 
-    answer.citations = [
-        replace(c, attributed_to=c.attributed_to or attribute(c.quote),
-                also_reported_by=_reports(stories.copies(c.article_id)) if stories else ())
-        for c in answer.citations
-    ]
+    answer.citations = [replace(c, attributed_to=c.attributed_to or attribute(c.quote))
+                        for c in answer.citations]
     fold_citations(answer, cluster_of)
     # Words the passages write in lower case: what may lose its capital after "According to".
     vocabulary = {w for t in [question, *(h.chunk.text for h in hits)]
                   for w in re.findall(r"\b[a-z][a-z'-]+\b", t)}
     attribute_answer(answer, vocabulary)
     find_conflict(question, answer, hits, cluster_of)
+    if stories is not None:
+        answer.citations = [replace(c, also_reported_by=_reports(stories.copies(c.article_id)))
+                            for c in answer.citations]
     return answer
 
 

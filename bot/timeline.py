@@ -20,6 +20,7 @@ import numpy as np
 from bot.answer import Citation
 from bot.attribution import attribute
 from bot.temporal import resolve_dates
+from bot.topicwords import about, tokens, topic_words
 from retrieval.sentences import sentence_spans
 from retrieval.types import Embedder, Hit
 
@@ -27,26 +28,6 @@ from retrieval.types import Embedder, Hit
 # hand-written pairs: one event in two outlets' words 0.58-0.88 (one paraphrase sharing no
 # words, 0.23, stays two lines); two events of one story on one day 0.09-0.32. Copies are 1.0.
 SAME_EVENT_COSINE = 0.5
-_STOP = frozenset(
-    "the a an of in on at to for by from and or with about over after before what when "
-    "where who how why is are was were timeline story news".split())
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in _WORD.findall(text.casefold()) if len(w) > 2 and w not in _STOP}
-
-
-def _tokens(text: str) -> set[str]:
-    return set(_WORD.findall(text.casefold()))
-
-
-def _holds(word: str, tokens: set[str]) -> bool:
-    """A topic word is in the text as a word's start ("strike" ~ "strikes") or, from four
-    letters on, inside a word ("quake" in "earthquake")."""
-    return any(t.startswith(word[:5]) or (len(word) >= 4 and word in t) for t in tokens)
-
-
 @dataclass
 class Event:
     day: date
@@ -65,18 +46,6 @@ class Timeline:
 
     def to_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "events": [e.to_dict() for e in self.events]}
-
-
-def topic_words(topic: str) -> list[str]:
-    return sorted({w for w in _WORD.findall(topic.casefold()) if len(w) > 2 and w not in _STOP})
-
-
-def about(words: Sequence[str], tokens: set[str]) -> bool:
-    """An article is about the topic when its retrieved text and title hold the topic's
-    words: all of them for a one- or two-word topic, more than half otherwise."""
-    have = sum(_holds(w, tokens) for w in words)
-    need = len(words) if len(words) <= 2 else len(words) // 2 + 1
-    return have >= need
 
 
 @dataclass
@@ -118,11 +87,11 @@ def dated_sentences(topic: str, hits: Sequence[Hit], now: datetime | None,
     if not words:
         return []
     # Relevance is decided per article, over all its retrieved passages and its title.
-    tokens: dict[str, set[str]] = {}
+    seen_words: dict[str, set[str]] = {}
     for hit in hits:
-        got = tokens.setdefault(hit.chunk.article_id, _tokens(hit.chunk.title))
-        got |= _tokens(hit.chunk.text)
-    relevant = {aid for aid, toks in tokens.items() if about(words, toks)}
+        got = seen_words.setdefault(hit.chunk.article_id, tokens(hit.chunk.title))
+        got |= tokens(hit.chunk.text)
+    relevant = {aid for aid, toks in seen_words.items() if about(words, toks)}
     out: list[_Dated] = []
     seen: set[tuple[str, int]] = set()
     for hit in hits:

@@ -136,6 +136,26 @@ def test_death_tolls_disagree(news_bot):
     assert a.to_dict()["conflict"] is True
 
 
+def test_disagreement_found_in_other_words(news_bot):
+    # "quake" for "earthquake", "death toll" for "died"/"killed".
+    a = news_bot.ask("What was the death toll of the Karvia quake?", now="2024-04-13")
+    assert a.conflict and {v.value for v in a.conflict_values} == {"42", "57"}
+    # The answer's citations are exactly the sentences holding the values.
+    assert sorted(v.citation for v in a.conflict_values) == [c.n for c in a.citations]
+
+
+def test_topic_words():
+    from bot.topicwords import about, holds, tokens, topic_words
+
+    assert topic_words("The Rotterdam port strike") == ["port", "rotterdam", "strike"]
+    assert holds("quake", tokens("A strong earthquake struck"))
+    assert holds("strike", tokens("Dockers went on strikes"))
+    assert not holds("port", tokens("The report said"))
+    words = topic_words("Rotterdam port strike")
+    assert about(words, tokens("Strike at Rotterdam's port"))
+    assert not about(words, tokens("A lightning strike set fire to a barn"))
+
+
 def test_turnouts_disagree(news_bot):
     a = news_bot.ask("What was the turnout in the Norland election?", now="2024-04-13")
     assert a.conflict
