@@ -14,7 +14,8 @@ from bot.temporal import NUMBER_WORDS
 
 # Verbs of saying, in the forms news copy uses them.
 _SAY = (
-    r"(?:said|says|say|told\s+(?:reporters|journalists|the\s+\w+(?:\s+\w+)?|us|\w+)|"
+    r"(?:said|says|say|told\s+(?:reporters|journalists|the\s+(?!that\b)\w+(?:\s+(?!that\b)\w+)?|"
+    r"us|(?!that\b)\w+)|"
     r"announced|announces|reported|reports|stated|confirmed|confirms|estimated|estimates|"
     r"claimed|claims|insisted|warned|added|noted|wrote|tweeted|acknowledged|"
     r"put\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count)"
@@ -40,8 +41,14 @@ _AFTER_SAY = (r"(?:\s+(?:in\s+a\s+(?:statement|interview|briefing|post|report)|"
               r"twitter|x|social\s+media)|(?:on|late|early|last)\s+\w+(?:\s+(?:morning|"
               r"afternoon|evening|night))?|(?:late|early)\s+on\s+\w+|yesterday|today|tonight|"
               r"this\s+week))*")
-_TRAILING = re.compile(r"[,\"”’]\s*" + _SPEAKER + r"\s+" + _SAY + _AFTER_SAY
-                       + r"\s*[.!]?\s*$")
+# An appositive may sit between speaker and verb: "…, the union's spokeswoman, Anna de
+# Vries, said." (the speaker is the role; the name is kept out of the regex's way).
+_TRAILING = re.compile(r"[,\"”’]\s*" + _SPEAKER + r"(?:,\s*[^,]{1,60},)?\s+" + _SAY
+                       + _AFTER_SAY + r"\s*[.!]?\s*$")
+# "The figure was confirmed by the coast guard."  /  "…, citing the interior ministry."
+_PASSIVE = re.compile(r"\b(?:confirmed|reported|announced|estimated|given|released|published|"
+                      r"put\s+at\s+[\w,.%]+)\s+by\s+" + _SPEAKER + r"\s*[.!]?\s*$")
+_CITING = re.compile(r",\s*citing\s+" + _SPEAKER + r"\s*[.!]?\s*$")
 _INVERTED = re.compile(r"[,\"”’]\s*(?:said|says|according\s+to)\s+" + _SPEAKER
                        + r"(?:,[^,]*)?\s*[.!]?\s*$")
 # "The union said (on Monday) (that) …"  /  "Officials in Baku put the toll at …"
@@ -105,12 +112,15 @@ def find(sentence: str) -> Attribution | None:
     text = " ".join(sentence.split())
     if not text:
         return None
-    for pattern in (_ACCORDING, _INVERTED, _TRAILING, _LEADING):
+    for pattern in (_ACCORDING, _INVERTED, _TRAILING, _CITING, _PASSIVE, _LEADING):
         m = pattern.search(text)
         if m:
             who = _clean(_strip_time(m.group("who")))
             if who:
-                leading = pattern is _LEADING or (pattern is _ACCORDING and m.start() < 3)
+                # A passive ("was confirmed by X") cannot be cut out of its sentence: it is
+                # kept as written, like a sentence that names its source up front.
+                leading = (pattern is _LEADING or pattern is _PASSIVE
+                           or (pattern is _ACCORDING and m.start() < 3))
                 return Attribution(who, m.start(), m.end(), leading)
     return None
 
@@ -172,7 +182,7 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
         # "Police told reporters (on Monday) that three were held" → "According to police,
         # three were held"; without "that" the sentence already says who, plainly.
         m = _THAT.match(text[found.end :])
-        if m is None and _CLAUSE_VERBS.search(text[: found.end]):
+        if m is None and _CLAUSE_VERBS.search(text[: found.end]) and found.start == 0:
             m = _CLAUSE.match(text[found.end :])
         if m is None or text[: found.start].strip():
             return text
