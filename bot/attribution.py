@@ -18,7 +18,7 @@ _SAY = (
     r"us|(?!that\b)\w+)|"
     r"announced|announces|reported|reports|stated|confirmed|confirms|estimated|estimates|"
     r"claimed|claims|insisted|warned|added|noted|wrote|tweeted|acknowledged|"
-    r"put\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count)"
+    r"put\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count|crowd|size|attendance)"
     r"(?:\s+of\s+[\w\s'’-]{0,40}?)?\s+at|"
     r"(?:has|have|had)\s+(?:said|confirmed|reported|estimated|put\s+the\s+\w+\s+at))"
 )

@@ -23,6 +23,12 @@ KINDS: dict[str, tuple[str, ...]] = {
     "evacuated": ("evacuated", "displaced", "homeless"),
     "missing": ("missing",),
 }
+# Kinds named by a word that also goes with the specific kinds ("12 people were killed"):
+# used only when no specific kind is near the number.
+GENERIC: dict[str, tuple[str, ...]] = {
+    "crowd": ("people", "protesters", "demonstrators", "marchers", "attendees",
+              "participants", "spectators", "crowd", "fans", "supporters"),
+}
 # How the question names each kind (what it asks about).
 ASKS: dict[str, tuple[str, ...]] = {
     "deaths": ("died", "dead", "killed", "death", "toll", "deaths", "die", "fatalities"),
@@ -31,6 +37,8 @@ ASKS: dict[str, tuple[str, ...]] = {
     "arrests": ("arrested", "arrests", "detained"),
     "evacuated": ("evacuated", "displaced"),
     "missing": ("missing",),
+    "crowd": ("attended", "marched", "protested", "rallied", "gathered", "crowd",
+              "attendance", "joined", "demonstrated", "took part"),
 }
 _NUM = (r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
         + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")")
@@ -67,7 +75,9 @@ def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None) -> li
             continue
         # The count is of what follows it first ("nine dead and thirty injured").
         after_words = re.split(r"\b(?:and|but|while|;)\b", after)[0]
-        kind = _kind(after_words, kinds) or _kind_before(before, kinds)
+        kind = (_kind(after_words, kinds) or _kind_before(before, kinds)
+                or (_kind(after_words, GENERIC) or _kind_before(before, GENERIC)
+                    if kinds is KINDS else None))
         if kind is None:
             continue
         try:

@@ -34,7 +34,7 @@ _QUESTION_WORDS = frozenset(
 # Label of each quantity kind in the answer ("Sources disagree on the death toll").
 KIND_LABELS = {"deaths": "death toll", "injured": "number injured", "turnout": "turnout",
                "arrests": "number of arrests", "evacuated": "number displaced",
-               "missing": "number missing", "date": "date"}
+               "missing": "number missing", "crowd": "size of the crowd", "date": "date"}
 
 
 def subject_words(question: str, kinds: Sequence[str],

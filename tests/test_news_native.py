@@ -156,6 +156,15 @@ def test_disagreement_found_in_other_words(news_bot):
     assert sorted(v.citation for v in a.conflict_values) == [c.n for c in a.citations]
 
 
+def test_crowd_sizes_disagree(news_bot):
+    a = news_bot.ask("How many people marched in Valmora?", now="2024-04-15")
+    assert a.conflict
+    shown = {v.value: v.attributed_to for v in a.conflict_values}
+    assert shown == {"10,000": "the organisers", "3,000": "Police"}
+    assert a.answer.startswith("Sources disagree on the size of the crowd: ")
+    check_quotes(news_bot, a.citations)
+
+
 def test_topic_words():
     from bot.topicwords import about, holds, tokens, topic_words
 

@@ -2,8 +2,9 @@
 
     python -m benchmarks.news_native.score
 
-Timeline: share of expected events on the right day; folding: the wire copy is one story;
-attribution: expected speakers found; conflicts: both values shown.
+Timeline: share of expected events on the right day; attribution: speakers found (in
+single answers and beside each disputed value); conflicts: every value shown; folding: the
+wire copy is one story.
 """
 
 from __future__ import annotations
@@ -23,16 +24,25 @@ TIMELINE = {
     ("Karvia earthquake", "2024-04-16"): {"2024-04-09": "struck", "2024-04-10": "searching"},
     ("Norland election", "2024-04-16"): {"2024-04-07": "polls"},
     ("Halvar dam", "2024-04-16"): {"2024-04-13": "Saturday night", "2024-04-14": "Sunday"},
+    ("Valmora school closures march", "2024-04-20"): {"2024-04-13": "marched"},
 }
+# question → who the first citation's quote attributes its claim to
 ATTRIBUTION = {
     "Why did the Rotterdam dock workers walk out?": "the union",
     "How many people were evacuated when the Halvar dam burst?": "the fire service",
     "How long will clearing the backlog of ships at Rotterdam take?": "Terminal operators",
 }
-CONFLICTS = {"How many people died in the Karvia earthquake?": {"42", "57"},
-             "What was the turnout in the Norland election?": {"61 percent", "58 percent"},
-             "When did the Halvar dam burst?": {"Saturday 13 April 2024",
-                                                 "Sunday 14 April 2024"}}
+# question → {value shown: who gives it}
+CONFLICTS = {
+    "How many people died in the Karvia earthquake?": {
+        "42": "the health ministry", "57": "Rescue groups"},
+    "What was the turnout in the Norland election?": {
+        "61 percent": "the electoral commission", "58 percent": "independent observers"},
+    "When did the Halvar dam burst?": {
+        "Saturday 13 April 2024": "the regional governor", "Sunday 14 April 2024": "Residents"},
+    "How many people marched in Valmora?": {"10,000": "the organisers", "3,000": "Police"},
+}
+NOW = "2024-04-20"
 
 
 def main() -> None:
@@ -44,17 +54,22 @@ def main() -> None:
         for day, phrase in want.items():
             total += 1
             right += any(d == day and phrase in text for d, text in events)
-    attributed = sum(bot.ask(q, "2024-04-16").citations[0].attributed_to == who
+    attributed = sum(bot.ask(q, NOW).citations[0].attributed_to == who
                      for q, who in ATTRIBUTION.items())
-    conflicts = sum({v.value for v in bot.ask(q, "2024-04-16").conflict_values} == vals
-                    for q, vals in CONFLICTS.items())
+    speakers = len(ATTRIBUTION)
+    shown = 0
+    for q, values in CONFLICTS.items():
+        a = bot.ask(q, NOW)
+        got = {v.value: v.attributed_to for v in a.conflict_values}
+        shown += a.conflict and set(got) == set(values)
+        attributed += sum(got.get(v) == who for v, who in values.items())
+        speakers += len(values)
     stories = bot.components.stories
     assert stories is not None
-    folded = len(stories.clusters())
     print(json.dumps({"timeline_days_right": f"{right}/{total}",
-                      "attributions_right": f"{attributed}/{len(ATTRIBUTION)}",
-                      "conflicts_both_values": f"{conflicts}/{len(CONFLICTS)}",
-                      "copy_clusters_found": f"{folded}/1"}))
+                      "attributions_right": f"{attributed}/{speakers}",
+                      "conflicts_all_values_shown": f"{shown}/{len(CONFLICTS)}",
+                      "copy_clusters_found": f"{len(stories.clusters())}/1"}))
 
 
 if __name__ == "__main__":
