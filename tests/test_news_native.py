@@ -88,10 +88,12 @@ def test_copies_cluster_and_other_stories_do_not():
     docs = [Doc(r["doc_key"], r["body"], datetime.fromisoformat(r["published_at"]), r["title"])
             for r in ROWS]
     keys = cluster_docs(docs)
-    assert keys["hg-strike-1"] == keys["dd-strike-copy"]  # the wire copy, new headline
-    others = {keys[r["doc_key"]] for r in ROWS if r["doc_key"] not in
-              ("hg-strike-1", "dd-strike-copy")}
-    assert len(others) == len(ROWS) - 2  # every other article is its own story
+    # The wire copy under a new headline, and a rewrite by another outlet ("Dockers at
+    # Rotterdam's port walked out …", few 5-word runs in common but the same sentences).
+    copies = ("hg-strike-1", "dd-strike-copy", "cc-strike-rewrite")
+    assert len({keys[k] for k in copies}) == 1
+    others = {keys[r["doc_key"]] for r in ROWS if r["doc_key"] not in copies}
+    assert len(others) == len(ROWS) - 3  # every other article is its own story
     assert keys["hg-strike-1"] not in others
 
 
@@ -202,9 +204,10 @@ def test_copy_folded_into_one_citation(news_bot):
     assert a.answer.startswith("According to the union, ")
     sources = [c.source for c in a.citations]
     # One story, one citation: the copy is named beside it, not cited again.
-    assert not {"Harbour Gazette", "Delta Daily"} <= set(sources)
-    reported = [r.source for c in a.citations for r in c.also_reported_by]
-    assert {"Harbour Gazette", "Delta Daily"} & set(reported)
+    story = {"Harbour Gazette", "Delta Daily", "Coastal Courant"}
+    assert len(story & set(sources)) == 1
+    cited = next(c for c in a.citations if c.source in story)
+    assert {r.source for r in cited.also_reported_by} == story - {cited.source}
     d = a.to_dict()["citations"][0]
     assert {"source", "title", "url", "published_at"} <= set(d["also_reported_by"][0])
     check_quotes(news_bot, a.citations)
@@ -248,7 +251,7 @@ def test_timeline_orders_by_the_day_it_happened(news_bot):
     # The wire copy, and another outlet in its own words ("the strike, which began on
     # Monday"), report the same event: one line, every citation.
     assert {c.source for c in by_day["2024-04-08"].citations} == {
-        "Harbour Gazette", "Delta Daily", "Port News"}
+        "Harbour Gazette", "Delta Daily", "Coastal Courant", "Port News"}
     # "will divert vessels on Friday" in Wednesday's paper is a plan, not an event.
     assert "2024-04-12" not in by_day and "2024-04-05" not in by_day
     for e in t.events:
@@ -328,11 +331,11 @@ def test_story_sidecar_is_reused_and_follows_the_store(tmp_path, embedder, monke
         m.setattr(ingest.stories, "article_texts", no_rebuild)
         again = NewsBot(store=tmp_path / "store", embedder=embedder).components.stories
         assert again is not None
-        (pair,) = again.clusters()
-    assert pair == first.clusters()[0]
-    # Deleting the copy changes the store: the clusters follow it.
-    bot.delete(pair[1])
-    assert first.clusters() == []
+        (story,) = again.clusters()
+    assert story == first.clusters()[0] and len(story) == 3
+    # Deleting a copy changes the store: the clusters follow it.
+    bot.delete(story[0])
+    assert [len(s) for s in first.clusters()] == [2]
 
 
 def test_llm_answers_get_the_same_step(news_bot, fake_llm):
@@ -360,7 +363,7 @@ def test_llm_answers_get_the_same_step(news_bot, fake_llm):
     assert cited and all(any(c.n == n for c in a.citations) for n in cited)
     union = [c for c in a.citations if c.attributed_to == "the union"]
     assert union
-    # Harbour Gazette and Delta Daily carry one story: never two citations.
+    # Harbour Gazette, Delta Daily and Coastal Courant carry one story: one citation.
     sources = [c.source for c in a.citations]
-    assert not {"Harbour Gazette", "Delta Daily"} <= set(sources)
+    assert len({"Harbour Gazette", "Delta Daily", "Coastal Courant"} & set(sources)) <= 1
     check_quotes(news_bot, a.citations)
