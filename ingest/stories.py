@@ -5,7 +5,8 @@ same story, so answers can cite one and list the others (``also_reported_by``) a
 can keep the top-k from being five copies of one story.
 
 Clusters are computed from article text alone (word shingles → MinHash → LSH candidates →
-estimated Jaccard check → union-find), never from vectors, so they are rebuilt from the
+exact checks on the two texts: shared shingles for a copy, shared sentences for a rewrite →
+union-find), never from vectors, so they are rebuilt from the
 stored chunk texts in a sidecar beside the store (like the BM25 index) and an existing
 store needs no re-embedding.
 """
