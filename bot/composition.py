@@ -62,10 +62,10 @@ def bm25_dir(s: Settings) -> Path | None:
     return Path(s.store) / "bm25" / s.collection
 
 
-def store_name(s: Settings, store: Store) -> str:
-    """A folder name for sidecars of this collection (a server-backed store's too)."""
-    name = getattr(store, "_name", None) or s.collection
-    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(name))[:80]
+def stories_dir(s: Settings) -> Path:
+    # Beside the BM25 index, named the same way; the file records the store's fingerprint,
+    # so clusters of another store are never read.
+    return Path(s.store) / "stories" / s.collection
 
 
 def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
@@ -101,7 +101,7 @@ def build(
     asking: Embedder = (CachedEmbedder(embedder, settings.embedding_cache)
                         if settings.embedding_cache > 0 else embedder)
     searcher = HybridSearcher(store, asking, bm25, depth=settings.search_depth)
-    stories = StoryIndex(store, Path(settings.store) / "stories" / store_name(settings, store))
+    stories = StoryIndex(store, stories_dir(settings))
 
     def on_change() -> None:
         bm25.invalidate()
