@@ -43,18 +43,28 @@ _AFTER_SAY = (r"(?:\s+(?:in\s+a\s+(?:statement|interview|briefing|post|report)|"
               r"this\s+week))*")
 # An appositive may sit between speaker and verb: "…, the union's spokeswoman, Anna de
 # Vries, said." (the speaker is the role; the name is kept out of the regex's way).
+# …or a clause on where, when or how it was said: "…," DeSantis said in June. / said of the
+# convention. / said as he spoke outside Downing Street.
+_TAIL = (r"(?:\s+(?:in|at|on|during|of|as|while|when|after|before|adding|from|via|through)"
+         r"\b[^\"“”]{0,120}?)?")
 _TRAILING = re.compile(r"[,\"”’]\s*" + _SPEAKER + r"(?:,\s*[^,]{1,60},)?\s+" + _SAY
-                       + _AFTER_SAY + r"\s*[.!]?\s*$")
+                       + _AFTER_SAY + _TAIL + r"\s*[.!]?\s*$")
 # "The figure was confirmed by the coast guard."  /  "…, citing the interior ministry."
 _PASSIVE = re.compile(r"\b(?:confirmed|reported|announced|estimated|given|released|published|"
                       r"put\s+at\s+[\w,.%]+)\s+by\s+" + _SPEAKER + r"\s*[.!]?\s*$")
 _CITING = re.compile(r",\s*citing\s+" + _SPEAKER + r"\s*[.!]?\s*$")
-_INVERTED = re.compile(r"[,\"”’]\s*(?:said|says|according\s+to)\s+" + _SPEAKER
-                       + r"(?:,[^,]*)?\s*[.!]?\s*$")
+# After an inverted "said", the speaker is the fewest words that let the rest be an
+# appositive or a tail: "…, said Biden in remarks at the palace." → "Biden".
+_SPEAKER_LAZY = (
+    r"(?P<who>(?:(?:the|a|an|its|their|his|her)\s+)?(?:" + _WORD + r")(?:\s+(?:" + _WORD
+    + r")){0,6}?)"
+)
+_INVERTED = re.compile(r"[,\"”’]\s*(?:said|says|according\s+to)\s+" + _SPEAKER_LAZY
+                       + r"(?:,[^,]*)?" + _TAIL + r"\s*[.!]?\s*$")
 # "The union said (on Monday) (that) …"  /  "Officials in Baku put the toll at …"
 _LEADING = re.compile(
     r"^\s*(?:(?i:in|at|on|after|before|speaking|earlier|later|meanwhile|separately|however|"
-    r"but)\b[^,\"“]{0,40},\s*)?" + _SPEAKER + r"\s+" + _SAY + r"\b")
+    r"but)\b[^,\"“]{0,40},\s*)?" + _SPEAKER + r"(?:,\s*[^,\"“]{1,80},)?\s+" + _SAY + r"\b")
 
 _PRONOUNS = frozenset(
     "he she they it we i you who which that this these those there one someone".split())
@@ -66,7 +76,11 @@ _NOT_SPEAKER_START = frozenset(
 # subject ("the ministry that was attacked said").
 _BREAKERS = frozenset(
     "that which who was were is are be been being had has have will would could should "
-    "may might not also said says".split())
+    "may might not said says to".split())
+# Adverbs between a speaker and the verb: "Musk recently said" → "Musk".
+_TRAILING_ADVERBS = frozenset(
+    "also recently previously later earlier again then now once first initially finally "
+    "separately publicly privately repeatedly".split())
 
 
 def _clean(who: str) -> str | None:
@@ -75,6 +89,8 @@ def _clean(who: str) -> str | None:
     # "But the union said" → "the union").
     while words and words[0].casefold() in _NOT_SPEAKER_START:
         words = words[1:]
+    while len(words) > 1 and words[-1].casefold() in _TRAILING_ADVERBS:
+        words = words[:-1]
     if not words:
         return None
     if any(w.casefold() in _BREAKERS for w in words):
@@ -131,11 +147,12 @@ def attribute(sentence: str) -> str | None:
     return found.who if found else None
 
 
-_THAT = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?that\s+(?P<rest>\S.*)$")
+_THAT = re.compile(r"^\s*(?:[^,\"“]{0,60}?\s+)?that\s+(?P<rest>\S.*)$")
 # "X said 57 people were killed": a reported clause follows the verb with no "that".
 _CLAUSE = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?(?P<rest>(?!(?:it|he|she|"
                      r"they|we|i|you|its|his|her|their|our|this|that|these|those|there|so|"
-                     r"nothing|no|yes)\b)\S.*)$", re.IGNORECASE)
+                     r"nothing|no|yes|in|at|on|during|after|before|of|for|to|with|from|as|"
+                     r"by|about|what|whether|if|how|why|when)\b)\S.*)$", re.IGNORECASE)
 _CLAUSE_VERBS = re.compile(r"\s(?:said|says|told\s+\S+(?:\s+\S+)?|estimated|confirmed)$")
 
 

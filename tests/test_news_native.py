@@ -47,6 +47,12 @@ runner = CliRunner()
     ("Twelve people died in the blast, citing the interior ministry.", "the interior ministry"),
     ("A police spokesman told the BBC that two men were held.", "a police spokesman"),
     ("Ships were stuck at sea for days, he added.", None),
+    ("Her husband woke her up to say her car had floated away.", None),
+    ("\"Texas should act,\" DeSantis said in June.", "DeSantis"),
+    ("\"We can only do so much,\" said Biden in remarks at the palace on Thursday.", "Biden"),
+    ("Aaron Danielson, chief of the airport police, said there was confusion.",
+     "Aaron Danielson"),
+    ("Weibo also said in a separate statement on Sunday that it banned 21 accounts.", "Weibo"),
     ("It collapsed on Monday, when Azerbaijan accused Armenian forces of shelling Ganja.",
      None),
 ])
@@ -67,6 +73,8 @@ def test_according_to_wording():
         "According to officials, the toll rose to 12.")
     assert with_attribution("A police spokesman told the BBC that two men were held.") == (
         "According to a police spokesman, two men were held.")
+    assert with_attribution("Weibo also said in a statement on Sunday that it banned 21 "
+                            "accounts.") == "According to Weibo, it banned 21 accounts."
     # A passive cannot lose its agent: kept as written.
     assert with_attribution("The figure was confirmed by the coast guard.") == (
         "The figure was confirmed by the coast guard.")
