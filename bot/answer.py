@@ -8,6 +8,33 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Report:
+    """Another article that carries a cited story."""
+
+    source: str
+    title: str
+    url: str
+    published_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "title": self.title, "url": self.url,
+                "published_at": self.published_at.isoformat() if self.published_at else None}
+
+
+@dataclass(frozen=True)
+class ConflictValue:
+    """One value a source gives for a disputed quantity."""
+
+    kind: str  # "deaths", "turnout", …
+    value: str  # as written: "nine", "61 percent"
+    attributed_to: str | None
+    citation: int  # the Citation.n that holds it
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Citation:
     """One cited passage: ``quote == article_body[start:end]``."""
 
@@ -24,11 +51,16 @@ class Citation:
     resolved_dates: tuple[tuple[str, str], ...] = ()
     verified: bool = True
     score: float = 0.0
+    # Who the quote attributes its claim to ("the union", "officials in Baku"), or None.
+    attributed_to: str | None = None
+    # Other articles carrying the same story (wire copies, light rewrites), folded into this one.
+    also_reported_by: tuple[Report, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["published_at"] = self.published_at.isoformat() if self.published_at else None
         d["resolved_dates"] = [{"phrase": p, "date": day} for p, day in self.resolved_dates]
+        d["also_reported_by"] = [r.to_dict() for r in self.also_reported_by]
         return d
 
 
@@ -64,6 +96,9 @@ class Answer:
     notice: str | None = None
     # Generated answers: each claim the model made and whether its citation held.
     checks: list[ClaimCheck] = field(default_factory=list)
+    # Sources give different values for what was asked: each value with its source.
+    conflict: bool = False
+    conflict_values: list[ConflictValue] = field(default_factory=list)
     # The reader's best span when it is not sure enough to show one as ``short_answer``.
     # Never rendered; quiz benchmarks that demand a span (``newsbot eval``) score it.
     guess: str | None = None
@@ -79,4 +114,6 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "checks": [c.to_dict() for c in self.checks],
+            "conflict": self.conflict,
+            "conflict_values": [v.to_dict() for v in self.conflict_values],
         }

@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bot.answer import Answer
+from bot.answer import Answer, Citation
 from bot.newsbot import NewsBot
 from bot.redaction import redact
 from bot.settings import Settings
@@ -216,6 +216,7 @@ def repair(store: StoreOpt = None, config: ConfigOpt = None) -> None:
 def _print_answer(answer: Answer) -> None:
     if answer.notice:
         err.print(f"[yellow]note:[/] {_safe(answer.notice)}")
+    # A conflict is in the answer itself: each value with its source and citation.
     out.print(_safe(answer.answer), highlight=False)
     if answer.citations:
         out.print()
@@ -229,6 +230,15 @@ def _print_answer(answer: Answer) -> None:
             out.print(f"    “{_safe(c.quote)}”", highlight=False)
             for phrase, day in c.resolved_dates:
                 out.print(f"    ({_safe(phrase)} = {day})", style="dim", highlight=False)
+            _print_news(c)
+
+
+def _print_news(c: Citation) -> None:
+    if c.attributed_to:
+        out.print(f"    said by: {_safe(c.attributed_to)}", style="dim", highlight=False)
+    if c.also_reported_by:
+        names = ", ".join(_safe(r.source or r.title or r.url) for r in c.also_reported_by)
+        out.print(f"    also reported by: {names}", style="dim", highlight=False)
 
 
 @app.command()
@@ -281,6 +291,41 @@ def _stream_answer(bot: NewsBot, question: str, now: datetime | None,
         elif shown:
             out.print()  # the model failed midway: the final answer follows in full
         _print_answer(piece)
+
+
+@app.command()
+def timeline(
+    topic: Annotated[str, typer.Argument(help="The story, e.g. \"Rotterdam port strike\"")],
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    now: Annotated[str | None, typer.Option(help="Nothing dated after this (YYYY-MM-DD)")]
+    = None,
+    since: Annotated[str | None, typer.Option(help="Only events on/after (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Only events before (YYYY-MM-DD)")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A story's events in the order they happened, each with the articles that report it."""
+    bot = _bot(store, config)
+    try:
+        t = bot.timeline(topic, _date(now, "--now"), since=_date(since, "--since"),
+                         until=_date(until, "--until"))
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        err.print(f"[red]error:[/] could not build the timeline: {_why(exc)}")
+        raise typer.Exit(1) from exc
+    if json_out:
+        sys.stdout.write(json.dumps(t.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    if not t.events:
+        out.print(f"No dated events about {_safe(topic)!r} in the archive.", highlight=False)
+        return
+    for e in t.events:
+        out.print(f"[bold]{e.day:%a %d %b %Y}[/]  {_safe(e.text)}", highlight=False)
+        for c in e.citations:
+            when = c.published_at.strftime("%d %b %Y") if c.published_at else "undated"
+            out.print(f"    — {_safe(c.source or 'unknown source')}, {when}: "
+                      f"{_safe(c.title)}", style="dim", highlight=False)
 
 
 @app.command()

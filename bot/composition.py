@@ -10,6 +10,7 @@ from bot.answering.extractive import ExtractiveAnswerer
 from bot.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
 from ingest.indexer import Indexer
+from ingest.stories import StoryIndex
 from retrieval.embedcache import CachedEmbedder
 from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
 from retrieval.lexical import BM25Index
@@ -29,6 +30,8 @@ class Components:
     indexer: Indexer
     answerer: Answerer
     extractive: ExtractiveAnswerer
+    # Story clusters (wire copies folded), a sidecar beside the BM25 index.
+    stories: StoryIndex | None = None
 
 
 def build_embedder(s: Settings) -> Embedder:
@@ -65,6 +68,12 @@ def bm25_dir(s: Settings) -> Path | None:
     return Path(s.store) / "bm25" / s.collection
 
 
+def stories_dir(s: Settings) -> Path:
+    # Beside the BM25 index, named the same way; the file records the store's fingerprint,
+    # so clusters of another store are never read.
+    return Path(s.store) / "stories" / s.collection
+
+
 def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
     if s.answerer == "llm":
         from bot.answering.llm import LLMAnswerer
@@ -98,11 +107,17 @@ def build(
     asking: Embedder = (CachedEmbedder(embedder, settings.embedding_cache)
                         if settings.embedding_cache > 0 else embedder)
     searcher = HybridSearcher(store, asking, bm25, depth=settings.search_depth)
+    stories = StoryIndex(store, stories_dir(settings))
+
+    def on_change() -> None:
+        bm25.invalidate()
+        stories.invalidate()
+
     indexer = Indexer(store, embedder, settings.chunk_chars, settings.chunk_overlap,
-                      on_change=bm25.invalidate, fetcher=build_fetcher(settings),
+                      on_change=on_change, fetcher=build_fetcher(settings),
                       max_file_bytes=settings.max_file_bytes)
     extractive = ExtractiveAnswerer(asking, min_relevance=settings.min_relevance)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,
-        answerer or build_answerer(settings, extractive), extractive,
+        answerer or build_answerer(settings, extractive), extractive, stories,
     )

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +14,20 @@ from bot.answer import Answer
 from bot.answering import Answerer
 from bot.chat import ChatSession, SessionStore
 from bot.composition import Components, answerer_named, build
+from bot.newsnative import enrich, fold_hits
 from bot.settings import Settings
+from bot.timeline import Timeline, build_timeline
 from ingest.article import Article
 from ingest.indexer import IngestReport, Progress
 from ingest.readers import ReadFailure
 from retrieval.types import Embedder, Hit, SearchFilters, Store
+
+# Search looks this many times deeper than k when folding wire copies, so the k left are
+# k stories (RealTime QA's largest story cluster has 3 copies).
+STORY_OVERFETCH = 3
+
+# Passages a timeline reads (every copy kept: each is a citation of its event).
+TIMELINE_PASSAGES = 40
 
 if TYPE_CHECKING:
     from retrieval.langchain import NewsRetriever
@@ -85,6 +94,8 @@ class NewsBot:
         # The saved BM25 index loads on a thread while this process gets on with the rest
         # (its first question waits for it): most of a cold start to the first answer.
         self._c.bm25.preload()
+        if self._c.stories is not None:
+            self._c.stories.preload()
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, **overrides: Any) -> NewsBot:
@@ -104,6 +115,8 @@ class NewsBot:
             # Build and save the BM25 index now, so the next process starts answering at
             # once instead of re-indexing every chunk on its first question.
             self._c.bm25.ensure()
+            if self._c.stories is not None:
+                self._c.stories.clusters()  # the same for story clusters
         return report
 
     def ingest_articles(self, articles: Iterable[Article | ReadFailure]) -> IngestReport:
@@ -125,8 +138,17 @@ class NewsBot:
         """Passages for ``query``; with ``now``, time phrases ("this week", "on Monday") and
         a recency preference are resolved against it."""
         filters = SearchFilters(_as_datetime(since), _as_datetime(until), tuple(sources))
-        return self._c.searcher.search(query, k or self.settings.top_k, filters,
-                                       _as_datetime(now))
+        k = k or self.settings.top_k
+        stories = self._c.stories
+        if stories is None or not self.settings.fold_copies:
+            return self._c.searcher.search(query, k, filters, _as_datetime(now))
+        # One story, one place in the top k: look deeper, then fold wire copies.
+        hits = self._c.searcher.search(query, k * STORY_OVERFETCH, filters, _as_datetime(now))
+        return fold_hits(hits, stories.cluster_of, k)
+
+    def _news(self, question: str, answer: Answer, hits: list[Hit]) -> Answer:
+        """The one step after every answerer: who said it, copies folded, disagreements."""
+        return enrich(question, answer, hits, self._c.stories)
 
     def _answerer(self, answerer: Answerer | str | None) -> Answerer:
         if answerer is None:
@@ -148,6 +170,7 @@ class NewsBot:
         hits = self.search(question, now=now, since=since, until=until, sources=sources)
         t1 = time.perf_counter()
         answer = self._answerer(answerer).answer(question, hits, _as_datetime(now))
+        answer = self._news(question, answer, hits)
         t2 = time.perf_counter()
         answer.timings_ms.update(
             {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
@@ -165,7 +188,8 @@ class NewsBot:
         t0 = time.perf_counter()
         hits = await asyncio.to_thread(self._search_for, question, kwargs)
         t1 = time.perf_counter()
-        answer: Answer = await aanswer(question, hits, _as_datetime(now))
+        answer: Answer = self._news(question, await aanswer(question, hits, _as_datetime(now)),
+                                    hits)
         t2 = time.perf_counter()
         answer.timings_ms.update(
             {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
@@ -195,6 +219,7 @@ class NewsBot:
         )
         for piece in pieces:
             if isinstance(piece, Answer):
+                piece = self._news(question, piece, hits)
                 t2 = time.perf_counter()
                 piece.timings_ms.update({"retrieve": (t1 - t0) * 1000,
                                          "answer": (t2 - t1) * 1000,
@@ -213,7 +238,21 @@ class NewsBot:
         question = " ".join(question.split())
         hits = await asyncio.to_thread(self._search_for, question, kwargs)
         async for piece in astream(question, hits, _as_datetime(now)):
-            yield piece
+            yield self._news(question, piece, hits) if isinstance(piece, Answer) else piece
+
+    def timeline(self, topic: str, now: datetime | str | None = None, *,
+                 since: datetime | str | None = None,
+                 until: datetime | str | None = None) -> Timeline:
+        """The story about ``topic`` as dated events, ordered by the day each happened."""
+        topic = " ".join(topic.split())
+        now_at, since_at, until_at = _as_datetime(now), _as_datetime(since), _as_datetime(until)
+        # Articles are chosen by what they can report: published on/after ``since`` and, as of
+        # ``now``, by the end of that day. ``until`` bounds the events' days, not publishing
+        # (a later article may tell an earlier event).
+        published_by = now_at + timedelta(days=1) if now_at is not None else None
+        hits = self._c.searcher.search(topic, TIMELINE_PASSAGES,
+                                       SearchFilters(since_at, published_by), now_at)
+        return build_timeline(topic, hits, self._c.embedder, now_at, since_at, until_at)
 
     def chat(self, session_id: str = "default") -> ChatSession:
         """The conversation ``session_id`` (created on first use): follow-up questions are

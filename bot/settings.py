@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # sibling bonus): on RealTime QA dev 150 moved 3 gold articles up and none down against
     # 100, for 1.2x the search time (benchmarks/retrieval_latency.py).
     search_depth: int = 150
+    # Wire copies and rewrites of one story (ingest/stories.py) take one place in the top k,
+    # the others named in the citation's also_reported_by. False: every copy competes.
+    fold_copies: bool = True
 
     # Answering
     answerer: Literal["extractive", "llm"] = "extractive"

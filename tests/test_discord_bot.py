@@ -432,6 +432,6 @@ async def test_commands_sync_to_the_dev_guild(make_discord, examples_bot):
     await client.setup_hook()
     (put,) = rec.find("PUT", f"/applications/{BOT}/guilds/{GUILD}/commands")
     names = sorted(c["name"] for c in put.json)
-    assert names == ["ask", "help", "ingest", "sources", "stats"]
+    assert names == ["ask", "help", "ingest", "sources", "stats", "timeline"]
     ask = next(c for c in put.json if c["name"] == "ask")
     assert next(o for o in ask["options"] if o["name"] == "source")["autocomplete"] is True

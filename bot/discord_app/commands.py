@@ -10,7 +10,14 @@ from discord import app_commands
 
 from bot.discord_app.frontdoor import BadRequest, FrontDoor, Query, parse_day, rate_limited_text
 from bot.discord_app.memory import Turn
-from bot.discord_app.render import clip, help_embed, pack, source_embeds, stats_embed
+from bot.discord_app.render import (
+    clip,
+    help_embed,
+    pack,
+    source_embeds,
+    stats_embed,
+    timeline_embeds,
+)
 from bot.discord_app.replies import note, send_answer, stream_answer
 from bot.discord_app.safety import NO_MENTIONS, neutralise
 from bot.discord_app.uploads import IngestRefused, check_upload, ingest_upload, ingest_url
@@ -87,6 +94,27 @@ def register(tree: app_commands.CommandTree[discord.Client], door: FrontDoor) ->
         for page in pages[1:]:
             await interaction.followup.send(embeds=page, ephemeral=True,
                                             allowed_mentions=NO_MENTIONS)
+
+    @tree.command(name="timeline", description="A story's events in the order they happened")
+    @app_commands.describe(topic="The story, e.g. Rotterdam port strike")
+    @app_commands.guild_only()
+    async def timeline(interaction: discord.Interaction, topic: str) -> None:
+        try:
+            topic = door.check_question(topic)
+        except BadRequest as exc:
+            await note(interaction, str(exc))
+            return
+        verdict = door.limits.check(interaction.user.id, interaction.guild_id)
+        if not verdict.allowed:
+            await note(interaction, rate_limited_text(verdict))
+            return
+        await interaction.response.defer(thinking=True)
+        t = await asyncio.to_thread(door.newsbot.timeline, topic)
+        pages = pack(timeline_embeds(
+            topic, ((f"{e.day:%a %d %b %Y}", e.text, e.citations) for e in t.events)))
+        await interaction.followup.send(embeds=pages[0], allowed_mentions=NO_MENTIONS)
+        for page in pages[1:]:
+            await interaction.followup.send(embeds=page, allowed_mentions=NO_MENTIONS)
 
     @tree.command(name="stats", description="What the news archive holds")
     @app_commands.guild_only()

@@ -69,6 +69,34 @@ def _resolved(c: Citation) -> str:
     return "\n".join(f"-# {plain(phrase)} = {when}" for phrase, when in c.resolved_dates)
 
 
+def _news(c: Citation) -> str:
+    """Who the quote says said it, and the other outlets carrying the same story."""
+    lines = []
+    if c.attributed_to:
+        lines.append(f"-# said by {plain(c.attributed_to)}")
+    if c.also_reported_by:
+        names = ", ".join(plain(r.source or r.title) for r in c.also_reported_by[:5])
+        lines.append(f"-# also reported by {names}")
+    return "\n".join(lines)
+
+
+def timeline_embeds(topic: str, events: Iterable[tuple[str, str, list[Citation]]]
+                    ) -> list[discord.Embed]:
+    """A story's timeline as embeds, one field per event, split to fit Discord's limits."""
+    b = _EmbedBuilder(SOURCE_COLOUR, clip(f"Timeline: {plain(topic)} (continued)", TITLE_MAX))
+    b.add_embed(discord.Embed(title=clip(f"Timeline: {plain(topic)}", TITLE_MAX),
+                              colour=SOURCE_COLOUR))
+    any_event = False
+    for when, text, cites in events:
+        any_event = True
+        outlets = ", ".join(dict.fromkeys(neutralise(c.source or "unknown") for c in cites))
+        b.add_field(clip(f"{when} · {outlets}", FIELD_NAME_MAX),
+                    clip(plain(" ".join(text.split())), FIELD_VALUE_MAX))
+    if not any_event:
+        b.embeds[0].description = "No dated events about this topic in the archive."
+    return b.embeds
+
+
 def source_field(c: Citation) -> tuple[str, str]:
     """One numbered source: the quote is shortened to fit; /sources shows it in full."""
     name = clip(f"[{c.n}] {neutralise(c.source or 'unknown source')} · {day(c.published_at)}",
@@ -76,7 +104,7 @@ def source_field(c: Citation) -> tuple[str, str]:
     head = _link(clip(c.title or "untitled", 200), c.url)
     if len(head) > FIELD_VALUE_MAX // 2:  # a monstrous url: keep the quote, drop the link
         head = f"**{plain(clip(c.title or 'untitled', 200))}**"
-    tail = clip(_resolved(c), 300)
+    tail = clip("\n".join(x for x in (_resolved(c), _news(c)) if x), 400)
     room = FIELD_VALUE_MAX - len(head) - len(tail) - 8
     quote = clip(plain(" ".join(c.quote.split())), room)
     value = f"{head}\n> “{quote}”" + (f"\n{tail}" if tail else "")
@@ -201,6 +229,8 @@ def help_embed(mention_mode: bool, can_ingest_hint: str) -> discord.Embed:
         "**/ask** `question` `[since]` `[until]` `[source]` — answer a question. Dates are "
         "`YYYY-MM-DD`; `source` completes from the archive's sources.",
         "**/sources** — the sources of the last answer in this channel, quotes in full.",
+        "**/timeline** `topic` — a story's events in the order they happened, with who "
+        "reported each.",
         "**/stats** — what the archive holds.",
         f"**/ingest** `url` or `file` — add articles ({can_ingest_hint}).",
         "**/help** — this message.",
