@@ -1,0 +1,184 @@
+"""Low-information text: what carries no news, told apart from what does.
+
+Scrapers and feeds deliver pages that are one word or one block repeated, keyword lists aimed
+at a story's names, cookie walls and navigation menus. Such text is cheap to make in bulk
+and, embedded and indexed like an article, it outranks articles on the very words it
+repeats. Two decisions, both here:
+
+* ``article_junk(body)``: the whole body is junk (one word, one short block repeated,
+  nothing but boilerplate): the article is skipped with a one-line reason, like any other
+  bad input.
+* ``chunk_quality(body, spans)``: per chunk of an article that is kept, a weight in (0, 1]
+  (1: ordinary text) and the class of junk it is. A real article with a junk section keeps
+  its real part at full weight; its junk chunks are stored, marked and down-weighted in
+  search (``Chunk.quality``). An article whose every chunk is junk is skipped too.
+
+Text without sentence punctuation is down-weighted but never the reason to skip: scripts
+such as Thai write no sentence marks, and transcripts often lack them.
+
+The thresholds are far from ordinary prose on purpose (the margins are noted beside each):
+a false "junk" loses a real article, a missed one only costs the search cap a few places.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+")
+# Sentence ends: Latin, CJK and Devanagari full stops, question and exclamation marks.
+_SENTENCE_END = re.compile(r"[.!?。！？।](?=[\s\"'”’)\]]|$)")
+
+# Words an article needs before its statistics mean anything (a one-line brief is fine).
+MIN_WORDS = 30
+# Share of all words taken by the most common one. In English news "the" is 5-7 %, in any
+# language the top word stays under 15 %; a page that is one word repeated is ~100 %.
+ONE_TOKEN_SHARE = 0.5
+# Share taken by the five most common words. Prose: 20-30 % ("the, of, to, a, and"), a
+# random mix of 13 words 40 %; a keyword list that keeps repeating a story's names, or one
+# short block pasted again and again, 50-100 %.
+TOP5_SHARE = 0.55
+SHINGLE = 5  # words per shingle when looking for repeated text
+# A chunk whose word 5-grams were nearly all met before in the same article repeats it. The
+# chunk overlap (a fifth of a chunk) is all an ordinary chunk shares with earlier ones.
+REPEATED_SHARE = 0.8
+# Within one chunk: distinct 5-grams / all 5-grams. Prose is ~1.0; a block repeated inside
+# one chunk falls to 1/repeats.
+SELF_DISTINCT = 0.35
+# zlib output / input over a whole body. News prose compresses to 0.35-0.45 and a long
+# article no lower than ~0.25; text that is one block pasted many times goes below 0.05.
+COMPRESSED_SHARE = 0.08
+# A run with no sentence end this long is no prose (a chunk is at most ~700 characters of
+# whole sentences, so prose puts several sentence ends in any 300 characters).
+NO_SENTENCE_CHARS = 300
+# Boilerplate: phrases of cookie walls, consent banners and site chrome. A chunk with this
+# many distinct ones, or navigation lines making up most of it, is page furniture.
+BOILERPLATE_PHRASES = 3
+_BOILERPLATE = re.compile(
+    r"\b(?:cookies?|accept all|reject all|privacy policy|cookie policy|terms of (?:use|service)"
+    r"|manage (?:preferences|settings)|consent|subscribe|newsletter|sign in|log in|sign up"
+    r"|all rights reserved|skip to (?:main )?content|follow us|share (?:this|on)"
+    r"|advertisement|contact us|about us|javascript|your browser|copyright)\b",
+    re.IGNORECASE)
+# Navigation: lines of at most this many words without a sentence end ("Home | World |
+# Sport", "Next article »"); most lines of the chunk, and at least this many of them.
+NAV_LINE_WORDS = 4
+NAV_SHARE = 0.6
+NAV_MIN_LINES = 5
+_SEPARATORS = re.compile(r"\s[|»›·•/]\s")
+
+# Search weight of each junk class (Chunk.quality): how much a passage of it may count as
+# evidence. Repetition and keyword lists say nothing new; boilerplate says nothing about
+# the news; unpunctuated text may be real (see above), so it loses only half.
+WEIGHTS = {
+    "one word repeated": 0.05,
+    "repeated text": 0.1,
+    "keyword stuffing": 0.1,
+    "boilerplate or navigation": 0.2,
+    "no sentences": 0.5,
+}
+
+
+@dataclass(frozen=True)
+class ChunkQuality:
+    weight: float  # 1.0: ordinary text
+    reason: str | None  # the junk class (a key of WEIGHTS), or None
+
+
+GOOD = ChunkQuality(1.0, None)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _shares(words: Sequence[str]) -> tuple[str, float, float]:
+    """The most common word, its share, and the share of the five most common."""
+    common = Counter(words).most_common(5)
+    n = len(words)
+    return common[0][0], common[0][1] / n, sum(c for _, c in common) / n
+
+
+def _shingles(words: Sequence[str]) -> list[int]:
+    if len(words) < SHINGLE:
+        return [hash(tuple(words))] if words else []
+    return [hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)]
+
+
+def _boilerplate(text: str) -> bool:
+    phrases = {m.group(0).lower() for m in _BOILERPLATE.finditer(text)}
+    if len(phrases) >= BOILERPLATE_PHRASES:
+        return True
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    nav = sum(1 for ln in lines if len(ln.split()) <= NAV_LINE_WORDS
+              and not _SENTENCE_END.search(ln))
+    if len(lines) >= NAV_MIN_LINES and nav / len(lines) >= NAV_SHARE:
+        return True
+    # A menu on one line: "Home | World | Business | Sport | Tech | Video".
+    return len(_SEPARATORS.findall(text)) >= NAV_MIN_LINES and len(text.split()) < 4 * len(
+        _SEPARATORS.findall(text))
+
+
+def article_junk(body: str) -> str | None:
+    """A one-line reason when the whole body is low-information text, else None."""
+    words = _words(body)
+    if len(words) < MIN_WORDS:
+        return None
+    top, share, _ = _shares(words)
+    if share >= ONE_TOKEN_SHARE:
+        return (f"low-information text: one word ({top[:20]!r}) is {share:.0%} of its "
+                f"{len(words):,} words")
+    if len(body) >= 2000:
+        raw = body.encode("utf-8", "surrogatepass")
+        ratio = len(zlib.compress(raw, 1)) / len(raw)
+        if ratio < COMPRESSED_SHARE and len(set(_shingles(words))) < 4 * MIN_WORDS:
+            return (f"low-information text: {len(body):,} characters repeating a few "
+                    f"lines (compresses to {ratio:.1%})")
+    return None
+
+
+def _chunk_class(text: str, words: list[str], shingles: list[int], seen: set[int]) -> str | None:
+    if len(words) >= MIN_WORDS:
+        _, share, top5 = _shares(words)
+        if share >= ONE_TOKEN_SHARE:
+            return "one word repeated"
+        distinct = set(shingles)
+        if len(distinct) / len(shingles) < SELF_DISTINCT:
+            return "repeated text"
+        if sum(1 for s in shingles if s in seen) / len(shingles) >= REPEATED_SHARE:
+            return "repeated text"
+        if top5 >= TOP5_SHARE:
+            return "keyword stuffing"
+    if _boilerplate(text):
+        return "boilerplate or navigation"
+    if len(text) >= NO_SENTENCE_CHARS and not _SENTENCE_END.search(text):
+        return "no sentences"
+    return None
+
+
+def chunk_quality(body: str, spans: Sequence[tuple[int, int]]) -> list[ChunkQuality]:
+    """The weight and junk class of each chunk ``body[start:end]``, in order."""
+    seen: set[int] = set()
+    out = []
+    for start, end in spans:
+        text = body[start:end]
+        words = _words(text)
+        shingles = _shingles(words)
+        reason = _chunk_class(text, words, shingles, seen)
+        seen.update(shingles)
+        out.append(GOOD if reason is None else ChunkQuality(WEIGHTS[reason], reason))
+    return out
+
+
+def all_junk(qualities: Sequence[ChunkQuality]) -> str | None:
+    """A one-line reason to skip an article whose every chunk is junk (and not merely
+    unpunctuated), else None."""
+    reasons = Counter(q.reason for q in qualities)
+    if not qualities or reasons[None] or set(reasons) == {"no sentences"}:
+        return None
+    worst, _ = max(((r, n) for r, n in reasons.items() if r != "no sentences"),
+                   key=lambda rn: rn[1])
+    return f"low-information text: every passage is junk ({worst})"
