@@ -181,8 +181,10 @@ class Indexer:
     def _assessed(self, article: Article) -> tuple[Article, list[Chunk]] | ReadFailure:
         """The article's chunks weighted by ingest/quality.py, or a one-line failure when
         the whole article is low-information text."""
-        where = article.doc_key.removeprefix("url:") or article.url or article.title[:80]
-        reason = quality.article_junk(article.body)
+        # Where the article came from, as the readers name a failure (a path, a URL).
+        where = (article.doc_key.removeprefix("url:").removeprefix("file:") or article.url
+                 or article.title[:80])
+        reason = quality.article_junk(article.body) or quality.unrepeated(article.body)
         if reason is not None:
             return ReadFailure(where, reason)
         chunks = chunk_article(article, self.chunk_chars, self.overlap_chars)
@@ -190,8 +192,11 @@ class Indexer:
         reason = quality.all_junk(weights)
         if reason is not None:
             return ReadFailure(where, reason)
-        return article, [c if q.weight == 1.0 else replace(c, quality=q.weight)
-                         for c, q in zip(chunks, weights, strict=True)]
+        kept = [c if q.weight == 1.0 else replace(c, quality=q.weight)
+                for c, q in zip(chunks, weights, strict=True) if q.reason != quality.REPEAT]
+        if len(kept) < len(chunks):  # numbered again, so the stored count stays whole
+            kept = [replace(c, index=n, count=len(kept)) for n, c in enumerate(kept)]
+        return article, kept
 
     def ingest(
         self,

@@ -8,10 +8,11 @@ repeats. Two decisions, both here:
 * ``article_junk(body)``: the whole body is junk (one word, one short block repeated,
   nothing but boilerplate): the article is skipped with a one-line reason, like any other
   bad input.
-* ``chunk_quality(body, spans)``: per chunk of an article that is kept, a weight in (0, 1]
+* ``chunk_quality(body, spans)``: per chunk of an article that is kept, a weight in [0, 1]
   (1: ordinary text) and the class of junk it is. A real article with a junk section keeps
   its real part at full weight; its junk chunks are stored, marked and down-weighted in
-  search (``Chunk.quality``). An article whose every chunk is junk is skipped too.
+  search (``Chunk.quality``), except chunks that repeat what the article said earlier
+  (weight 0): those are not stored. An article whose every chunk is junk is skipped too.
 
 Text without sentence punctuation is down-weighted but never the reason to skip: scripts
 such as Thai write no sentence marks, and transcripts often lack them.
@@ -23,7 +24,6 @@ a false "junk" loses a real article, a missed one only costs the search cap a fe
 from __future__ import annotations
 
 import re
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,15 +42,22 @@ ONE_TOKEN_SHARE = 0.5
 # short block pasted again and again, 50-100 %.
 TOP5_SHARE = 0.55
 SHINGLE = 5  # words per shingle when looking for repeated text
-# A chunk whose word 5-grams were nearly all met before in the same article repeats it. The
-# chunk overlap (a fifth of a chunk) is all an ordinary chunk shares with earlier ones.
+# A chunk whose word 5-grams were nearly all met earlier in its article repeats it. The chunk
+# overlap (a fifth of a chunk) is all an ordinary chunk shares with earlier ones; galleries
+# that print each caption twice repeat whole passages, so the first copy keeps its weight.
 REPEATED_SHARE = 0.8
+# Text said once that an article must hold, in 5-grams (15: one sentence of ~19 words); an
+# article that is one block pasted again and again has none and is skipped, and a chunk
+# holding that much is never "repeated text", whatever repeats around it.
+MIN_UNREPEATED = 15
+# Distinct words / words in a chunk of at least KEYWORD_MIN_WORDS. Across 26,177 chunks of
+# 1,500 RealTime QA articles the lowest was 0.31 (photo captions printed twice) and the
+# 1st percentile 0.52; a keyword list cycling a story's names is 0.05-0.2.
+KEYWORD_DISTINCT = 0.25
+KEYWORD_MIN_WORDS = 60
 # Within one chunk: distinct 5-grams / all 5-grams. Prose is ~1.0; a block repeated inside
 # one chunk falls to 1/repeats.
 SELF_DISTINCT = 0.35
-# zlib output / input over a whole body. News prose compresses to 0.35-0.45 and a long
-# article no lower than ~0.25; text that is one block pasted many times goes below 0.05.
-COMPRESSED_SHARE = 0.08
 # A run with no sentence end this long is no prose (a chunk is at most ~700 characters of
 # whole sentences, so prose puts several sentence ends in any 300 characters).
 NO_SENTENCE_CHARS = 300
@@ -73,7 +80,11 @@ _SEPARATORS = re.compile(r"\s[|»›·•/]\s")
 # Search weight of each junk class (Chunk.quality): how much a passage of it may count as
 # evidence. Repetition and keyword lists say nothing new; boilerplate says nothing about
 # the news; unpunctuated text may be real (see above), so it loses only half.
+# A chunk saying again what its article said earlier: not stored at all (its text is in the
+# store already, and a thousand copies of one vector would fill every nearest-neighbour list).
+REPEAT = "repeats earlier text"
 WEIGHTS = {
+    REPEAT: 0.0,
     "one word repeated": 0.05,
     "repeated text": 0.1,
     "keyword stuffing": 0.1,
@@ -113,8 +124,9 @@ def _boilerplate(text: str) -> bool:
     if len(phrases) >= BOILERPLATE_PHRASES:
         return True
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    # Lines with figures are data (prices, results tables), not menus.
     nav = sum(1 for ln in lines if len(ln.split()) <= NAV_LINE_WORDS
-              and not _SENTENCE_END.search(ln))
+              and not _SENTENCE_END.search(ln) and not any(ch.isdigit() for ch in ln))
     if len(lines) >= NAV_MIN_LINES and nav / len(lines) >= NAV_SHARE:
         return True
     # A menu on one line: "Home | World | Business | Sport | Tech | Video".
@@ -123,7 +135,8 @@ def _boilerplate(text: str) -> bool:
 
 
 def article_junk(body: str) -> str | None:
-    """A one-line reason when the whole body is low-information text, else None."""
+    """A one-line reason when the body is one word repeated (cheap: checked before the
+    article is chunked), else None."""
     words = _words(body)
     if len(words) < MIN_WORDS:
         return None
@@ -131,46 +144,65 @@ def article_junk(body: str) -> str | None:
     if share >= ONE_TOKEN_SHARE:
         return (f"low-information text: one word ({top[:20]!r}) is {share:.0%} of its "
                 f"{len(words):,} words")
-    if len(body) >= 2000:
-        raw = body.encode("utf-8", "surrogatepass")
-        ratio = len(zlib.compress(raw, 1)) / len(raw)
-        if ratio < COMPRESSED_SHARE and len(set(_shingles(words))) < 4 * MIN_WORDS:
-            return (f"low-information text: {len(body):,} characters repeating a few "
-                    f"lines (compresses to {ratio:.1%})")
     return None
 
 
-def _chunk_class(text: str, words: list[str], shingles: list[int], seen: set[int]) -> str | None:
+def _chunk_class(text: str, words: list[str], shingles: list[int], seen: set[int],
+                 counts: Counter[int]) -> ChunkQuality:
+    sentences = bool(_SENTENCE_END.search(text))
     if len(words) >= MIN_WORDS:
         _, share, top5 = _shares(words)
         if share >= ONE_TOKEN_SHARE:
-            return "one word repeated"
-        distinct = set(shingles)
-        if len(distinct) / len(shingles) < SELF_DISTINCT:
-            return "repeated text"
+            return _junk("one word repeated")
         if sum(1 for s in shingles if s in seen) / len(shingles) >= REPEATED_SHARE:
-            return "repeated text"
-        if top5 >= TOP5_SHARE:
-            return "keyword stuffing"
+            return _junk(REPEAT)
+        if (len(set(shingles)) / len(shingles) < SELF_DISTINCT
+                and sum(1 for s in shingles if counts[s] == 1) < MIN_UNREPEATED):
+            return _junk("repeated text")
+        few_words = (len(words) >= KEYWORD_MIN_WORDS
+                     and len(set(words)) / len(words) < KEYWORD_DISTINCT)
+        if top5 >= TOP5_SHARE or few_words:
+            # Unpunctuated, a word salad is no more evidence than a keyword list, but it
+            # may be a transcript: weighed as stuffing, never the reason to skip.
+            return (_junk("keyword stuffing") if sentences
+                    else ChunkQuality(WEIGHTS["keyword stuffing"], "no sentences"))
     if _boilerplate(text):
-        return "boilerplate or navigation"
-    if len(text) >= NO_SENTENCE_CHARS and not _SENTENCE_END.search(text):
-        return "no sentences"
-    return None
+        return _junk("boilerplate or navigation")
+    if len(text) >= NO_SENTENCE_CHARS and not sentences:
+        return _junk("no sentences")
+    return GOOD
+
+
+def _junk(reason: str) -> ChunkQuality:
+    return ChunkQuality(WEIGHTS[reason], reason)
 
 
 def chunk_quality(body: str, spans: Sequence[tuple[int, int]]) -> list[ChunkQuality]:
     """The weight and junk class of each chunk ``body[start:end]``, in order."""
     seen: set[int] = set()
+    counts = Counter(_shingles(_words(body)))
     out = []
     for start, end in spans:
         text = body[start:end]
         words = _words(text)
         shingles = _shingles(words)
-        reason = _chunk_class(text, words, shingles, seen)
+        out.append(_chunk_class(text, words, shingles, seen, counts))
         seen.update(shingles)
-        out.append(GOOD if reason is None else ChunkQuality(WEIGHTS[reason], reason))
     return out
+
+
+def unrepeated(body: str) -> str | None:
+    """A one-line reason when no stretch of the body is said once (one block pasted again
+    and again), else None."""
+    words = _words(body)
+    if len(words) < MIN_WORDS:
+        return None
+    counts = Counter(_shingles(words))
+    once = sum(1 for n in counts.values() if n == 1)
+    if once >= MIN_UNREPEATED:
+        return None
+    return (f"low-information text: {len(body):,} characters repeating "
+            f"{len(counts):,} word sequences")
 
 
 def all_junk(qualities: Sequence[ChunkQuality]) -> str | None:

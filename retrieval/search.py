@@ -24,6 +24,9 @@ DENSE_OVERFETCH = 2
 # to other articles. A 2 MB page (2,861 chunks of one repeated word) took all eight without
 # it. Set by Settings.max_passages_per_article.
 MAX_PER_GROUP = 4
+# When one article filled a candidate list (fewer than half the depth left after the cap),
+# the list is fetched once more this many times deeper (ids and BM25 scores are cheap).
+CAP_OVERFETCH = 8
 
 T = TypeVar("T")
 
@@ -112,19 +115,37 @@ class HybridSearcher:
                 if got is None:
                     break  # the table lags the store: ask the store
                 if got:
-                    return [Hit(c, s, {"dense": s}) for c, s in got]
-        return self.store.query(vec, self.depth, filters)
+                    hits = self._capped([Hit(c, s, {"dense": s}) for c, s in got])
+                    if len(hits) < self.depth // 2 and len(got) == self.depth:
+                        # One article took the list: look deeper once.
+                        deeper = self.bm25.resolve(
+                            self.store.nearest_ids(vec, self.depth * factor * CAP_OVERFETCH),
+                            self.depth * CAP_OVERFETCH, filters)
+                        if deeper:
+                            hits = self._capped([Hit(c, s, {"dense": s}) for c, s in deeper])
+                    return hits[: self.depth]
+        return self._capped(self.store.query(vec, self.depth, filters))
+
+    def _capped(self, hits: list[Hit]) -> list[Hit]:
+        return capped(hits, _hit_chunk, self.group_key, self.max_per_group)
+
+    def lexical(self, query: str, filters: SearchFilters | None) -> list[tuple[Chunk, float]]:
+        assert self.bm25 is not None
+        got = self.bm25.search(query, self.depth, filters)
+        lex = capped(got, _pair_chunk, self.group_key, self.max_per_group)
+        if len(lex) < self.depth // 2 and len(got) == self.depth:
+            got = self.bm25.search(query, self.depth * CAP_OVERFETCH, filters)
+            lex = capped(got, _pair_chunk, self.group_key, self.max_per_group)
+        return lex[: self.depth]
 
     def fused(self, query: str, filters: SearchFilters | None) -> list[Hit]:
         vec = self.embedder.embed([query])[0]
         dense = self.dense(vec, filters)
-        dense = capped(dense, _hit_chunk, self.group_key, self.max_per_group)
         dense_score = {h.chunk.id: h.score for h in dense}
         rankings = {"dense": [h.chunk for h in dense]}
         bm25_score: dict[str, float] = {}
         if self.bm25 is not None:
-            lex = capped(self.bm25.search(query, self.depth, filters), _pair_chunk,
-                         self.group_key, self.max_per_group)
+            lex = self.lexical(query, filters)
             rankings["bm25"] = [c for c, _ in lex]
             bm25_score = {c.id: s for c, s in lex}
         fused = capped(rrf_fuse(rankings), _pair_chunk, self.group_key, self.max_per_group)

@@ -1,0 +1,195 @@
+"""No article can drown the others (issue 24): a few real articles, then a flood of junk
+aimed at them. Every answer about the real articles must be what it was without the junk.
+Real parts throughout: the packaged MiniLM embedder, embedded Chroma, the extractive
+answerer, and the junk folder a user makes with `python -m benchmarks.flood.make_junk`."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+from benchmarks.flood.make_junk import write_junk
+from bot import NewsBot
+from ingest import quality
+from ingest.article import Article
+from ingest.chunking import chunk_spans
+from tests.conftest import EXAMPLES
+
+QUESTIONS = [
+    "When did the ceasefire collapse?",
+    "Who mediated the talks?",
+    "How much will the tram line cost?",
+    "How many homes lost power?",
+    "Who won the national cup?",
+    "How many visitors came to the reopened museum?",
+    "What did the central bank do with interest rates?",
+]
+
+
+def _answer_key(a: Any) -> tuple[Any, ...]:
+    """What a user sees of an answer: the words, the short answer, and what is cited."""
+    return (a.answer, a.short_answer, a.abstained,
+            [(c.title, c.quote, c.start, c.end) for c in a.citations])
+
+
+@pytest.fixture(scope="module")
+def flood(tmp_path_factory, embedder) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("flood")
+    real = root / "real"
+    shutil.copytree(EXAMPLES, real)
+    junk = root / "junk"
+    junk_files = write_junk(junk, aim=[real], copies=10)
+    clean = NewsBot(store=root / "clean", embedder=embedder)
+    clean_report = clean.ingest([real])
+    flooded = NewsBot(store=root / "flooded", embedder=embedder)
+    flooded_report = flooded.ingest([real, junk])
+    return {"clean": clean, "flooded": flooded, "clean_report": clean_report,
+            "report": flooded_report, "junk": junk_files}
+
+
+def test_the_junk_folder_has_ten_articles_of_five_shapes(flood):
+    files = [p.name for p in flood["junk"]]
+    shapes = {n.rsplit(".", 1)[0].rstrip("0123456789-") for n in files}
+    assert len(files) >= 10 and len(shapes) >= 5, files
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_answers_about_the_real_articles_do_not_change_with_the_flood(flood, question):
+    before = flood["clean"].ask(question)
+    after = flood["flooded"].ask(question)
+    assert not before.abstained, before.answer  # a question the real articles answer
+    assert _answer_key(after) == _answer_key(before)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_junk_does_not_push_the_real_passages_down(flood, question):
+    before = flood["clean"].search(question, k=8)
+    after = flood["flooded"].search(question, k=8)
+    assert after[0].chunk.id == before[0].chunk.id, [h.chunk.title for h in after]
+    # The clean store's best three passages are still among the eight, and no junk
+    # section (a down-weighted passage) ranks above any of them.
+    ids = [h.chunk.id for h in after]
+    assert {h.chunk.id for h in before[:3]} <= set(ids)
+    last = max(ids.index(h.chunk.id) for h in before[:3])
+    assert all(h.chunk.quality == 1.0 for h in after[:last]), [h.chunk.title for h in after]
+
+
+def test_each_skipped_junk_file_has_one_line_reason(flood):
+    report = flood["report"]
+    by_file = {str(f).split(": ", 1)[0]: str(f) for f in report.failures}
+    expect_skipped = [p for p in flood["junk"]
+                      if not p.name.startswith(("huge-one-paragraph", "press-copy"))]
+    for path in expect_skipped:
+        line = by_file.get(str(path))
+        assert line is not None, (path, list(by_file))
+        assert "low-information text" in line and "\n" not in line
+    # The real articles and the ordinary (if repetitive) press releases are all stored.
+    assert report.failed == len(expect_skipped)
+    assert report.added == flood["clean_report"].added + 10 + 1
+
+
+def test_a_real_paragraph_in_a_huge_junk_article_is_kept_and_the_junk_weighs_little(flood):
+    bot = flood["flooded"]
+    hits = bot.search("How many people will the Westhaven terminal employ?", k=8)
+    assert hits[0].chunk.title == "Harborline opens Westhaven terminal"
+    assert "about 600 people" in hits[0].chunk.text and hits[0].chunk.quality == 1.0
+    # No article takes more than its share of the passages, however many chunks it has.
+    per_article: dict[str, int] = {}
+    for h in hits:
+        per_article[h.chunk.article_id] = per_article.get(h.chunk.article_id, 0) + 1
+    assert max(per_article.values()) <= 4
+    answer = bot.ask("How many people will the Westhaven terminal employ?")
+    assert answer.short_answer and "600" in answer.short_answer
+
+
+class _Counting:
+    """The real embedder, counting the texts it is given."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.texts = 0
+
+    def embed(self, texts):
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+
+def test_identical_chunks_are_embedded_once(embedder):
+    from ingest.indexer import embed_once
+
+    counting = _Counting(embedder)
+    texts = ["Dockers walked out at the port."] * 50 + ["The union called the strike."]
+    vectors = embed_once(counting, texts)
+    assert counting.texts == 2 and vectors.shape == (51, embedder.dim)
+    assert (vectors[0] == vectors[49]).all() and not (vectors[0] == vectors[50]).all()
+
+
+def test_a_junk_section_repeating_itself_is_stored_once(tmp_path, embedder):
+    counting = _Counting(embedder)
+    bot = NewsBot(store=tmp_path / "s", embedder=counting)
+    real = ("Harborline Logistics said on Thursday that its new terminal in Westhaven will "
+            "open in March and employ about 600 people. ")
+    filler = "Click here to read more stories like this one, every day of the week. "
+    path = tmp_path / "huge.txt"
+    body = real + "\n\n" + (filler + "\n\n") * 4000
+    path.write_text("Title: Terminal\n\n" + body)
+    report = bot.ingest(path)
+    assert (report.added, report.failed) == (1, 0)
+    assert report.chunks_written < 5 and counting.texts == report.chunks_written
+    (record,) = bot._c.store.articles()
+    assert record.complete and record.chunks == report.chunks_written
+    hit = bot.search("How many people will the Westhaven terminal employ?", k=1)[0]
+    assert "about 600 people" in hit.chunk.text
+
+
+def test_ordinary_articles_are_untouched_by_the_quality_check():
+    # Every example article: nothing skipped, every chunk at full weight.
+    from ingest.readers import read_path
+
+    for path in sorted(EXAMPLES.iterdir()):
+        for article in read_path(path):
+            assert isinstance(article, Article), article
+            assert quality.article_junk(article.body) is None
+            assert quality.unrepeated(article.body) is None
+            spans = chunk_spans(article.body, 700, 140)
+            assert all(q.weight == 1.0 for q in quality.chunk_quality(article.body, spans))
+
+
+@pytest.mark.parametrize("body,reason", [
+    ("word " * 5000, "one word"),
+    ("The strike ended on Friday after talks. " * 200, "repeating"),
+    (" ".join(["Rotterdam strike end news. Rotterdam port strike ended latest."] * 60),
+     "repeating"),
+])
+def test_low_information_bodies_are_named(body: str, reason: str):
+    verdict = quality.article_junk(body) or quality.unrepeated(body)
+    assert verdict is not None and reason in verdict and "\n" not in verdict
+
+
+def test_keyword_stuffing_without_exact_repeats_is_junk():
+    import random
+
+    rng = random.Random(1)
+    names = ["Rotterdam", "strike", "dockers", "port", "union", "ended", "FNV", "wages"]
+    sentences = []
+    for _ in range(150):
+        rng.shuffle(names)
+        sentences.append(" ".join(names[: rng.randint(3, 6)]).capitalize() + ".")
+    body = " ".join(sentences)
+    spans = chunk_spans(body, 700, 140)
+    verdicts = quality.chunk_quality(body, spans)
+    assert quality.all_junk(verdicts) is not None
+    assert {q.reason for q in verdicts} <= {"keyword stuffing", "repeated text"}
+
+
+def test_navigation_and_cookie_walls_are_boilerplate():
+    page = ("Skip to main content\nHome\nWorld\nBusiness\nSport\nCulture\nVideo\n"
+            "We use cookies. Accept all or manage preferences. Read our privacy policy.\n"
+            "Subscribe\nSign in\n")
+    (q,) = quality.chunk_quality(page, [(0, len(page))])
+    assert q.reason == "boilerplate or navigation" and q.weight < 0.5
+    data = "Alabama gas prices\nRegular: $4.13\nMid-grade: $4.50\nPremium: $4.80\nDiesel: $5.1\n"
+    (q,) = quality.chunk_quality(data, [(0, len(data))])
+    assert q.weight == 1.0  # a table of figures is data, not a menu
