@@ -193,3 +193,62 @@ def test_navigation_and_cookie_walls_are_boilerplate():
     data = "Alabama gas prices\nRegular: $4.13\nMid-grade: $4.50\nPremium: $4.80\nDiesel: $5.1\n"
     (q,) = quality.chunk_quality(data, [(0, len(data))])
     assert q.weight == 1.0  # a table of figures is data, not a menu
+
+
+# The search-side guards, on plain hits ---------------------------------------------------------
+
+def _hit(article: str, index: int, text: str, score: float, quality_: float = 1.0):
+    from retrieval.types import Chunk, Hit
+
+    return Hit(Chunk(article, index, text, 0, len(text), quality=quality_), score)
+
+
+def test_one_article_places_at_most_four_passages_and_copies_at_most_two():
+    from retrieval.search import MAX_PER_GROUP, article_key, top_distinct
+
+    flood = [_hit("junk", i, f"word word word {i}", 2.0 - i / 100) for i in range(50)]
+    copies = [_hit(f"copy{i}", 0, "Harborline announces record volume at its terminals "
+                   f"this quarter, {i}", 1.5) for i in range(10)]
+    real = [_hit("real", i, t, 1.0 - i / 10) for i, t in enumerate(
+        ["The strike ended on Friday.", "Dockers returned to work.", "Pay rose 4 percent."])]
+    top = top_distinct([*flood, *copies, *real], 8, article_key, MAX_PER_GROUP)
+    ids = [h.chunk.article_id for h in top]
+    assert ids.count("junk") == MAX_PER_GROUP == 4
+    assert sum(i.startswith("copy") for i in ids) == 2
+    assert ids[-2:] == ["real", "real"]
+
+
+def test_a_cluster_key_caps_a_story_across_its_articles():
+    from retrieval.search import top_distinct
+
+    hits = [_hit(f"a{i}", 0, f"distinct passage number {i} of the story {'x' * i}", 1.0)
+            for i in range(8)] + [_hit("other", 0, "Something else entirely.", 0.5)]
+    top = top_distinct(hits, 8, lambda c: "story" if c.article_id[0] == "a" else "x", 3)
+    assert len([h for h in top if h.chunk.article_id.startswith("a")]) == 3
+    assert top[-1].chunk.article_id == "other"
+
+
+def test_repeated_passages_earn_no_sibling_bonus():
+    from retrieval.rerank import SignalReranker
+    from retrieval.timewindow import TimeIntent
+
+    pasted = [_hit("spam", i, "Rotterdam strike ends, says the port of Rotterdam.", 0.9)
+              for i in range(4)]
+    real = [_hit("real", i, t, s) for i, (t, s) in enumerate(
+        [("The Rotterdam strike ended on Friday after talks.", 0.9),
+         ("Dockers returned to work at the port on Saturday.", 0.5),
+         ("The union won a pay rise of four percent.", 0.4)])]
+    ranked = SignalReranker().rerank("When did the Rotterdam strike end?", [*pasted, *real],
+                                     TimeIntent(), None)
+    assert ranked[0].chunk.article_id == "real"
+    assert all(h.signals["siblings"] == 0 for h in ranked if h.chunk.article_id == "spam")
+
+
+def test_a_down_weighted_junk_section_counts_for_its_weight():
+    from retrieval.rerank import SignalReranker
+    from retrieval.timewindow import TimeIntent
+
+    junk = _hit("huge", 1, "Click here for the latest on the Rotterdam strike.", 1.0, 0.2)
+    real = _hit("real", 0, "The Rotterdam strike ended on Friday.", 0.6)
+    ranked = SignalReranker().rerank("Rotterdam strike", [junk, real], TimeIntent(), None)
+    assert [h.chunk.article_id for h in ranked] == ["real", "huge"]
