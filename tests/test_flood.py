@@ -252,3 +252,29 @@ def test_a_down_weighted_junk_section_counts_for_its_weight():
     real = _hit("real", 0, "The Rotterdam strike ended on Friday.", 0.6)
     ranked = SignalReranker().rerank("Rotterdam strike", [junk, real], TimeIntent(), None)
     assert [h.chunk.article_id for h in ranked] == ["real", "huge"]
+
+
+@pytest.mark.parametrize("page", [
+    "Rotterdam strike: Rotterdam port strike news. Find the latest Rotterdam strike updates "
+    "here. Rotterdam dockers strike, Rotterdam strike end, Rotterdam strike ended, when did "
+    "the Rotterdam strike end? Rotterdam strike today.",
+    "Best deals on harbour tram tickets! Harbour tram line cost, tram line council, harbour "
+    "tram news. Council tram line approved. Tram harbour cost 2024. Harbour tram line latest. "
+    "Buy harbour tram tickets now.",
+])
+def test_a_short_page_stuffed_with_a_storys_names_is_skipped(page: str):
+    verdicts = quality.chunk_quality(page, [(0, len(page))])
+    assert verdicts[0].reason == "keyword stuffing"
+    assert "keyword stuffing" in (quality.all_junk(verdicts) or "")
+
+
+def test_lists_of_names_and_figures_are_content_not_junk():
+    roster = "\n".join(f"{n}: {name}\nPosition: {pos}\nYears: {y}" for n, name, pos, y in [
+        (33, "Dick Lane", "CB", "1952-1965"), (6, "Joe Montana", "QB", "1979-1994"),
+        (14, "Anthony Munoz", "LT", "1980-92"), (31, "Bob Lilly", "DT", "1961-74")])
+    nominees = "\n".join(["Kieran Culkin, “Succession”", "Park Hae-soo, “Squid Game”",
+                          "Matthew Macfadyen, “Succession”", "John Turturro, “Severance”",
+                          "Christopher Walken, “Severance”", "Oh Yeong-su, “Squid Game”"])
+    for text in (roster, nominees):
+        (q,) = quality.chunk_quality(text, [(0, len(text))])
+        assert q.weight == 1.0, (q, text)
