@@ -82,6 +82,8 @@ _BOILERPLATE = re.compile(
 NAV_LINE_WORDS = 2
 NAV_SHARE = 0.7
 NAV_MIN_LINES = 5
+# Words in a line that make it prose (a sentence of news, not a menu item or a button).
+PROSE_WORDS = 12
 _SEPARATORS = re.compile(r"\s[|»›·]\s")
 # Lines a run of text needs to be a list (of products, players, figures), which is data even
 # without sentence marks; fewer, and an unpunctuated run is a wall of words.
@@ -130,11 +132,16 @@ def _shingles(words: Sequence[str]) -> list[int]:
 
 
 def _boilerplate(text: str) -> bool:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    # A line of prose free of boilerplate phrases is content: the chunk holding it (a brief
+    # above a menu, a story's lead below a cookie banner) is not page furniture.
+    if any(len(ln.split()) >= PROSE_WORDS and _SENTENCE_END.search(ln)
+           and not _BOILERPLATE.search(ln) for ln in lines):
+        return False
     found = list(_BOILERPLATE.finditer(text))
     if (len({m.group(0).lower() for m in found}) >= BOILERPLATE_PHRASES
             and sum(len(m.group(0)) for m in found) >= BOILERPLATE_SHARE * len(text)):
         return True
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     # Lines with figures are data (prices, results tables), not menus.
     nav = sum(1 for ln in lines if len(ln.split()) <= NAV_LINE_WORDS
               and not _SENTENCE_END.search(ln) and not any(ch.isdigit() for ch in ln))

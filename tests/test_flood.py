@@ -278,3 +278,21 @@ def test_lists_of_names_and_figures_are_content_not_junk():
     for text in (roster, nominees):
         (q,) = quality.chunk_quality(text, [(0, len(text))])
         assert q.weight == 1.0, (q, text)
+
+
+def test_junk_marks_survive_the_store_and_a_restart(make_bot, tmp_path):
+    # Both backends (embedded and a `chroma run` server): the mark is chunk metadata, and the
+    # BM25 chunk table saved beside the store keeps it too.
+    body = ("Harborline Logistics said on Thursday that its new terminal in Westhaven will "
+            "open in March and employ about 600 people, its first expansion in a decade.\n\n"
+            + "\n".join(["Home", "World", "Business", "Sport", "Culture", "Video", "Weather",
+                         "Travel", "Sign in", "Subscribe"] * 8))
+    path = tmp_path / "page.txt"
+    path.write_text("Title: Westhaven terminal\n\n" + body)
+    bot = make_bot()
+    assert bot.ingest(path).added == 1
+    first = {h.chunk.index: h.chunk.quality for h in bot.search("Westhaven terminal jobs")}
+    assert first[0] == 1.0 and min(first.values()) < 1.0
+    again = make_bot()  # a new process's view: store metadata and the saved table
+    second = {h.chunk.index: h.chunk.quality for h in again.search("Westhaven terminal jobs")}
+    assert second == first
