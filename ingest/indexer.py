@@ -189,7 +189,7 @@ class Indexer:
             return ReadFailure(where, reason)
         chunks = chunk_article(article, self.chunk_chars, self.overlap_chars)
         weights = quality.chunk_quality(article.body, [(c.start, c.end) for c in chunks])
-        reason = quality.all_junk(weights)
+        reason = quality.all_junk(weights, len(article.body))
         if reason is not None:
             return ReadFailure(where, reason)
         kept = [c if q.weight == 1.0 else replace(c, quality=q.weight)

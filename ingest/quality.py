@@ -5,9 +5,10 @@ at a story's names, cookie walls and navigation menus. Such text is cheap to mak
 and, embedded and indexed like an article, it outranks articles on the very words it
 repeats. Two decisions, both here:
 
-* ``article_junk(body)``: the whole body is junk (one word, one short block repeated,
-  nothing but boilerplate): the article is skipped with a one-line reason, like any other
-  bad input.
+* ``article_junk(body)``, ``unrepeated(body)``, ``all_junk(...)``: the whole body is junk
+  (one word, one short block repeated, every passage stuffing or boilerplate) and big
+  enough to be a flood (FLOOD_CHARS): the article is skipped with a one-line reason, like
+  any other bad input.
 * ``chunk_quality(body, spans)``: per chunk of an article that is kept, a weight in [0, 1]
   (1: ordinary text) and the class of junk it is. A real article with a junk section keeps
   its real part at full weight; its junk chunks are stored, marked and down-weighted in
@@ -34,6 +35,10 @@ _SENTENCE_END = re.compile(r"[.!?。！？।](?=[\s\"'”’)\]]|$)")
 
 # Words an article needs before its statistics mean anything (a one-line brief is fine).
 MIN_WORDS = 30
+# Junk is skipped only from this size up (about three chunks): a flood. A shorter junk page
+# is at most a few passages, which the search cap and its weight keep below any real
+# answer; storing it weighted loses nothing if a short templated text was real after all.
+FLOOD_CHARS = 2000
 # Share of all words taken by the most common one. In English news "the" is 5-7 %, in any
 # language the top word stays under 15 %; a page that is one word repeated is ~100 %.
 ONE_TOKEN_SHARE = 0.5
@@ -46,17 +51,20 @@ TOP5_SHARE = 0.6
 STUFFING_MIN_WORDS = 20
 SHINGLE = 5  # words per shingle when looking for repeated text
 # A chunk whose word 5-grams were nearly all met earlier in its article repeats it. The chunk
-# overlap (a fifth of a chunk) is all an ordinary chunk shares with earlier ones; galleries
-# that print each caption twice repeat whole passages, so the first copy keeps its weight.
-REPEATED_SHARE = 0.8
+# overlap (a fifth of a chunk) is all an ordinary chunk shares with earlier ones, templated
+# reports ("the committee met on day 4 and counted 512 residents") up to 0.83; a block
+# pasted again is 1.0 (0.95 with a word changed). Galleries that print each caption twice
+# repeat whole passages: the first copy keeps its weight.
+REPEATED_SHARE = 0.9
 # Text said once that an article must hold, in 5-grams (15: one sentence of ~19 words); an
 # article that is one block pasted again and again has none and is skipped, and a chunk
 # holding that much is never "repeated text", whatever repeats around it.
 MIN_UNREPEATED = 15
 # Distinct words / words in a chunk of at least KEYWORD_MIN_WORDS. Across 26,177 chunks of
 # 1,500 RealTime QA articles the lowest was 0.31 (photo captions printed twice) and the
-# 1st percentile 0.52; a keyword list cycling a story's names is 0.05-0.2.
-KEYWORD_DISTINCT = 0.25
+# 1st percentile 0.52; templated reports ("Grower 3 of orchard 7 picked 10 crates of pears
+# on day 3." twelve times) 0.15-0.2; a keyword list cycling a story's names 0.05-0.1.
+KEYWORD_DISTINCT = 0.12
 KEYWORD_MIN_WORDS = 60
 # Within one chunk: distinct 5-grams / all 5-grams. Prose is ~1.0; a block repeated inside
 # one chunk falls to 1/repeats.
@@ -153,8 +161,10 @@ def _boilerplate(text: str) -> bool:
 
 
 def article_junk(body: str) -> str | None:
-    """A one-line reason when the body is one word repeated (cheap: checked before the
-    article is chunked), else None."""
+    """A one-line reason when a body of FLOOD_CHARS or more is one word repeated (cheap:
+    checked before the article is chunked), else None."""
+    if len(body) < FLOOD_CHARS:
+        return None
     words = _words(body)
     if len(words) < MIN_WORDS:
         return None
@@ -210,8 +220,10 @@ def chunk_quality(body: str, spans: Sequence[tuple[int, int]]) -> list[ChunkQual
 
 
 def unrepeated(body: str) -> str | None:
-    """A one-line reason when no stretch of the body is said once (one block pasted again
-    and again), else None."""
+    """A one-line reason when no stretch of a body of FLOOD_CHARS or more is said once (one
+    block pasted again and again), else None."""
+    if len(body) < FLOOD_CHARS:
+        return None
     words = _words(body)
     if len(words) < MIN_WORDS:
         return None
@@ -223,11 +235,12 @@ def unrepeated(body: str) -> str | None:
             f"{len(counts):,} word sequences")
 
 
-def all_junk(qualities: Sequence[ChunkQuality]) -> str | None:
-    """A one-line reason to skip an article whose every chunk is junk (and not merely
-    unpunctuated), else None."""
+def all_junk(qualities: Sequence[ChunkQuality], chars: int) -> str | None:
+    """A one-line reason to skip an article of ``chars`` >= FLOOD_CHARS whose every chunk
+    is junk (and not merely unpunctuated), else None."""
     reasons = Counter(q.reason for q in qualities)
-    if not qualities or reasons[None] or set(reasons) == {"no sentences"}:
+    if (chars < FLOOD_CHARS or not qualities or reasons[None]
+            or set(reasons) == {"no sentences"}):
         return None
     worst, _ = max(((r, n) for r, n in reasons.items() if r != "no sentences"),
                    key=lambda rn: rn[1])

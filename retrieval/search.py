@@ -3,7 +3,6 @@ by the question's time window, then reranked."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -29,15 +28,6 @@ MAX_PER_GROUP = 4
 # the list is fetched once more this many times deeper (ids and BM25 scores are cheap).
 CAP_OVERFETCH = 8
 
-# Near-identical passages of different articles (a press release sent out a thousand times
-# with a figure changed, a clickbait page copied under many names) count as one passage for
-# the final top k: at most this many copies of it. Two keeps a syndicated twin beside its
-# original; a copy is a passage sharing this share of its words with one already chosen
-# (overlapping passages of one story share far less; an edited copy far more).
-MAX_COPIES = 2
-NEAR_COPY = 0.8
-_WORD = re.compile(r"\w+")
-
 T = TypeVar("T")
 
 
@@ -60,34 +50,6 @@ def capped(items: Iterable[T], chunk_of: Callable[[T], Chunk],
             seen[g] = seen.get(g, 0) + 1
             out.append(item)
     return out
-
-
-def top_distinct(hits: Iterable[Hit], k: int, key: Callable[[Chunk], str], limit: int,
-                 copies: int = MAX_COPIES) -> list[Hit]:
-    """The first ``k`` hits keeping at most ``limit`` per group key and at most ``copies``
-    near-identical passages (of any articles) of one passage."""
-    chosen: list[tuple[Hit, frozenset[str], list[int]]] = []  # hit, words, copies counted
-    per_group: dict[str, int] = {}
-    for h in hits:
-        if len(chosen) == k:
-            break
-        g = key(h.chunk)
-        if limit > 0 and per_group.get(g, 0) >= limit:
-            continue
-        words = frozenset(_WORD.findall(h.chunk.text.lower()))
-        original = next((c for c in chosen if c[0].chunk.article_id != h.chunk.article_id
-                         and _jaccard(words, c[1]) >= NEAR_COPY), None)
-        if original is not None:
-            if original[2][0] >= copies:
-                continue
-            original[2][0] += 1
-        per_group[g] = per_group.get(g, 0) + 1
-        chosen.append((h, words, original[2] if original is not None else [1]))
-    return [c[0] for c in chosen]
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def _hit_chunk(h: Hit) -> Chunk:
@@ -210,4 +172,4 @@ class HybridSearcher:
             intent = TimeIntent(half_life_days=intent.half_life_days)
             hits = self.fused(query, base)
         hits = self.reranker.rerank(query, hits, intent, now)
-        return top_distinct(hits, k, self.group_key, self.max_per_group)
+        return capped(hits, _hit_chunk, self.group_key, self.max_per_group)[:k]

@@ -89,7 +89,7 @@ def junk(aim_words: list[str], copies: int = 8, seed: int = 7) -> dict[str, str]
             lines.append(" ".join(words[:k]).capitalize() + rng.choice([".", " news.", "!"]))
         doc(f"keyword-stuffing-{i}.txt", " ".join(aim_words[i : i + 5]), " ".join(lines))
     doc("cookie-wall.txt", "Before you continue", COOKIE)
-    doc("navigation.txt", "Sections", COOKIE.replace("\n", "\n" * 2) * 3)
+    doc("navigation.txt", "Sections", COOKIE.replace("\n", "\n" * 2) * 6)
     for i in range(copies):
         doc(f"press-copy-{i:02d}.txt", "Harborline Logistics announces record volume",
             PRESS.format(n=400 + i))
