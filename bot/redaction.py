@@ -11,7 +11,10 @@ on first registration, scrubs every record of every logger before any handler se
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+import traceback
+from types import TracebackType
 from typing import Any
 
 from pydantic import SecretStr
@@ -41,6 +44,23 @@ def redact(text: str) -> str:
     for secret in _secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
+    for secret in _secrets:
+        text = _redact_prefixes(text, secret)
+    return text
+
+
+def _redact_prefixes(text: str, secret: str) -> str:
+    """Any run of MIN_SECRET_CHARS or more leading characters of ``secret`` redacted, as far
+    as it goes: a server error that echoes a key cut short ("Incorrect API key provided:
+    sk-proj-AbC1****") shows none of it."""
+    head = secret[:MIN_SECRET_CHARS]
+    at = text.find(head)
+    while at >= 0:
+        end = at + len(head)
+        while end < len(text) and end - at < len(secret) and text[end] == secret[end - at]:
+            end += 1
+        text = text[:at] + REDACTED + text[end:]
+        at = text.find(head, at + len(REDACTED))
     return text
 
 
@@ -77,4 +97,39 @@ def _install() -> None:
             return record
 
         logging.setLogRecordFactory(scrubbing_factory)
+        # An uncaught exception prints its traceback through the excepthooks, not logging.
+        sys.excepthook = _scrubbing_excepthook(sys.excepthook)
+        threading.excepthook = _scrubbing_thread_hook(threading.excepthook)
         _installed = True
+
+
+def _scrubbing_excepthook(previous: Any) -> Any:
+    def hook(kind: type[BaseException], value: BaseException,
+             tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        clean = redact(text)
+        if clean == text:
+            previous(kind, value, tb)
+        else:  # the exception itself still holds the secret: print only its scrubbed text
+            sys.stderr.write(clean)
+            sys.stderr.flush()
+
+    return hook
+
+
+def _scrubbing_thread_hook(previous: Any) -> Any:
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            previous(args)
+            return
+        text = "".join(traceback.format_exception(args.exc_type, args.exc_value,
+                                                  args.exc_traceback))
+        clean = redact(text)
+        if clean == text:
+            previous(args)
+        else:
+            name = args.thread.name if args.thread is not None else "?"
+            sys.stderr.write(f"Exception in thread {name}:\n{clean}")
+            sys.stderr.flush()
+
+    return hook

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 
 import dateparser
 
@@ -26,17 +26,22 @@ _EPOCH_MS = 1e11
 _COMPACT = {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}
 # "14 October 2020 - 22:05": the dash between date and time trips parsers.
 _DASH_TIME = re.compile(r"\s+[-–—]\s+(?=\d{1,2}:\d{2})")
+# An explicit zone after a time: "-0500", "+02:00", "EST", "PDT", "ET", "GMT".
+_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?\s*"
+                   r"(?:[+-]\d{2}:?\d{2}\b|\(?[A-Z]{2,5}\b)")
 
 
 def parse_date(value: object) -> datetime | None:
     """Parse a publish date (ISO string, epoch seconds, human text); ``None`` if unparseable.
 
-    Naive times are taken as UTC, so the calendar date written in the article is kept.
+    Naive times are taken as UTC, so the calendar date written in the article is kept. A
+    time with its own zone keeps that zone (as a fixed offset): published at 21:00 in New
+    York is that day there, whatever the day in UTC.
     """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return with_fixed_offset(value) if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, bool):
         return None
     if isinstance(value, int) and value > 0:
@@ -54,17 +59,33 @@ def parse_date(value: object) -> datetime | None:
         return None
     try:
         iso = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return iso if iso.tzinfo else iso.replace(tzinfo=UTC)
+        return with_fixed_offset(iso) if iso.tzinfo else iso.replace(tzinfo=UTC)
     except ValueError:
         pass
     try:
         settings = _DMY if _DOTTED.match(text) else _SETTINGS
+        if _ZONE.search(text):
+            settings = {k: v for k, v in settings.items() if k != "TO_TIMEZONE"}
         parsed = dateparser.parse(text, settings=settings)  # type: ignore[arg-type]
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if parsed is None:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return with_fixed_offset(parsed)
+
+
+def with_fixed_offset(when: datetime) -> datetime:
+    """``when`` in a plain fixed-offset zone (UTC as ``UTC``): it round-trips through
+    isoformat and chunk metadata (epoch seconds plus offset) unchanged."""
+    offset = when.utcoffset()
+    if not offset:
+        return when.astimezone(UTC)
+    try:
+        return when.astimezone(timezone(offset))
+    except ValueError:  # a zone beyond +-24 h: keep the instant, in UTC
+        return when.astimezone(UTC)
 
 
 def _from_digits(digits: str) -> datetime | None:

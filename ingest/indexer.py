@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingest import quality
 from ingest.article import Article
 from ingest.chunking import chunk_article
 from ingest.fetch import Fetcher, is_url
@@ -21,7 +22,7 @@ from ingest.readers import (
     open_binary,
 )
 from ingest.web import read_url
-from retrieval.types import Chunk, Embedder, Store
+from retrieval.types import Chunk, Embedder, Store, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,17 @@ def estimate_articles(sources: Sequence[Path | ReadFailure | str]) -> int:
         else:
             total += 1
     return total
+
+
+def embed_once(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """Vectors for ``texts``, each distinct text embedded once (a block pasted a thousand
+    times, or a press release's identical paragraphs, cost one embedding)."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return embedder.embed(texts)
+    at = {t: i for i, t in enumerate(distinct)}
+    vectors = embedder.embed(distinct)
+    return vectors[[at[t] for t in texts]] if len(texts) else vectors
 
 
 class Indexer:
@@ -159,12 +171,32 @@ class Indexer:
             if isinstance(item, ReadFailure):
                 group.append(item)
             else:
-                group.append((item, chunk_article(item, self.chunk_chars, self.overlap_chars)))
+                group.append(self._assessed(item))
             if len(group) >= self.lookup_articles:
                 yield group
                 group = []
         if group:
             yield group
+
+    def _assessed(self, article: Article) -> tuple[Article, list[Chunk]] | ReadFailure:
+        """The article's chunks weighted by ingest/quality.py, or a one-line failure when
+        the whole article is low-information text."""
+        # Where the article came from, as the readers name a failure (a path, a URL).
+        where = (article.doc_key.removeprefix("url:").removeprefix("file:") or article.url
+                 or article.title[:80])
+        reason = quality.article_junk(article.body) or quality.unrepeated(article.body)
+        if reason is not None:
+            return ReadFailure(where, reason)
+        chunks = chunk_article(article, self.chunk_chars, self.overlap_chars)
+        weights = quality.chunk_quality(article.body, [(c.start, c.end) for c in chunks])
+        reason = quality.all_junk(weights, len(article.body))
+        if reason is not None:
+            return ReadFailure(where, reason)
+        kept = [c if q.weight == 1.0 else replace(c, quality=q.weight)
+                for c, q in zip(chunks, weights, strict=True) if q.reason != quality.REPEAT]
+        if len(kept) < len(chunks):  # numbered again, so the stored count stays whole
+            kept = [replace(c, index=n, count=len(kept)) for n, c in enumerate(kept)]
+        return article, kept
 
     def ingest(
         self,
@@ -251,7 +283,7 @@ class Indexer:
         if not pending:
             return
         chunks = [c for w in pending for c in w.chunks]
-        vectors = self.embedder.embed([c.embedding_text() for c in chunks])
+        vectors = embed_once(self.embedder, [c.embedding_text() for c in chunks])
         for w in pending:
             if w.superseded:
                 report.updated += 1

@@ -28,6 +28,8 @@ Article = tuple[str, str, str, str, str, datetime | None, int, bool]
 
 _ARTICLES, _COLUMNS, _OFFSETS, _TEXTS = ("articles.json", "columns.npy", "offsets.npy",
                                          "texts.npy")
+# Per-chunk evidence weight (Chunk.quality); a table saved without it is all 1.0.
+_QUALITY = "quality.npy"
 # Any str round-trips, lone surrogates included (JSON input can carry them).
 _UTF8 = ("utf-8", "surrogatepass")
 
@@ -62,7 +64,7 @@ class ChunkTable:
     """Chunks in columns: ``table[i]`` is row i as a Chunk, ``row(chunk_id)`` finds i."""
 
     def __init__(self, articles: list[Article], columns: np.ndarray, offsets: np.ndarray,
-                 texts: np.ndarray) -> None:
+                 texts: np.ndarray, quality: np.ndarray | None = None) -> None:
         # columns: one int64 row per chunk (article row, chunk index, start, end).
         self._articles = articles
         self._article = columns[:, 0]
@@ -71,6 +73,8 @@ class ChunkTable:
         self._end = columns[:, 3]
         self._offsets = offsets  # chunk i's text is texts[offsets[i]:offsets[i + 1]]
         self._texts = texts
+        self._quality = quality if quality is not None and len(quality) == len(columns) \
+            else None
         stamps = np.array([a[5].timestamp() if a[5] is not None else np.nan for a in articles],
                           dtype=np.float64)
         # Per chunk, for vectorised filters; NaN (undated) fails every date comparison.
@@ -90,6 +94,7 @@ class ChunkTable:
         rows: dict[Article, int] = {}
         columns = np.zeros((len(chunks), 4), dtype=np.int64)
         offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+        quality = np.array([c.quality for c in chunks], dtype=np.float32)
         blobs: list[bytes] = []
         for i, c in enumerate(chunks):
             if i and (c.article_id, c.index) <= (chunks[i - 1].article_id, chunks[i - 1].index):
@@ -98,7 +103,8 @@ class ChunkTable:
             blobs.append(c.text.encode(*_UTF8))
             offsets[i + 1] = offsets[i] + len(blobs[-1])
         texts = np.frombuffer(b"".join(blobs), dtype=np.uint8)
-        return cls(list(rows), columns, offsets, texts)
+        return cls(list(rows), columns, offsets, texts,
+                   quality if bool((quality < 1.0).any()) else None)
 
     def __len__(self) -> int:
         return len(self._article)
@@ -109,7 +115,8 @@ class ChunkTable:
         return Chunk(article_id=a[0], index=int(self._index[i]), text=text,
                      start=int(self._start[i]), end=int(self._end[i]), title=a[1],
                      source=a[2], url=a[3], published_at=a[5], doc_key=a[4], count=a[6],
-                     title_derived=a[7])
+                     title_derived=a[7],
+                     quality=float(self._quality[i]) if self._quality is not None else 1.0)
 
     def __iter__(self) -> Iterator[Chunk]:
         return (self[i] for i in range(len(self)))
@@ -133,6 +140,10 @@ class ChunkTable:
         arrays = {_COLUMNS: np.stack([self._article, self._index, self._start, self._end],
                                      axis=1),
                   _OFFSETS: self._offsets, _TEXTS: np.asarray(self._texts)}
+        if self._quality is not None:
+            arrays[_QUALITY] = self._quality
+        else:
+            (directory / _QUALITY).unlink(missing_ok=True)
         for name, array in arrays.items():
             _replace(directory / name, functools.partial(_save_array, array=array))
         rows = [[*a[:5], a[5].isoformat() if a[5] is not None else None, a[6], a[7]]
@@ -161,4 +172,5 @@ class ChunkTable:
                 or (len(columns) and (int(columns[:, 0].max()) >= len(articles)
                                       or int(offsets[-1]) != len(texts)))):
             raise ValueError(f"chunk table at {directory} is inconsistent")
-        return cls(articles, columns, offsets, texts)
+        quality = np.load(directory / _QUALITY) if (directory / _QUALITY).exists() else None
+        return cls(articles, columns, offsets, texts, quality)

@@ -22,6 +22,10 @@ def _terms(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
 class Reranker(Protocol):
     def rerank(self, query: str, hits: list[Hit], intent: TimeIntent,
                now: datetime | None) -> list[Hit]: ...
@@ -41,6 +45,10 @@ class SignalReranker:
     # lucky passage: each passage gains this share of its article's next best two passages'
     # scores, so an article ranks by best + w x (2nd + 3rd).
     sibling_weight: float = 0.2
+    # Siblings whose words mostly repeat a passage already counted (the same paragraph
+    # pasted again) add nothing: an article's own repetition is no second piece of evidence.
+    # Overlapping neighbours share at most the chunk overlap (a fifth of a chunk), far below.
+    sibling_max_overlap: float = 0.6
 
     def rerank(self, query: str, hits: list[Hit], intent: TimeIntent,
                now: datetime | None) -> list[Hit]:
@@ -53,7 +61,9 @@ class SignalReranker:
             rel = h.score / top
             title = _terms(h.chunk.title)
             overlap = len(q & title) / len(q) if q else 0.0
-            score = rel * (1 + self.title_weight * overlap)
+            # A junk section kept beside its article's real text (ingest/quality.py) counts
+            # for what it is worth as evidence.
+            score = rel * (1 + self.title_weight * overlap) * h.chunk.quality
             recency = 1.0
             if now is not None and intent.half_life_days:
                 recency = recency_weight(h.chunk.published_at, now, intent.half_life_days)
@@ -63,18 +73,33 @@ class SignalReranker:
         return self._with_siblings(out)
 
     def _with_siblings(self, hits: list[Hit]) -> list[Hit]:
-        by_article: dict[str, list[float]] = {}
+        by_article: dict[str, list[Hit]] = {}
         for h in hits:
-            by_article.setdefault(h.chunk.article_id, []).append(h.score)
-        for scores in by_article.values():
-            scores.sort(reverse=True)
+            by_article.setdefault(h.chunk.article_id, []).append(h)
+        for group in by_article.values():
+            group.sort(key=lambda x: -x.score)
+        words: dict[int, set[str]] = {}
+
+        def terms(x: Hit) -> set[str]:
+            if id(x) not in words:
+                words[id(x)] = _terms(x.chunk.text)
+            return words[id(x)]
+
         out = []
         for h in hits:
-            siblings = by_article[h.chunk.article_id]
-            # The next best two of the article other than this passage itself.
-            others = list(siblings)
-            others.remove(h.score)
-            bonus = self.sibling_weight * sum(others[:2])
+            # The next best two distinct passages of the article other than this one.
+            kept: list[Hit] = [h]
+            others: list[float] = []
+            for s in by_article[h.chunk.article_id]:
+                if s is h:
+                    continue
+                if len(others) == 2:
+                    break
+                if any(_jaccard(terms(s), terms(k)) > self.sibling_max_overlap for k in kept):
+                    continue
+                kept.append(s)
+                others.append(s.score)
+            bonus = self.sibling_weight * sum(others)
             out.append(replace(h, score=h.score + bonus,
                                signals={**h.signals, "siblings": bonus}))
         out.sort(key=lambda h: -h.score)

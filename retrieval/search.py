@@ -3,8 +3,10 @@ by the question's time window, then reranked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from retrieval.lexical import BM25Index
 from retrieval.rerank import Reranker, SignalReranker
@@ -16,6 +18,46 @@ RRF_K = 60
 # RealTime QA dev, 1-2x the depth scored as well as Chroma's exact filtered list (BM25 covers
 # the window exhaustively).
 DENSE_OVERFETCH = 2
+# Passages one article may place in each candidate list (dense, BM25), in the fused list and
+# in the final top k. The sibling bonus reads an article's best three passages, so four keeps
+# all of its evidence; with the answerer's eight passages, four leaves at least half of them
+# to other articles. A 2 MB page (2,861 chunks of one repeated word) took all eight without
+# it. Set by Settings.max_passages_per_article.
+MAX_PER_GROUP = 4
+# When one article filled a candidate list (fewer than half the depth left after the cap),
+# the list is fetched once more this many times deeper (ids and BM25 scores are cheap).
+CAP_OVERFETCH = 8
+
+T = TypeVar("T")
+
+
+def article_key(chunk: Chunk) -> str:
+    """The default group of the per-group cap: the article. Story clusters (folded copies of
+    one press release) plug in here as a key mapping every copy to its cluster."""
+    return chunk.article_id
+
+
+def capped(items: Iterable[T], chunk_of: Callable[[T], Chunk],
+           key: Callable[[Chunk], str], limit: int) -> list[T]:
+    """``items`` in order, keeping at most ``limit`` per group key (0: no cap)."""
+    if limit <= 0:
+        return list(items)
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        g = key(chunk_of(item))
+        if seen.get(g, 0) < limit:
+            seen[g] = seen.get(g, 0) + 1
+            out.append(item)
+    return out
+
+
+def _hit_chunk(h: Hit) -> Chunk:
+    return h.chunk
+
+
+def _pair_chunk(p: tuple[Chunk, float]) -> Chunk:
+    return p[0]
 
 
 def rrf_fuse(rankings: dict[str, list[Chunk]], k: int = RRF_K) -> list[tuple[Chunk, float]]:
@@ -47,6 +89,8 @@ class HybridSearcher:
         depth: int = 50,
         reranker: Reranker | None = None,
         use_time: bool = True,
+        max_per_group: int = MAX_PER_GROUP,
+        group_key: Callable[[Chunk], str] = article_key,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -54,6 +98,9 @@ class HybridSearcher:
         self.depth = depth
         self.reranker = reranker if reranker is not None else SignalReranker()
         self.use_time = use_time
+        # No single article (or, with a cluster key, story) fills the candidates.
+        self.max_per_group = max_per_group
+        self.group_key = group_key
 
     def dense(self, vec: Vectors, filters: SearchFilters | None) -> list[Hit]:
         if self.bm25 is not None:
@@ -68,8 +115,28 @@ class HybridSearcher:
                 if got is None:
                     break  # the table lags the store: ask the store
                 if got:
-                    return [Hit(c, s, {"dense": s}) for c, s in got]
-        return self.store.query(vec, self.depth, filters)
+                    hits = self._capped([Hit(c, s, {"dense": s}) for c, s in got])
+                    if len(hits) < self.depth // 2 and len(got) == self.depth:
+                        # One article took the list: look deeper once.
+                        deeper = self.bm25.resolve(
+                            self.store.nearest_ids(vec, self.depth * factor * CAP_OVERFETCH),
+                            self.depth * CAP_OVERFETCH, filters)
+                        if deeper:
+                            hits = self._capped([Hit(c, s, {"dense": s}) for c, s in deeper])
+                    return hits[: self.depth]
+        return self._capped(self.store.query(vec, self.depth, filters))
+
+    def _capped(self, hits: list[Hit]) -> list[Hit]:
+        return capped(hits, _hit_chunk, self.group_key, self.max_per_group)
+
+    def lexical(self, query: str, filters: SearchFilters | None) -> list[tuple[Chunk, float]]:
+        assert self.bm25 is not None
+        got = self.bm25.search(query, self.depth, filters)
+        lex = capped(got, _pair_chunk, self.group_key, self.max_per_group)
+        if len(lex) < self.depth // 2 and len(got) == self.depth:
+            got = self.bm25.search(query, self.depth * CAP_OVERFETCH, filters)
+            lex = capped(got, _pair_chunk, self.group_key, self.max_per_group)
+        return lex[: self.depth]
 
     def fused(self, query: str, filters: SearchFilters | None) -> list[Hit]:
         vec = self.embedder.embed([query])[0]
@@ -78,13 +145,14 @@ class HybridSearcher:
         rankings = {"dense": [h.chunk for h in dense]}
         bm25_score: dict[str, float] = {}
         if self.bm25 is not None:
-            lex = self.bm25.search(query, self.depth, filters)
+            lex = self.lexical(query, filters)
             rankings["bm25"] = [c for c, _ in lex]
             bm25_score = {c.id: s for c, s in lex}
+        fused = capped(rrf_fuse(rankings), _pair_chunk, self.group_key, self.max_per_group)
         return [
             Hit(chunk, score, {"fused": score, "dense": dense_score.get(chunk.id, 0.0),
                                "bm25": bm25_score.get(chunk.id, 0.0)})
-            for chunk, score in rrf_fuse(rankings)
+            for chunk, score in fused
         ]
 
     def search(
@@ -104,4 +172,4 @@ class HybridSearcher:
             intent = TimeIntent(half_life_days=intent.half_life_days)
             hits = self.fused(query, base)
         hits = self.reranker.rerank(query, hits, intent, now)
-        return hits[:k]
+        return capped(hits, _hit_chunk, self.group_key, self.max_per_group)[:k]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -32,6 +32,10 @@ class Chunk:
     count: int = 0
     # The title is the reader's fallback (the lead's first sentence), not a headline.
     title_derived: bool = False
+    # How much this passage is worth as evidence, 0..1 (ingest/quality.py): below 1 for a
+    # junk section (repetition, boilerplate, no sentences) kept because its article has a
+    # real part. Search multiplies the passage's score by it.
+    quality: float = 1.0
 
     @property
     def id(self) -> str:
@@ -61,9 +65,17 @@ class Chunk:
             meta["chunk_count"] = self.count
         if self.title_derived:
             meta["title_derived"] = True
+        if self.quality < 1.0:
+            meta["quality"] = round(self.quality, 3)
         if self.published_at is not None:
             # Chroma range filters take numbers only.
             meta["published_ts"] = int(self.published_at.timestamp())
+            # The source's own UTC offset: an article published at 21:00 in New York is
+            # dated that day there (its "yesterday" means the day before), not the next
+            # day in UTC.
+            offset = self.published_at.utcoffset()
+            if offset:
+                meta["utc_offset_s"] = int(offset.total_seconds())
         return meta
 
     @classmethod
@@ -78,11 +90,27 @@ class Chunk:
             title=str(meta.get("title", "")),
             source=str(meta.get("source", "")),
             url=str(meta.get("url", "")),
-            published_at=datetime.fromtimestamp(int(ts), tz=UTC) if ts is not None else None,
+            published_at=_published(ts, meta.get("utc_offset_s")),
             doc_key=str(meta.get("doc_key", "")),
             count=int(meta.get("chunk_count") or 0),
             title_derived=bool(meta.get("title_derived", False)),
+            quality=float(meta.get("quality", 1.0)),
         )
+
+
+def local_zone(offset_s: int | float | None) -> timezone:
+    """A fixed-offset zone for a stored UTC offset (UTC for none or a nonsensical one)."""
+    try:
+        return timezone(timedelta(seconds=int(offset_s or 0)))
+    except (ValueError, TypeError, OverflowError):  # beyond +-24 h: not a real offset
+        return UTC
+
+
+def _published(ts: object, offset_s: object) -> datetime | None:
+    if ts is None:
+        return None
+    when = datetime.fromtimestamp(int(ts), tz=UTC)  # type: ignore[call-overload]
+    return when.astimezone(local_zone(offset_s)) if offset_s else when  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,12 @@ def test_title_overlap_nudges_but_does_not_override():
 
 def test_an_article_matching_in_several_passages_beats_one_lucky_passage():
     lone = Hit(chunk("lone"), 0.9)
-    many = [Hit(chunk("many", index=i), s) for i, s in enumerate([0.9, 0.6, 0.5])]
+    # Distinct passages: a passage repeated word for word is no second piece of evidence
+    # (test_repeated_passages_earn_no_sibling_bonus).
+    texts = ["Dockers walked out at the port.", "The union called the strike over pay.",
+             "Ships queued outside the harbour for two days."]
+    many = [Hit(chunk("many", t, index=i), s)
+            for i, (t, s) in enumerate(zip(texts, [0.9, 0.6, 0.5], strict=True))]
     ranked = SignalReranker().rerank("dockers", [lone, *many], TimeIntent(), None)
     assert ranked[0].chunk.id == "many:0"
     assert ranked[0].signals["siblings"] > 0 == next(

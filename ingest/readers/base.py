@@ -72,10 +72,22 @@ def _date_warnings(article: Article) -> list[str]:
     return out
 
 
+# C0 and C1 control characters other than tab and newline (a carriage return becomes a
+# newline): terminal escapes, NULs and bells in stored text reach every front door that
+# shows a passage.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters; newlines and tabs kept, CR/CRLF made newlines."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def checked(article: Article, where: str, line: int | None = None) -> Article | ReadFailure:
     """Reject bodies that cannot make a useful article; fill a missing title; attach
     warnings (``extra["warnings"]``) about dates a user should check."""
-    body = article.body.strip()
+    article.title = strip_controls(article.title)
+    body = strip_controls(article.body).strip()
     if not body:
         return ReadFailure(where, "article has no body text", line)
     if len(body) > MAX_BODY_CHARS:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ingest.article import Article
+from ingest.dates import parse_date
 from ingest.readers.base import ReadFailure, checked
 
 # An entry shorter than this is probably a teaser; the linked page is read when we can.
@@ -84,7 +85,11 @@ def _date(entry: Any) -> datetime | None:
         # dict.get: FeedParserDict maps a missing "updated" to "published" with a warning.
         st = dict.get(entry, field)
         if st:
-            return datetime.fromtimestamp(calendar.timegm(st), tz=UTC)
+            when = datetime.fromtimestamp(calendar.timegm(st), tz=UTC)
+            # feedparser gives UTC; the entry's own text keeps the source's offset, and
+            # with it the source's local day.
+            local = parse_date(dict.get(entry, field.removesuffix("_parsed")))
+            return local if local is not None and local == when else when
     return None
 
 
