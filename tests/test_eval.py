@@ -157,3 +157,18 @@ def test_the_choice_the_short_answer_names_is_picked():
     assert pick_choice(choices, hits, answer="412 million euros") == 1
     # An answer naming no choice (or two alike) leaves it to the passages.
     assert pick_choice(choices, hits, answer="Northbay") == 2
+
+
+def test_a_folded_wire_copy_counts_where_its_story_was_found():
+    from bot.evaluation.runner import ranked_articles
+    from retrieval.types import Chunk, Hit
+
+    def hit(article: str) -> Hit:
+        return Hit(Chunk(article_id=article, index=0, text="t", start=0, end=1, title="",
+                         source="s"), 1.0)
+
+    idmap = {"a": {"rta-1"}, "copy-of-a": {"rta-2"}, "b": {"rta-3"}}
+    copies = {"a": ["copy-of-a"]}
+    assert ranked_articles([hit("a"), hit("b")], idmap, lambda x: copies.get(x, [])) == [
+        "rta-1", "rta-2", "rta-3"]
+    assert ranked_articles([hit("a"), hit("b")], idmap) == ["rta-1", "rta-3"]

@@ -36,6 +36,10 @@ class System(Protocol):
 
     def answer(self, q: Query, hits: list[Hit]) -> Answer: ...
 
+    def copies(self, article_id: str) -> list[str]:
+        """Other stored articles of the same story, which the system folded into this one."""
+        ...
+
 
 @dataclass
 class NewsBotSystem:
@@ -49,6 +53,12 @@ class NewsBotSystem:
     def answer(self, q: Query, hits: list[Hit]) -> Answer:
         top = hits[: self.bot.settings.top_k]
         return self.bot.components.answerer.answer(q.question, top, q.question_date)
+
+    def copies(self, article_id: str) -> list[str]:
+        stories = self.bot.components.stories
+        if stories is None or not self.bot.settings.fold_copies:
+            return []
+        return [r.article_id for r in stories.copies(article_id)]
 
 
 @dataclass
@@ -88,14 +98,18 @@ def article_map(corpus: Path) -> dict[str, set[str]]:
     return out
 
 
-def ranked_articles(hits: Iterable[Hit], idmap: dict[str, set[str]]) -> list[str]:
+def ranked_articles(hits: Iterable[Hit], idmap: dict[str, set[str]],
+                    copies: Callable[[str], list[str]] = lambda _a: []) -> list[str]:
+    """Dataset ids in rank order. A wire copy the search folded into a hit's story stands
+    where the hit does: the story was found, and one copy of it shown."""
     ranked: list[str] = []
     seen: set[str] = set()
     for h in hits:
-        if h.chunk.article_id in seen:
-            continue
-        seen.add(h.chunk.article_id)
-        ranked.extend(sorted(idmap.get(h.chunk.article_id, {h.chunk.article_id})))
+        for article in (h.chunk.article_id, *copies(h.chunk.article_id)):
+            if article in seen:
+                continue
+            seen.add(article)
+            ranked.extend(sorted(idmap.get(article, {article})))
     return ranked
 
 
@@ -161,7 +175,7 @@ def evaluate(system: System, ds: Dataset, idmap: dict[str, set[str]],
         answer = system.answer(q, hits)
         t2 = time.perf_counter()
         gold = set(q.evidence_article_ids)
-        ranked = ranked_articles(hits, idmap)
+        ranked = ranked_articles(hits, idmap, system.copies)
         rank = next((i + 1 for i, a in enumerate(ranked[:20]) if a in gold), None)
         # A quiz wants a span: the reader's best one counts even where the product would show
         # only the quote (Answer.guess); what users see is scored by the natural benchmark.
