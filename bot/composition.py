@@ -15,7 +15,7 @@ from retrieval.embedcache import CachedEmbedder
 from retrieval.embeddings import MiniLMEmbedder, OpenAIEmbedder
 from retrieval.lexical import BM25Index
 from retrieval.memory_store import MemoryStore
-from retrieval.search import HybridSearcher
+from retrieval.search import HybridSearcher, article_key
 from retrieval.store import ChromaStore
 from retrieval.types import Embedder, Store
 
@@ -106,8 +106,12 @@ def build(
     # Questions re-embed the sentences of the passages they retrieve; ingest never repeats.
     asking: Embedder = (CachedEmbedder(embedder, settings.embedding_cache)
                         if settings.embedding_cache > 0 else embedder)
-    searcher = HybridSearcher(store, asking, bm25, depth=settings.search_depth)
     stories = StoryIndex(store, stories_dir(settings))
+    # No story, however many copies of it the archive holds, takes more than its share of
+    # the passages (retrieval/search.MAX_PER_GROUP); copies are folded after (NewsBot.search).
+    searcher = HybridSearcher(store, asking, bm25, depth=settings.search_depth,
+                              group_key=stories.chunk_key if settings.fold_copies
+                              else article_key)
 
     def on_change() -> None:
         bm25.invalidate()
