@@ -28,6 +28,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.answer import Answer
+from bot.composition import ANSWERERS
+from bot.local_llm import LocalModelError
 from bot.newsbot import NewsBot
 from bot.redaction import redact
 from bot.settings import Settings
@@ -69,6 +71,9 @@ def _why(exc: BaseException) -> str:
 def _bot(store: Path | None, config: Path | None, **overrides: Any) -> NewsBot:
     try:
         return NewsBot(settings=Settings.load(config, store=store, **overrides))
+    except LocalModelError as exc:  # e.g. answerer "local" without the [local] extra
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     except Exception as exc:  # a clear line, never a traceback, for a user-facing command
         err.print(f"[red]error:[/] cannot open the archive: {_why(exc)}", highlight=False,
                   soft_wrap=True)
@@ -240,13 +245,15 @@ def ask(
     since: Annotated[str | None, typer.Option(help="Only articles published on/after")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles published before")] = None,
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
-    answerer: Annotated[str | None, typer.Option(help="extractive | llm")] = None,
+    answerer: Annotated[str | None, typer.Option(
+        help="extractive | llm | local (the packaged model, started for you)")] = None,
     json_out: JsonOpt = False,
     stream: Annotated[bool, typer.Option(help="Print the answer as it is generated")] = False,
 ) -> None:
     """Answer a question from the archive, with numbered sources."""
-    if answerer not in (None, "extractive", "llm"):
-        err.print(f"[red]error:[/] --answerer must be extractive or llm, got {answerer!r}")
+    if answerer not in (None, *ANSWERERS):
+        err.print(f"[red]error:[/] --answerer must be one of {', '.join(ANSWERERS)}, "
+                  f"got {answerer!r}")
         raise typer.Exit(2)
     bot = _bot(store, config, answerer=answerer)
     try:
