@@ -81,6 +81,7 @@ class LocalServer:
         self._lock = threading.Lock()
         self._closed = False
         atexit.register(self.stop)
+        _exit_on_sigterm()
 
     @property
     def pid(self) -> int | None:
@@ -166,6 +167,20 @@ class LocalServer:
             self._reap()
         with contextlib.suppress(ValueError):
             atexit.unregister(self.stop)
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM's default ends Python without running atexit, which would orphan the child:
+    make it a normal exit (only where nobody handles SIGTERM already, from the main thread,
+    the only one allowed to set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _sigterm_exit)
+
+
+def _sigterm_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 class _Exited(Exception):
