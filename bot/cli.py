@@ -256,6 +256,7 @@ def ask(
                   f"got {answerer!r}")
         raise typer.Exit(2)
     bot = _bot(store, config, answerer=answerer)
+    bot.warm_up()  # the local model (if any) loads while retrieval runs
     try:
         kwargs: dict[str, Any] = {"since": _date(since, "--since"),
                                   "until": _date(until, "--until"), "sources": source or ()}
@@ -366,14 +367,21 @@ def discord_bot(
     store: StoreOpt = None,
     config: ConfigOpt = None,
     sync: Annotated[bool, typer.Option(help="Register the slash commands with Discord")] = True,
+    answerer: Annotated[str | None, typer.Option(
+        help="extractive | llm | local (the packaged model, started for you)")] = None,
 ) -> None:
     """Run the Discord bot (token from DISCORD_TOKEN; settings NEWSBOT_DISCORD_*)."""
     import discord  # only this command needs it
 
     from bot.discord_app import MissingToken, read_token, run
 
+    if answerer not in (None, *ANSWERERS):
+        err.print(f"[red]error:[/] --answerer must be one of {', '.join(ANSWERERS)}, "
+                  f"got {answerer!r}")
+        raise typer.Exit(2)
     try:
-        settings = Settings.load(config, store=store)
+        settings = Settings.load(config, store=store,
+                                 **({"answerer": answerer} if answerer else {}))
         read_token(settings)
     except MissingToken as exc:
         err.print(f"[red]error:[/] {exc}")
@@ -383,6 +391,9 @@ def discord_bot(
         raise typer.Exit(2) from exc
     try:
         run(settings, sync_commands=sync)
+    except LocalModelError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     except discord.LoginFailure as exc:
         err.print("[red]error:[/] Discord rejected DISCORD_TOKEN; reset the token in the "
                   "developer portal (Bot → Reset Token) and export it again")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answering import Answerer, SyncOnly
 from bot.answering.extractive import ExtractiveAnswerer
@@ -17,6 +18,9 @@ from retrieval.search import HybridSearcher
 from retrieval.store import ChromaStore
 from retrieval.types import Embedder, Store
 
+if TYPE_CHECKING:
+    from bot.local_server import LocalServer
+
 
 @dataclass
 class Components:
@@ -28,6 +32,8 @@ class Components:
     indexer: Indexer
     answerer: Answerer
     extractive: ExtractiveAnswerer
+    # answerer "local": the supervised model server (started on first use or warm_up).
+    model_server: LocalServer | None = None
 
 
 def build_embedder(s: Settings) -> Embedder:
@@ -70,9 +76,9 @@ def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
     if s.answerer == "local":
         # The packaged model, served by a llama.cpp child process newsbot starts on first
         # use, shares between questions, restarts and stops (bot/local_server.py).
-        from bot.local_server import local_answerer
+        from bot.local_server import local_answerer, local_server
 
-        return local_answerer(s, extractive)
+        return local_answerer(s, extractive, local_server(s))
     return SyncOnly(extractive, extractive.name)
 
 
@@ -105,7 +111,12 @@ def build(
                       on_change=bm25.invalidate, fetcher=build_fetcher(settings),
                       max_file_bytes=settings.max_file_bytes)
     extractive = ExtractiveAnswerer(asking, min_relevance=settings.min_relevance)
+    model_server = None
+    if answerer is None and settings.answerer == "local":
+        from bot.local_server import local_server
+
+        model_server = local_server(settings)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,
-        answerer or build_answerer(settings, extractive), extractive,
+        answerer or build_answerer(settings, extractive), extractive, model_server,
     )

@@ -87,6 +87,17 @@ class LocalServer:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
+    def warm_up(self) -> None:
+        """Start the server on a thread now, so the first question does not wait for the
+        model to load; a failure here is only logged (the question will say it)."""
+        def start() -> None:
+            try:
+                self.url()
+            except LocalModelError as exc:
+                log.warning("local model did not start: %s", exc)
+
+        threading.Thread(target=start, name="newsbot-local-model", daemon=True).start()
+
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
@@ -234,16 +245,19 @@ def require_extra() -> None:
                               f"which is not installed: {INSTALL_HINT}")
 
 
+def local_server(s: Settings) -> LocalServer:
+    """This process's server for the configured model (not started yet)."""
+    require_extra()
+    log_path = Path(s.store) / "local-model.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    return shared_server(s.local_model, s.local_ctx, s.local_start_timeout, log_path)
+
+
 def local_answerer(s: Settings, extractive: ExtractiveAnswerer,
-                   server: LocalServer | None = None) -> LLMAnswerer:
+                   server: LocalServer) -> LLMAnswerer:
     """An LLMAnswerer on the supervised local server, with the compact prompt."""
     from bot.answering.llm import LLMAnswerer
 
-    if server is None:
-        require_extra()
-        log_path = Path(s.store) / "local-model.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        server = shared_server(s.local_model, s.local_ctx, s.local_start_timeout, log_path)
     tuned = s.model_copy(update={
         "llm_model": server.alias, "llm_base_url": None,
         "llm_context_sentences": s.llm_context_sentences or LOCAL_CONTEXT_SENTENCES,

@@ -93,9 +93,11 @@ class NewsBot:
         settings: Settings | None = None,
         embedder: Embedder | None = None,
         store_backend: Store | None = None,
-        answerer: Answerer | AnswersQuestions | None = None,
+        answerer: Answerer | AnswersQuestions | str | None = None,
         **overrides: Any,
     ) -> None:
+        if isinstance(answerer, str):  # "extractive" | "llm" | "local": the setting
+            overrides["answerer"], answerer = answerer, None
         if settings is None:
             settings = Settings.load(store=store, **overrides)
         elif store is not None or overrides:
@@ -111,6 +113,12 @@ class NewsBot:
         # The saved BM25 index loads on a thread while this process gets on with the rest
         # (its first question waits for it): most of a cold start to the first answer.
         self._c.bm25.preload()
+
+    def warm_up(self) -> None:
+        """Start what the first question would otherwise wait for: the local model server
+        (answerer "local") loads while retrieval gets ready."""
+        if self._c.model_server is not None:
+            self._c.model_server.warm_up()
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, **overrides: Any) -> NewsBot:
