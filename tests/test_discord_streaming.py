@@ -176,3 +176,35 @@ async def test_extractive_answerer_does_not_stream(seed_bot, embedder, monkeypat
     drafts, _final = drafts_and_final(rec) if rec.find("PATCH", "@original") else ([], {})
     assert drafts == []
     assert rec.find("POST", f"/webhooks/{BOT}/")  # the answer as a follow-up
+
+
+async def test_a_mention_streams_in_its_reply(seed_bot, embedder, model, monkeypatch):
+    """@newsbot: the draft is the reply itself, edited as verified sentences come, then
+    replaced by the embed."""
+    from bot.discord_app import DiscordConfig as Config
+    from tests.discord_harness import ALICE, CHANNEL, deliver, message_payload, snowflake
+
+    model.script(lambda body: Reply(three_claims(body)[0], delay=0.12))
+    newsbot = llm_bot(seed_bot, embedder, model)
+    client = build_client(newsbot, Config(mention_mode=True, open_threads=False),
+                          sync_commands=False,
+                          door_options={"clock": time.monotonic, "today": lambda: ASKED})
+    await client._async_setup_hook()
+    state = client._connection
+    state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
+    state.application_id = BOT
+    state.parse_guild_create(guild_create())
+    rec = Recorder(client).install(monkeypatch)
+    await deliver(client, message_payload(snowflake(), CHANNEL, user(ALICE, "alice"),
+                                          f"<@{BOT}> {QUESTION}",
+                                          mentions=[user(BOT, "newsbot", bot=True)]))
+    record("mention", rec)
+    sent = [c for c in rec.calls if "/messages" in c.path and c.method in ("POST", "PATCH")]
+    reply, *edits = sent
+    assert reply.method == "POST" and "12 October 2020" in reply.json["content"]
+    assert reply.json["message_reference"]
+    assert edits and edits[-1].method == "PATCH" and edits[-1].json["embeds"]
+    assert edits[-1].json["content"] is None
+    drafts = [reply.json["content"]] + [e.json["content"] for e in edits[:-1]]
+    assert_only_verified(drafts, edits[-1].json["embeds"][0]["description"])
+    assert UNSUPPORTED not in json.dumps(rec.sent_bodies())
