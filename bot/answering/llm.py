@@ -63,7 +63,7 @@ def _describe(exc: BaseException) -> str:
         return "the language model refused the API key"
     if isinstance(exc, openai.APIStatusError):
         return f"the language model failed (HTTP {exc.status_code})"
-    if isinstance(exc, openai.APIError):  # an error event in the middle of a stream
+    if type(exc) is openai.APIError:  # an error event in the middle of a stream
         return "the language model failed while answering"
     if isinstance(exc, ModelUnavailable):
         return str(exc)
