@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     local_model: str = "qwen"
     local_ctx: int = 4096
     local_start_timeout: float = 120.0
+    # Threads that decode (0: every core; prompts are always read on every core). On a
+    # machine busy with other work, 1 decoded several times faster here.
+    local_threads: int = 0
     # Load: vectors of this many recently embedded question and passage sentences are kept
     # (about 1.5 KB each); questions about the same story skip re-embedding. 0 turns it off.
     embedding_cache: int = 20_000

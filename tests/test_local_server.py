@@ -218,3 +218,18 @@ def test_answerer_local_runs_the_packaged_model_itself(seed_bot, embedder):
     assert pid is not None and server.starts == 1
     server.stop()
     assert gone(pid)
+
+
+def test_llama_cpp_command_reads_on_every_core_and_decodes_as_configured(monkeypatch,
+                                                                        tmp_path):
+    import bot.local_server as local
+    from bot.local_llm import LocalModel
+
+    monkeypatch.setattr(local, "resolve_model", lambda name: LocalModel("m", tmp_path / "m"))
+    cores = str(os.cpu_count())
+    every = local.llama_cpp_command("qwen", 4096)(8123)
+    one = local.llama_cpp_command("qwen", 4096, threads=1)(8123)
+    assert every[every.index("--n_threads") + 1] == cores
+    assert one[one.index("--n_threads") + 1] == "1"
+    assert one[one.index("--n_threads_batch") + 1] == cores
+    assert one[one.index("--interrupt_requests") + 1] == "false"
