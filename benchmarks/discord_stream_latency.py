@@ -96,7 +96,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     from tests.discord_harness import ALICE
 
     store = Path(args.store) if args.store else Path(tempfile.mkdtemp()) / "store"
-    newsbot = NewsBot(store=store, answerer="local", local_model=args.model)
+    newsbot = NewsBot(store=store, answerer="local", local_model=args.model,
+                      local_threads=args.threads)
     if not args.store:
         newsbot.ingest([Path(__file__).resolve().parents[1] / "examples" / "articles"])
     t = time.perf_counter()
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--concurrent-rounds", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=0, help="local_threads (0: all)")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     results = asyncio.run(main_async(args))
