@@ -9,6 +9,7 @@ import re
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer
@@ -82,26 +83,28 @@ class ChatSession:
         history = list(self.history)
         if not history or not looks_like_follow_up(question):
             return question
-        complete: Callable[[list[dict[str, str]]], str] | None = getattr(
-            self.bot.components.answerer, "complete", None)
-        if complete is not None:
+        answerer = self.bot.components.answerer
+        if answerer.capabilities.can_complete:
             try:
-                rewritten = " ".join(complete(_llm_messages(question, history)).split())
+                rewritten = " ".join(
+                    answerer.complete(_llm_messages(question, history)).split())
                 if 3 <= len(rewritten) <= 4 * len(question) + 200:
                     return rewritten
             except Exception as exc:  # the heuristic is a fine answer to a model failure
                 log.info("follow-up rewrite by the model failed: %s", type(exc).__name__)
         return heuristic_rewrite(question, history)
 
-    def ask(self, question: str, **kwargs: Any) -> Answer:
+    # ``now`` and the filters go to the bot's one retrieve step as they are.
+    def ask(self, question: str, now: datetime | str | None = None, **kwargs: Any) -> Answer:
         standalone = self.standalone(question)
-        answer = self.bot.ask(standalone, **kwargs)
+        answer = self.bot.ask(standalone, now, **kwargs)
         self.history.append(Turn(question, standalone, answer.answer))
         return answer
 
-    def stream(self, question: str, **kwargs: Any) -> Iterator[str | Answer]:
+    def stream(self, question: str, now: datetime | str | None = None,
+               **kwargs: Any) -> Iterator[str | Answer]:
         standalone = self.standalone(question)
-        for piece in self.bot.stream(standalone, **kwargs):
+        for piece in self.bot.stream(standalone, now, **kwargs):
             if isinstance(piece, Answer):
                 self.history.append(Turn(question, standalone, piece.answer))
             yield piece

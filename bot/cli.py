@@ -28,6 +28,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.answer import Answer, Citation
+from bot.composition import ANSWERERS
+from bot.local_llm import LocalModelError
 from bot.newsbot import NewsBot
 from bot.redaction import redact
 from bot.settings import Settings
@@ -69,6 +71,9 @@ def _why(exc: BaseException) -> str:
 def _bot(store: Path | None, config: Path | None, **overrides: Any) -> NewsBot:
     try:
         return NewsBot(settings=Settings.load(config, store=store, **overrides))
+    except LocalModelError as exc:  # e.g. answerer "local" without the [local] extra
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     except Exception as exc:  # a clear line, never a traceback, for a user-facing command
         err.print(f"[red]error:[/] cannot open the archive: {_why(exc)}", highlight=False,
                   soft_wrap=True)
@@ -250,15 +255,18 @@ def ask(
     since: Annotated[str | None, typer.Option(help="Only articles published on/after")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles published before")] = None,
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
-    answerer: Annotated[str | None, typer.Option(help="extractive | llm")] = None,
+    answerer: Annotated[str | None, typer.Option(
+        help="extractive | llm | local (the packaged model, started for you)")] = None,
     json_out: JsonOpt = False,
     stream: Annotated[bool, typer.Option(help="Print the answer as it is generated")] = False,
 ) -> None:
     """Answer a question from the archive, with numbered sources."""
-    if answerer not in (None, "extractive", "llm"):
-        err.print(f"[red]error:[/] --answerer must be extractive or llm, got {answerer!r}")
+    if answerer not in (None, *ANSWERERS):
+        err.print(f"[red]error:[/] --answerer must be one of {', '.join(ANSWERERS)}, "
+                  f"got {answerer!r}")
         raise typer.Exit(2)
     bot = _bot(store, config, answerer=answerer)
+    bot.warm_up()  # the local model (if any) loads while retrieval runs
     try:
         kwargs: dict[str, Any] = {"since": _date(since, "--since"),
                                   "until": _date(until, "--until"), "sources": source or ()}
@@ -406,14 +414,21 @@ def discord_bot(
     store: StoreOpt = None,
     config: ConfigOpt = None,
     sync: Annotated[bool, typer.Option(help="Register the slash commands with Discord")] = True,
+    answerer: Annotated[str | None, typer.Option(
+        help="extractive | llm | local (the packaged model, started for you)")] = None,
 ) -> None:
     """Run the Discord bot (token from DISCORD_TOKEN; settings NEWSBOT_DISCORD_*)."""
     import discord  # only this command needs it
 
     from bot.discord_app import MissingToken, read_token, run
 
+    if answerer not in (None, *ANSWERERS):
+        err.print(f"[red]error:[/] --answerer must be one of {', '.join(ANSWERERS)}, "
+                  f"got {answerer!r}")
+        raise typer.Exit(2)
     try:
-        settings = Settings.load(config, store=store)
+        settings = Settings.load(config, store=store,
+                                 **({"answerer": answerer} if answerer else {}))
         read_token(settings)
     except MissingToken as exc:
         err.print(f"[red]error:[/] {exc}")
@@ -423,6 +438,9 @@ def discord_bot(
         raise typer.Exit(2) from exc
     try:
         run(settings, sync_commands=sync)
+    except LocalModelError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     except discord.LoginFailure as exc:
         err.print("[red]error:[/] Discord rejected DISCORD_TOKEN; reset the token in the "
                   "developer portal (Bot → Reset Token) and export it again")

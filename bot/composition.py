@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.answering import Answerer
+from bot.answering import Answerer, SyncOnly
 from bot.answering.extractive import ExtractiveAnswerer
 from bot.settings import Settings
 from ingest.fetch import Fetcher, FetchPolicy
@@ -18,6 +19,9 @@ from retrieval.memory_store import MemoryStore
 from retrieval.search import HybridSearcher, article_key
 from retrieval.store import ChromaStore
 from retrieval.types import Embedder, Store
+
+if TYPE_CHECKING:
+    from bot.local_server import LocalServer
 
 
 @dataclass
@@ -32,6 +36,8 @@ class Components:
     extractive: ExtractiveAnswerer
     # Story clusters (wire copies folded), a sidecar beside the BM25 index.
     stories: StoryIndex | None = None
+    # answerer "local": the supervised model server (started on first use or warm_up).
+    model_server: LocalServer | None = None
 
 
 def build_embedder(s: Settings) -> Embedder:
@@ -74,23 +80,32 @@ def stories_dir(s: Settings) -> Path:
     return Path(s.store) / "stories" / s.collection
 
 
+ANSWERERS = ("extractive", "llm", "local")
+
+
 def build_answerer(s: Settings, extractive: ExtractiveAnswerer) -> Answerer:
     if s.answerer == "llm":
         from bot.answering.llm import LLMAnswerer
 
         return LLMAnswerer.from_settings(s, fallback=extractive)
-    return extractive
+    if s.answerer == "local":
+        # The packaged model, served by a llama.cpp child process newsbot starts on first
+        # use, shares between questions, restarts and stops (bot/local_server.py).
+        from bot.local_server import local_answerer, local_server
+
+        return local_answerer(s, extractive, local_server(s))
+    return SyncOnly(extractive, extractive.name)
 
 
 def answerer_named(c: Components, name: str) -> Answerer:
-    """A per-call choice ("llm" | "extractive") built from the same settings."""
+    """A per-call choice ("llm" | "local" | "extractive") built from the same settings."""
     if name == c.answerer.name:
         return c.answerer
     if name == "extractive":
-        return c.extractive
-    if name == "llm":
-        return build_answerer(c.settings.model_copy(update={"answerer": "llm"}), c.extractive)
-    raise ValueError(f"unknown answerer {name!r} (expected 'extractive' or 'llm')")
+        return SyncOnly(c.extractive, c.extractive.name)
+    if name in ANSWERERS:
+        return build_answerer(c.settings.model_copy(update={"answerer": name}), c.extractive)
+    raise ValueError(f"unknown answerer {name!r} (expected one of {', '.join(ANSWERERS)})")
 
 
 def build(
@@ -121,7 +136,13 @@ def build(
                       on_change=on_change, fetcher=build_fetcher(settings),
                       max_file_bytes=settings.max_file_bytes)
     extractive = ExtractiveAnswerer(asking, min_relevance=settings.min_relevance)
+    model_server = None
+    if answerer is None and settings.answerer == "local":
+        from bot.local_server import local_server
+
+        model_server = local_server(settings)
     return Components(
         settings, embedder, store, bm25, searcher, indexer,
         answerer or build_answerer(settings, extractive), extractive, stories,
+        model_server,
     )

@@ -150,9 +150,11 @@ def free_port() -> int:
 
 def server_command(model: LocalModel, port: int, n_ctx: int = 4096,
                    threads: int | None = None) -> list[str]:
+    # llama-cpp-python's server interrupts a running request when a new one arrives (its
+    # default): four Discord users at once got three empty answers. Queue them instead.
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model.path),
            "--model_alias", model.name, "--host", "127.0.0.1", "--port", str(port),
-           "--n_ctx", str(n_ctx)]
+           "--n_ctx", str(n_ctx), "--interrupt_requests", "false"]
     if threads:
         cmd += ["--n_threads", str(threads)]
     return cmd

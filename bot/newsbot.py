@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer
-from bot.answering import Answerer
+from bot.answering import Answerer, AnswersQuestions, as_answerer
 from bot.chat import ChatSession, SessionStore
 from bot.composition import Components, answerer_named, build
 from bot.newsnative import enrich, fold_hits
@@ -54,6 +54,31 @@ class Stats:
         }
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A question as every front door passes it on: normalised text, ``now``, filters."""
+
+    question: str
+    now: datetime | None
+    filters: SearchFilters
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    asked: Asked
+    hits: list[Hit]
+    started: float
+    retrieved: float
+
+    def stamp(self, answer: Answer) -> Answer:
+        """The one timing record: retrieve, answer, total (ms)."""
+        done = time.perf_counter()
+        answer.timings_ms.update({"retrieve": (self.retrieved - self.started) * 1000,
+                                  "answer": (done - self.retrieved) * 1000,
+                                  "total": (done - self.started) * 1000})
+        return answer
+
+
 def _as_datetime(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
@@ -77,9 +102,11 @@ class NewsBot:
         settings: Settings | None = None,
         embedder: Embedder | None = None,
         store_backend: Store | None = None,
-        answerer: Answerer | None = None,
+        answerer: Answerer | AnswersQuestions | str | None = None,
         **overrides: Any,
     ) -> None:
+        if isinstance(answerer, str):  # "extractive" | "llm" | "local": the setting
+            overrides["answerer"], answerer = answerer, None
         if settings is None:
             settings = Settings.load(store=store, **overrides)
         elif store is not None or overrides:
@@ -87,7 +114,8 @@ class NewsBot:
             settings = settings.model_copy(update=overrides)
         self.settings = settings
         self._c: Components = build(
-            settings, embedder=embedder, store=store_backend, answerer=answerer
+            settings, embedder=embedder, store=store_backend,
+            answerer=as_answerer(answerer) if answerer is not None else None,
         )
         self._sessions = SessionStore()
         self._named: dict[str, Answerer] = {}
@@ -96,6 +124,12 @@ class NewsBot:
         self._c.bm25.preload()
         if self._c.stories is not None:
             self._c.stories.preload()
+
+    def warm_up(self) -> None:
+        """Start what the first question would otherwise wait for: the local model server
+        (answerer "local") loads while retrieval gets ready."""
+        if self._c.model_server is not None:
+            self._c.model_server.warm_up()
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, **overrides: Any) -> NewsBot:
@@ -130,115 +164,105 @@ class NewsBot:
         return self._c.indexer.repair()
 
     # Search and answers -------------------------------------------------------------------
+    # Every front door (ask, aask, stream, astream, chat, the Runnable, the CLI, Discord)
+    # takes the same arguments to one retrieve step and gets one timing record.
+    def _asked(self, question: str, now: datetime | str | None,
+               since: datetime | str | None, until: datetime | str | None,
+               sources: Iterable[str]) -> Asked:
+        return Asked(" ".join(question.split()), _as_datetime(now),
+                     SearchFilters(_as_datetime(since), _as_datetime(until), tuple(sources)))
+
+    def _retrieve(self, asked: Asked, k: int | None = None) -> Retrieved:
+        t0 = time.perf_counter()
+        k = k or self.settings.top_k
+        stories = self._c.stories
+        if stories is None or not self.settings.fold_copies:
+            hits = self._c.searcher.search(asked.question, k, asked.filters, asked.now)
+        else:
+            # One story, one place in the top k: look deeper, then fold wire copies.
+            hits = fold_hits(self._c.searcher.search(asked.question, k * STORY_OVERFETCH,
+                                                     asked.filters, asked.now),
+                             stories.cluster_of, k)
+        return Retrieved(asked, hits, t0, time.perf_counter())
+
     def search(
         self, query: str, k: int | None = None, *, now: datetime | str | None = None,
         since: datetime | str | None = None, until: datetime | str | None = None,
         sources: Iterable[str] = (),
     ) -> list[Hit]:
         """Passages for ``query``; with ``now``, time phrases ("this week", "on Monday") and
-        a recency preference are resolved against it."""
-        filters = SearchFilters(_as_datetime(since), _as_datetime(until), tuple(sources))
-        k = k or self.settings.top_k
-        stories = self._c.stories
-        if stories is None or not self.settings.fold_copies:
-            return self._c.searcher.search(query, k, filters, _as_datetime(now))
-        # One story, one place in the top k: look deeper, then fold wire copies.
-        hits = self._c.searcher.search(query, k * STORY_OVERFETCH, filters, _as_datetime(now))
-        return fold_hits(hits, stories.cluster_of, k)
+        a recency preference are resolved against it, and nothing published after it is
+        seen."""
+        return self._retrieve(self._asked(query, now, since, until, sources), k).hits
 
     def _news(self, question: str, answer: Answer, hits: list[Hit]) -> Answer:
         """The one step after every answerer: who said it, copies folded, disagreements."""
         return enrich(question, answer, hits, self._c.stories)
 
-    def _answerer(self, answerer: Answerer | str | None) -> Answerer:
+    def _finish(self, got: Retrieved, answer: Answer) -> Answer:
+        return got.stamp(self._news(got.asked.question, answer, got.hits))
+
+    def _answerer(self, answerer: Answerer | AnswersQuestions | str | None) -> Answerer:
         if answerer is None:
             return self._c.answerer
         if isinstance(answerer, str):
             if answerer not in self._named:
                 self._named[answerer] = answerer_named(self._c, answerer)
             return self._named[answerer]
-        return answerer
+        return as_answerer(answerer)
 
     def ask(
         self, question: str, now: datetime | str | None = None, *,
         since: datetime | str | None = None, until: datetime | str | None = None,
-        sources: Iterable[str] = (), answerer: Answerer | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
     ) -> Answer:
-        """``answerer`` picks the backend for this call: an Answerer, "llm" or "extractive"."""
-        question = " ".join(question.split())
-        t0 = time.perf_counter()
-        hits = self.search(question, now=now, since=since, until=until, sources=sources)
-        t1 = time.perf_counter()
-        answer = self._answerer(answerer).answer(question, hits, _as_datetime(now))
-        answer = self._news(question, answer, hits)
-        t2 = time.perf_counter()
-        answer.timings_ms.update(
-            {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
-        )
-        return answer
-
-    async def aask(self, question: str, now: datetime | str | None = None, *,
-                   answerer: Answerer | str | None = None, **kwargs: Any) -> Answer:
+        """``answerer`` picks the backend for this call: an Answerer, "llm", "local" or
+        "extractive"."""
         chosen = self._answerer(answerer)
-        aanswer = getattr(chosen, "aanswer", None)
-        if aanswer is None:
-            # The work is CPU-bound (ONNX, BM25) and releases the GIL in native code.
-            return await asyncio.to_thread(self.ask, question, now, answerer=chosen, **kwargs)
-        question = " ".join(question.split())
-        t0 = time.perf_counter()
-        hits = await asyncio.to_thread(self._search_for, question, kwargs)
-        t1 = time.perf_counter()
-        answer: Answer = self._news(question, await aanswer(question, hits, _as_datetime(now)),
-                                    hits)
-        t2 = time.perf_counter()
-        answer.timings_ms.update(
-            {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
-        )
-        return answer
+        got = self._retrieve(self._asked(question, now, since, until, sources))
+        return self._finish(got, chosen.answer(got.asked.question, got.hits, got.asked.now))
 
-    def _search_for(self, question: str, filters: dict[str, Any]) -> list[Hit]:
-        return self.search(question, since=filters.get("since"), until=filters.get("until"),
-                           sources=filters.get("sources", ()))
+    async def aask(
+        self, question: str, now: datetime | str | None = None, *,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
+    ) -> Answer:
+        """``ask`` for asyncio code: retrieval on a worker thread (ONNX and BM25 release the
+        GIL), the answerer's own async path."""
+        chosen = self._answerer(answerer)
+        got = await asyncio.to_thread(
+            self._retrieve, self._asked(question, now, since, until, sources))
+        return self._finish(got, await chosen.aanswer(got.asked.question, got.hits,
+                                                      got.asked.now))
 
     def stream(
         self, question: str, now: datetime | str | None = None, *,
         since: datetime | str | None = None, until: datetime | str | None = None,
-        sources: Iterable[str] = (), answerer: Answerer | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
     ) -> Iterator[str | Answer]:
         """Text as it is generated (each sentence once its citation is checked), then the
-        final Answer. Answerers that cannot stream give the Answer alone."""
-        question = " ".join(question.split())
-        t0 = time.perf_counter()
-        hits = self.search(question, since=since, until=until, sources=sources)
-        t1 = time.perf_counter()
+        final Answer. Answerers that cannot stream (``capabilities.can_stream``) give the
+        Answer alone."""
         chosen = self._answerer(answerer)
-        stream = getattr(chosen, "stream", None)
-        pieces: Iterable[str | Answer] = (
-            stream(question, hits, _as_datetime(now)) if stream is not None
-            else [chosen.answer(question, hits, _as_datetime(now))]
-        )
-        for piece in pieces:
-            if isinstance(piece, Answer):
-                piece = self._news(question, piece, hits)
-                t2 = time.perf_counter()
-                piece.timings_ms.update({"retrieve": (t1 - t0) * 1000,
-                                         "answer": (t2 - t1) * 1000,
-                                         "total": (t2 - t0) * 1000})
-            yield piece
+        got = self._retrieve(self._asked(question, now, since, until, sources))
+        for piece in chosen.stream(got.asked.question, got.hits, got.asked.now):
+            yield self._finish(got, piece) if isinstance(piece, Answer) else piece
 
-    async def astream(self, question: str, now: datetime | str | None = None, *,
-                      answerer: Answerer | str | None = None,
-                      **kwargs: Any) -> AsyncIterator[str | Answer]:
+    async def astream(
+        self, question: str, now: datetime | str | None = None, *,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
+    ) -> AsyncIterator[str | Answer]:
         """``stream`` for asyncio code (the Discord front door)."""
         chosen = self._answerer(answerer)
-        astream = getattr(chosen, "astream", None)
-        if astream is None:
-            yield await self.aask(question, now, answerer=chosen, **kwargs)
-            return
-        question = " ".join(question.split())
-        hits = await asyncio.to_thread(self._search_for, question, kwargs)
-        async for piece in astream(question, hits, _as_datetime(now)):
-            yield self._news(question, piece, hits) if isinstance(piece, Answer) else piece
+        got = await asyncio.to_thread(
+            self._retrieve, self._asked(question, now, since, until, sources))
+        async for piece in chosen.astream(got.asked.question, got.hits, got.asked.now):
+            yield self._finish(got, piece) if isinstance(piece, Answer) else piece
+
+    def can_stream(self, answerer: Answerer | AnswersQuestions | str | None = None) -> bool:
+        """Whether ``stream``/``astream`` give text before the Answer with this answerer."""
+        return self._answerer(answerer).capabilities.can_stream
 
     def timeline(self, topic: str, now: datetime | str | None = None, *,
                  since: datetime | str | None = None,

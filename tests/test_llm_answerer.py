@@ -285,7 +285,7 @@ def test_cli_ask_with_llm_answerer_json(tmp_path, fake_llm, monkeypatch):
     assert res.exit_code == 0, res.output
     assert "Monday 12 October 2020 [1]." in res.stdout and "fell apart" in res.stdout
     res = runner.invoke(app, ["ask", QUESTION, "--store", store, "--answerer", "gpt"])
-    assert res.exit_code == 2 and "extractive or llm" in res.output
+    assert res.exit_code == 2 and "extractive, llm, local" in res.output
 
 
 def test_sentence_context_sends_the_best_sentences_and_still_checks_citations(

@@ -85,6 +85,8 @@ def test_server_command_binds_loopback(tmp_path):
     assert cmd[1:3] == ["-m", "llama_cpp.server"]
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--port") + 1] == "8123"
+    # Concurrent questions queue; the default would cut the running answer off.
+    assert cmd[cmd.index("--interrupt_requests") + 1] == "false"
 
 
 def test_server_decodes_on_every_core(tmp_path, monkeypatch):

@@ -11,10 +11,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.answer import Answer
-from bot.answering import NO_ANSWER
+from bot.answering import NO_ANSWER, Capabilities
 from bot.answering.excerpts import best_sentence_excerpts
 from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
@@ -63,6 +63,8 @@ def _describe(exc: BaseException) -> str:
         return "the language model refused the API key"
     if isinstance(exc, openai.APIStatusError):
         return f"the language model failed (HTTP {exc.status_code})"
+    if type(exc) is openai.APIError:  # an error event in the middle of a stream
+        return "the language model failed while answering"
     if isinstance(exc, ModelUnavailable):
         return str(exc)
     return "the language model returned something unusable"
@@ -111,8 +113,16 @@ class _Assembler:
         return [s for s in shown if s]
 
 
+class Endpoint(Protocol):
+    """Where the model answers, made ready on demand (a supervised local server starts or
+    restarts here); ``url`` blocks until it is."""
+
+    def url(self) -> str: ...
+
+
 class LLMAnswerer:
     name = "llm"
+    capabilities = Capabilities(can_async=True, can_stream=True, can_complete=True)
 
     def __init__(
         self,
@@ -131,10 +141,13 @@ class LLMAnswerer:
         temperature: float = 0.0,
         deadline: float | None = None,
         breaker: CircuitBreaker | None = None,
+        endpoint: Endpoint | None = None,
     ) -> None:
         self.fallback = fallback
         self.model = model
         self.base_url = base_url
+        # A supervised server (answerer "local") gives its URL per call: it may have moved.
+        self.endpoint = endpoint
         self._api_key = api_key  # never logged
         protect(api_key)
         self.timeout = timeout
@@ -154,9 +167,12 @@ class LLMAnswerer:
         self._last_failure = ""
         self._client: OpenAI | None = None
         self._aclient: AsyncOpenAI | None = None
+        self._client_url: str | None = None
+        self._aclient_url: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, fallback: ExtractiveAnswerer) -> LLMAnswerer:
+    def from_settings(cls, settings: Settings, fallback: ExtractiveAnswerer,
+                      endpoint: Endpoint | None = None) -> LLMAnswerer:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
         return cls(
             fallback,
@@ -172,6 +188,7 @@ class LLMAnswerer:
             context_sentences=settings.llm_context_sentences,
             deadline=settings.llm_deadline,
             breaker=CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
+            endpoint=endpoint,
         )
 
     def __repr__(self) -> str:  # the key stays out of reprs and logs
@@ -181,26 +198,33 @@ class LLMAnswerer:
     def _key(self) -> str:
         if self._api_key:
             return self._api_key
-        if self.base_url:
+        if self.base_url or self.endpoint is not None:
             return LOCAL_PLACEHOLDER_KEY
         raise ModelUnavailable("no OPENAI_API_KEY is set and no llm_base_url is configured")
 
+    def _url(self) -> str | None:
+        return self.endpoint.url() if self.endpoint is not None else self.base_url
+
     @property
     def client(self) -> OpenAI:
-        if self._client is None:
+        return self._client_for(self._url())
+
+    def _client_for(self, url: str | None) -> OpenAI:
+        if self._client is None or self._client_url != url:
             from openai import OpenAI
 
-            self._client = OpenAI(api_key=self._key(), base_url=self.base_url,
+            self._client = OpenAI(api_key=self._key(), base_url=url,
                                   timeout=self.timeout, max_retries=0)
+            self._client_url = url
         return self._client
 
-    @property
-    def aclient(self) -> AsyncOpenAI:
-        if self._aclient is None:
+    def _aclient_for(self, url: str | None) -> AsyncOpenAI:
+        if self._aclient is None or self._aclient_url != url:
             from openai import AsyncOpenAI
 
-            self._aclient = AsyncOpenAI(api_key=self._key(), base_url=self.base_url,
+            self._aclient = AsyncOpenAI(api_key=self._key(), base_url=url,
                                         timeout=self.timeout, max_retries=0)
+            self._aclient_url = url
         return self._aclient
 
     def _request(self, messages: list[dict[str, str]], stream: bool) -> dict[str, Any]:
@@ -210,13 +234,20 @@ class LLMAnswerer:
     def _create(self, messages: list[dict[str, str]], stream: bool) -> Any:
         """The chat completion call, retried within the answer's deadline."""
         request = self._request(messages, stream)
-        return self.retry.call(
-            lambda timeout: self.client.chat.completions.create(**request, timeout=timeout))
+        return self.retry.call(lambda timeout: self._client_for(self._url())
+                               .chat.completions.create(**request, timeout=timeout))
 
     async def _acreate(self, messages: list[dict[str, str]], stream: bool) -> Any:
         request = self._request(messages, stream)
-        return await self.retry.acall(
-            lambda timeout: self.aclient.chat.completions.create(**request, timeout=timeout))
+
+        async def attempt(timeout: float) -> Any:
+            # Starting (or restarting) a supervised server blocks: not on the event loop.
+            url = (await asyncio.to_thread(self._url) if self.endpoint is not None
+                   else self.base_url)
+            return await self._aclient_for(url).chat.completions.create(**request,
+                                                                        timeout=timeout)
+
+        return await self.retry.acall(attempt)
 
     def _skipped(self) -> ModelUnavailable:
         return ModelUnavailable(
@@ -349,13 +380,11 @@ class LLMAnswerer:
                error: BaseException | None = None) -> Answer:
         elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
         missing = self._missing_value(plan, verified)
-        if verified.supported and not missing:
+        if verified.supported and not missing and error is None:
             short = self._short_answer(plan, verified)
             return Answer(plan.question, verified.text, False, verified.citations,
                           short_answer=short, answerer=self.name, timings_ms=elapsed,
-                          checks=verified.checks,
-                          notice=f"{_describe(error)}; the answer may be incomplete"
-                          if error else None)
+                          checks=verified.checks)
         if error is None and is_abstention(raw):
             return Answer(plan.question, NO_ANSWER, True, answerer=self.name,
                           timings_ms=elapsed, checks=verified.checks)
@@ -374,100 +403,128 @@ class LLMAnswerer:
                       + notice[1:], checks=verified.checks)
 
     # Answering ---------------------------------------------------------------------------
+    # One core (_Turn) and two drivers (sync, async) that only differ in how they wait. A
+    # whole reply is one delta; a stream is many: the same assembling, checking and
+    # finishing either way.
     def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
-        plan = self.plan(question, hits, now)
-        if isinstance(plan, Answer):
-            return plan
-        verified = self._verified(plan)
-        try:
-            raw = self._guarded(
-                lambda: self._content(self._create(plan.prompt.messages, False)))
-        except Exception as exc:  # a model failure must never reach the user as a traceback
-            return self.finish(plan, verified, "", exc)
-        self._consume(verified, raw)
-        return self.finish(plan, verified, raw)
+        return _final(self._run(self.plan(question, hits, now), streamed=False))
 
-    @staticmethod
-    def _consume(verified: VerifiedText, raw: str) -> None:
-        asm = _Assembler(verified)
-        asm.feed(raw)
-        asm.close()
+    def stream(self, question: str, hits: list[Hit],
+               now: datetime | None = None) -> Iterator[str | Answer]:
+        """Verified sentences as they complete, then the final Answer."""
+        yield from self._run(self.plan(question, hits, now), streamed=True)
 
     async def aanswer(self, question: str, hits: list[Hit],
                       now: datetime | None = None) -> Answer:
         # Ranking embeds sentences: keep it off the event loop.
         plan = await asyncio.to_thread(self.plan, question, hits, now)
-        if isinstance(plan, Answer):
-            return plan
-        verified = self._verified(plan)
-        async def call() -> str:
-            return self._content(await self._acreate(plan.prompt.messages, False))
-
-        try:
-            raw = await self._aguarded(call)
-        except Exception as exc:
-            return self.finish(plan, verified, "", exc)
-        self._consume(verified, raw)
-        return self.finish(plan, verified, raw)
-
-    def stream(self, question: str, hits: list[Hit],
-               now: datetime | None = None) -> Iterator[str | Answer]:
-        """Verified sentences as they complete, then the final Answer."""
-        plan = self.plan(question, hits, now)
-        if isinstance(plan, Answer):
-            yield plan
-            return
-        verified = self._verified(plan)
-        asm = _Assembler(verified)
-        if not self.breaker.allow():
-            yield self.finish(plan, verified, "", self._skipped())
-            return
-        error: BaseException | None = None
-        finished = False
-        try:
-            try:
-                chunks: Iterable[Any] = self._create(plan.prompt.messages, True)
-                for chunk in chunks:
-                    yield from _spaced(asm.feed(self._delta(chunk)), verified)
-            except Exception as exc:
-                error = exc
-            if error is None and not asm.buffer.strip():
-                error = ModelUnavailable("the language model returned an empty answer")
-            finished = True
-        finally:  # a reader that stops early leaves no verdict on the model
-            self._settle(finished, error)
-        yield from _spaced(asm.close(), verified)
-        yield self.finish(plan, verified, asm.buffer, error)
+        final: Answer | None = None
+        async for piece in self._arun(plan, streamed=False):
+            if isinstance(piece, Answer):
+                final = piece
+        assert final is not None
+        return final
 
     async def astream(self, question: str, hits: list[Hit],
                       now: datetime | None = None) -> AsyncIterator[str | Answer]:
         plan = await asyncio.to_thread(self.plan, question, hits, now)
+        async for piece in self._arun(plan, streamed=True):
+            yield piece
+
+    def _run(self, plan: _Plan | Answer, streamed: bool) -> Iterator[str | Answer]:
         if isinstance(plan, Answer):
             yield plan
             return
-        verified = self._verified(plan)
-        asm = _Assembler(verified)
+        turn = _Turn(self, plan)
         if not self.breaker.allow():
-            yield self.finish(plan, verified, "", self._skipped())
+            yield turn.skipped()
             return
-        error: BaseException | None = None
-        finished = False
         try:
             try:
-                chunks = await self._acreate(plan.prompt.messages, True)
-                async for chunk in chunks:
-                    for piece in _spaced(asm.feed(self._delta(chunk)), verified):
-                        yield piece
+                for delta in self._deltas(plan.prompt.messages, streamed):
+                    yield from turn.feed(delta)
+            except Exception as exc:  # a model failure must never reach the user as a traceback
+                turn.error = exc
+            turn.finished = True
+        finally:  # a reader that stops early leaves no verdict on the model
+            turn.settle()
+        yield from turn.end()
+
+    async def _arun(self, plan: _Plan | Answer, streamed: bool) -> AsyncIterator[str | Answer]:
+        if isinstance(plan, Answer):
+            yield plan
+            return
+        turn = _Turn(self, plan)
+        if not self.breaker.allow():
+            yield turn.skipped()
+            return
+        try:
+            try:
+                async for delta in self._adeltas(plan.prompt.messages, streamed):
+                    for text in turn.feed(delta):
+                        yield text
             except Exception as exc:
-                error = exc
-            if error is None and not asm.buffer.strip():
-                error = ModelUnavailable("the language model returned an empty answer")
-            finished = True
+                turn.error = exc
+            turn.finished = True
         finally:  # a reader that stops early (or a cancelled task) leaves no verdict
-            self._settle(finished, error)
-        for piece in _spaced(asm.close(), verified):
+            turn.settle()
+        for piece in turn.end():
             yield piece
-        yield self.finish(plan, verified, asm.buffer, error)
+
+    def _deltas(self, messages: list[dict[str, str]], streamed: bool) -> Iterator[str]:
+        if not streamed:
+            yield self._content(self._create(messages, False))
+            return
+        for chunk in self._create(messages, True):
+            yield self._delta(chunk)
+
+    async def _adeltas(self, messages: list[dict[str, str]],
+                       streamed: bool) -> AsyncIterator[str]:
+        if not streamed:
+            yield self._content(await self._acreate(messages, False))
+            return
+        async for chunk in await self._acreate(messages, True):
+            yield self._delta(chunk)
+
+
+class _Turn:
+    """One answer's model turn: deltas in, verified sentences out, then the final Answer and
+    the breaker's verdict. Shared by the sync and async drivers."""
+
+    def __init__(self, owner: LLMAnswerer, plan: _Plan) -> None:
+        self.owner = owner
+        self.plan = plan
+        self.verified = owner._verified(plan)
+        self.asm = _Assembler(self.verified)
+        self.error: BaseException | None = None
+        self.finished = False
+
+    def feed(self, delta: str) -> list[str]:
+        return _spaced(self.asm.feed(delta), self.verified)
+
+    def skipped(self) -> Answer:
+        return self.owner.finish(self.plan, self.verified, "", self.owner._skipped())
+
+    def settle(self) -> None:
+        if self.finished and self.error is None and not self.asm.buffer.strip():
+            self.error = ModelUnavailable("the language model returned an empty answer")
+        self.owner._settle(self.finished, self.error)
+
+    def end(self) -> list[str | Answer]:
+        if self.error is not None:
+            # Failed midway: the final answer is the extractive one, whatever was shown.
+            return [self.owner.finish(self.plan, self.verified, self.asm.buffer, self.error)]
+        return [*_spaced(self.asm.close(), self.verified),
+                self.owner.finish(self.plan, self.verified, self.asm.buffer)]
+
+
+def _final(pieces: Iterable[str | Answer]) -> Answer:
+    final = None
+    for piece in pieces:
+        if isinstance(piece, Answer):
+            final = piece
+    assert final is not None
+    return final
 
 
 def _spaced(pieces: list[str], verified: VerifiedText) -> list[str]:

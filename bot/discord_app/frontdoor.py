@@ -34,6 +34,13 @@ class Query:
     since: datetime | None = None
     until: datetime | None = None
     sources: tuple[str, ...] = ()
+    # The moment the question was asked: "this week" means the week of it, and nothing
+    # published after it is seen.
+    now: datetime | None = None
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def parse_day(value: str | None, name: str) -> datetime | None:
@@ -59,10 +66,12 @@ class FrontDoor:
     def __init__(self, newsbot: NewsBot, config: DiscordConfig, *,
                  clock: Clock = time.monotonic,
                  delta_stream: DeltaStreamFactory = open_delta_stream,
-                 max_channels: int = 2000) -> None:
+                 max_channels: int = 2000,
+                 today: Callable[[], datetime] = wall_clock) -> None:
         self.newsbot = newsbot
         self.config = config
         self.clock = clock
+        self.today = today
         self.delta_stream = delta_stream
         self.limits = RateLimits.per_minute(config.user_rate, config.user_window_s,
                                             config.guild_rate, config.guild_window_s, clock)
@@ -119,13 +128,16 @@ class FrontDoor:
         return "Manage Server" + (f" or the `{role}` role" if role else "")
 
     # Answers ----------------------------------------------------------------------------------
+    def _asked(self, query: Query) -> dict[str, Any]:
+        """What NewsBot's one retrieve step takes, the same for asking and streaming."""
+        return {"now": query.now or self.today(), "since": query.since,
+                "until": query.until, "sources": query.sources}
+
     async def ask(self, query: Query) -> Answer:
-        return await self.newsbot.aask(query.question, since=query.since, until=query.until,
-                                       sources=query.sources)
+        return await self.newsbot.aask(query.question, **self._asked(query))
 
     def open_stream(self, query: Query) -> AsyncIterator[Any] | None:
-        return self.delta_stream(self.newsbot, query.question, since=query.since,
-                                 until=query.until, sources=query.sources)
+        return self.delta_stream(self.newsbot, query.question, **self._asked(query))
 
     def remember_answer(self, channel_id: int | None, answer: Answer) -> None:
         if channel_id is None:

@@ -11,6 +11,7 @@ import discord
 from bot.discord_app.frontdoor import BadRequest, FrontDoor, Query
 from bot.discord_app.memory import Turn, followup_question
 from bot.discord_app.render import answer_messages, clip
+from bot.discord_app.replies import DraftReply, relay_answer
 from bot.discord_app.safety import NO_MENTIONS, error_text, neutralise, report_error
 
 log = logging.getLogger("newsbot.discord")
@@ -70,12 +71,22 @@ async def _answer_message(client: discord.Client, door: FrontDoor, message: disc
                             mention_author=False)
         return
     history = door.memory.history(conversation) if conversation is not None else []
+    query = Query(followup_question(history, question))
+    stream = door.open_stream(query)
+    draft = DraftReply(message)
     async with message.channel.typing():
-        answer = await door.ask(Query(followup_question(history, question)))
+        if stream is not None:  # a generated answer: its verified sentences as they come
+            answer = await relay_answer(query.question, stream, draft.show, door.clock)
+        else:
+            answer = await door.ask(query)
     answer.question = question  # the embed shows what the user typed
     pages = answer_messages(answer)
-    sent = await message.reply(embeds=pages[0], allowed_mentions=NO_MENTIONS,
-                               mention_author=False)
+    if draft.sent is not None:  # the final embed replaces the draft
+        sent = await draft.sent.edit(content=None, embeds=pages[0],
+                                     allowed_mentions=NO_MENTIONS)
+    else:
+        sent = await message.reply(embeds=pages[0], allowed_mentions=NO_MENTIONS,
+                                   mention_author=False)
     for page in pages[1:]:
         await message.channel.send(embeds=page, allowed_mentions=NO_MENTIONS)
     root = door.memory.add(conversation, sent.id, Turn(question, answer.answer))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import discord
@@ -67,8 +67,37 @@ async def send_answer(interaction: discord.Interaction, answer: Answer,
 
 async def stream_answer(interaction: discord.Interaction, question: str,
                         stream: AsyncIterator[Any], clock: Clock = time.monotonic) -> Answer:
-    """Show text as it arrives (plain content, edited ≤ once a second) and return the final
-    Answer: the stream's own if it yields one at the end, else one made from the text."""
+    """Show text as it arrives in the deferred response (plain content, edited ≤ once a
+    second) and return the final Answer."""
+
+    async def show(text: str) -> None:
+        await interaction.edit_original_response(
+            content=clip(neutralise(text), CONTENT_MAX), allowed_mentions=NO_MENTIONS)
+
+    return await relay_answer(question, stream, show, clock)
+
+
+class DraftReply:
+    """A streamed answer to a message: the first text is a reply, later text edits it."""
+
+    def __init__(self, message: discord.Message) -> None:
+        self.message = message
+        self.sent: discord.Message | None = None
+
+    async def show(self, text: str) -> None:
+        content = clip(neutralise(text), CONTENT_MAX)
+        if self.sent is None:
+            self.sent = await self.message.reply(content, allowed_mentions=NO_MENTIONS,
+                                                 mention_author=False)
+        else:
+            self.sent = await self.sent.edit(content=content, allowed_mentions=NO_MENTIONS)
+
+
+async def relay_answer(question: str, stream: AsyncIterator[Any],
+                       show: Callable[[str], Awaitable[None]],
+                       clock: Clock = time.monotonic) -> Answer:
+    """Text pieces to ``show`` (≤ once a second); the final Answer: the stream's own if it
+    yields one at the end, else one made from the text."""
     final: list[Answer] = []
 
     async def deltas() -> AsyncIterator[str]:
@@ -77,10 +106,6 @@ async def stream_answer(interaction: discord.Interaction, question: str,
                 final.append(item)
             else:
                 yield str(item)
-
-    async def show(text: str) -> None:
-        await interaction.edit_original_response(
-            content=clip(neutralise(text), CONTENT_MAX), allowed_mentions=NO_MENTIONS)
 
     text = await relay(deltas(), show, clock=clock)
     if final:

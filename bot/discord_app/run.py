@@ -26,6 +26,7 @@ def run(settings: Settings, *, sync_commands: bool = True,
     """Blocks until the bot stops. Raises MissingToken before anything connects."""
     token = read_token(settings)
     newsbot = NewsBot(settings=settings)
+    newsbot.warm_up()  # answerer "local": the model loads while the bot logs in
     client = build_client(newsbot, sync_commands=sync_commands)
     discord.utils.setup_logging(level=log_level)
     # discord.py never logs the token; our own logs never see it either.

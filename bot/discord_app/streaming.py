@@ -1,24 +1,31 @@
-"""Optional streaming: show an answer as it is written, editing at most about once a second."""
+"""Streaming: show a generated answer as it is written, editing at most about once a second.
+
+Only answerers that declare ``can_stream`` stream; their text is made of sentences whose
+citations already checked out, so nothing unverified is ever on screen, even mid-stream."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.answer import Answer
 from bot.discord_app.ratelimit import Clock
+
+if TYPE_CHECKING:
+    from bot.newsbot import NewsBot
 
 # Discord allows ~5 edits per 5 s per message; one a second leaves room for the final edit.
 EDIT_INTERVAL_S = 1.0
 
 
-def open_delta_stream(newsbot: Any, question: str, **filters: Any) -> AsyncIterator[str] | None:
-    """An async iterator of answer text deltas, or None when the answerer does not stream.
-
-    This build's NewsBot has no streaming API, so the answer arrives whole via ``aask``.
-    When ``NewsBot.stream`` lands, return its deltas here; nothing else has to change.
-    """
-    return None
+def open_delta_stream(newsbot: NewsBot, question: str,
+                      **asked: Any) -> AsyncIterator[str | Answer] | None:
+    """Verified text pieces then the final Answer, or None when the answerer does not
+    stream (the answer then arrives whole via ``aask``). ``asked``: now and the filters."""
+    if not newsbot.can_stream():
+        return None
+    return newsbot.astream(question, **asked)
 
 
 async def relay(deltas: AsyncIterator[str], show: Callable[[str], Awaitable[None]],
