@@ -172,6 +172,25 @@ def short_for(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     return clause_span(info, best, embedder)
 
 
+def voted_name(info: QuestionInfo, cands: list[Candidate], embedder: Embedder) -> str | None:
+    """The name the top sentences agree on (``name_vote`` over those scoring within
+    ``VOTER_SHARE`` of the best), in the form a reader expects."""
+    top = cands[:VOTERS]
+    voters = [c for c in top if c.score >= VOTER_SHARE * top[0].score] if top else []
+    if not voters:
+        return None
+    short = name_vote(info, voters, embedder).short
+    if short and (info.kind == "where" or PLACE_TYPE.search(info.text)):
+        short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text for c in top])
+    return short
+
+
+# The sentences that vote: the best six, within 60% of the best one's score; further down
+# they answer other questions.
+VOTERS = 6
+VOTER_SHARE = 0.6
+
+
 def predicate_positions(sentence: str, info: QuestionInfo) -> list[int]:
     """Where the sentence says one of the question's own words (or a synonym)."""
     wanted = set(info.predicate)
@@ -237,6 +256,14 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     best = cands[0]
     guess = short_for(info, best, cands, embedder) if info.factoid else None
     short = guess if guess and confident(info, best, guess, t) else None
+    if info.kind in ("who", "where", "which"):
+        # Two readings of one name: the best sentence's own, and the one the top sentences
+        # agree on (answer redundancy: several reports name the answer). A name shown must
+        # be both; the quiz's guess is the agreed one.
+        voted = voted_name(info, cands, embedder)
+        if short and voted and voted.lower() != short.lower():
+            short = None
+        guess = voted or guess
     cites = [citation_for(best, 1)]
     # A second source saying the same thing is worth showing: news is about who said it.
     for c in cands[1:4]:
