@@ -74,9 +74,11 @@ def bm25_dir(s: Settings) -> Path | None:
     return Path(s.store) / "bm25" / s.collection
 
 
-def stories_dir(s: Settings) -> Path:
+def stories_dir(s: Settings) -> Path | None:
     # Beside the BM25 index, named the same way; the file records the store's fingerprint,
-    # so clusters of another store are never read.
+    # so clusters of another store are never read. A memory store's clusters stay in memory.
+    if s.store_kind == "memory":
+        return None
     return Path(s.store) / "stories" / s.collection
 
 

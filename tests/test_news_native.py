@@ -375,3 +375,17 @@ def test_llm_answers_get_the_same_step(news_bot, fake_llm):
     sources = [c.source for c in a.citations]
     assert len({"Harbour Gazette", "Delta Daily", "Coastal Courant"} & set(sources)) <= 1
     check_quotes(news_bot, a.citations)
+
+
+def test_templated_reports_with_other_figures_are_not_copies():
+    from ingest.stories import Doc, cluster_docs, same_figures
+
+    def report(i: int) -> str:
+        return (f"The council of district {i} voted on the new budget on Tuesday. "
+                f"Item {i} passed with {i + 20} votes after a long debate about road "
+                "repairs, the mayor's office said in a statement after the meeting. ") * 3
+
+    assert not same_figures(report(3), report(7))
+    assert same_figures(report(3), report(3) + " Turnout was high.")
+    keys = cluster_docs([Doc(f"a{i}", report(i), None, f"Council vote {i}") for i in range(4)])
+    assert len(set(keys.values())) == 4
