@@ -53,10 +53,10 @@ class ExtractiveAnswerer:
         return shape(question, info, cands, self.name, self.embedder, self.thresholds,
                      self.weights)
 
-    def answer_ranked(self, question: str, cands: list[Candidate]) -> Answer:
+    def answer_ranked(self, info: QuestionInfo, cands: list[Candidate]) -> Answer:
         """The answer from already ranked candidates (the LLM answerer ranks once for both)."""
-        return shape(question, analyse(question), cands, self.name, self.embedder,
-                     self.thresholds, self.weights)
+        return shape(info.text, info, cands, self.name, self.embedder, self.thresholds,
+                     self.weights)
 
     def is_answerable(self, cands: list[Candidate]) -> bool:
         return answerable(cands, self.thresholds, self.weights)

@@ -316,7 +316,7 @@ class LLMAnswerer:
     def plan(self, question: str, hits: list[Hit], now: datetime | None) -> _Plan | Answer:
         """Rank once: abstain without spending a token, or build the prompt."""
         info, cands = self.fallback.rank(question, hits)
-        extractive = self.fallback.answer_ranked(question, cands)
+        extractive = self.fallback.answer_ranked(info, cands)
         if not self.fallback.is_answerable(cands):
             extractive.answerer = self.name
             return extractive
