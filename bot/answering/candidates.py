@@ -42,14 +42,6 @@ class Candidate:
     # Words of the speaker a "what did X say" question asks about.
     spoken: bool = False
 
-    @property
-    def body_start(self) -> int:
-        return self.chunk.start + self.start
-
-    @property
-    def body_end(self) -> int:
-        return self.chunk.start + self.end
-
 
 def citation_for_span(chunk: Chunk, start: int, end: int, n: int,
                       score: float = 0.0) -> Citation:
