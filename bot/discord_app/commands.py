@@ -4,6 +4,8 @@ wants a response within 3 s) and does the slow work off the event loop."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -23,6 +25,8 @@ from bot.discord_app.safety import NO_MENTIONS, neutralise
 from bot.discord_app.uploads import IngestRefused, check_upload, ingest_upload, ingest_url
 from ingest.indexer import IngestReport
 
+T = TypeVar("T")
+
 CHOICE_MAX = 100  # Discord's limit for an autocomplete choice's name and value
 
 
@@ -41,6 +45,20 @@ def ingest_summary(report: IngestReport) -> str:
 
 
 def register(tree: app_commands.CommandTree[discord.Client], door: FrontDoor) -> None:
+    async def admit(interaction: discord.Interaction, build: Callable[[], T]) -> T | None:
+        """The request as the front door takes it, or None once the user was told why not
+        (bad input, or over their rate limit): cheap checks before any deferral."""
+        try:
+            request = build()
+        except BadRequest as exc:
+            await note(interaction, str(exc))
+            return None
+        verdict = door.limits.check(interaction.user.id, interaction.guild_id)
+        if not verdict.allowed:
+            await note(interaction, rate_limited_text(verdict))
+            return None
+        return request
+
     @tree.command(name="ask", description="Ask the news archive a question")
     @app_commands.describe(
         question="Your question, e.g. When did the ceasefire collapse?",
@@ -51,15 +69,10 @@ def register(tree: app_commands.CommandTree[discord.Client], door: FrontDoor) ->
     @app_commands.guild_only()
     async def ask(interaction: discord.Interaction, question: str, since: str | None = None,
                   until: str | None = None, source: str | None = None) -> None:
-        try:
-            query = Query(door.check_question(question), parse_day(since, "since"),
-                          parse_day(until, "until"), (source,) if source else ())
-        except BadRequest as exc:
-            await note(interaction, str(exc))
-            return
-        verdict = door.limits.check(interaction.user.id, interaction.guild_id)
-        if not verdict.allowed:
-            await note(interaction, rate_limited_text(verdict))
+        query = await admit(interaction, lambda: Query(
+            door.check_question(question), parse_day(since, "since"),
+            parse_day(until, "until"), (source,) if source else ()))
+        if query is None:
             return
         await interaction.response.defer(thinking=True)
         stream = door.open_stream(query)
@@ -99,17 +112,11 @@ def register(tree: app_commands.CommandTree[discord.Client], door: FrontDoor) ->
     @app_commands.describe(topic="The story, e.g. Rotterdam port strike")
     @app_commands.guild_only()
     async def timeline(interaction: discord.Interaction, topic: str) -> None:
-        try:
-            topic = door.check_question(topic)
-        except BadRequest as exc:
-            await note(interaction, str(exc))
-            return
-        verdict = door.limits.check(interaction.user.id, interaction.guild_id)
-        if not verdict.allowed:
-            await note(interaction, rate_limited_text(verdict))
+        checked = await admit(interaction, lambda: door.check_question(topic))
+        if checked is None:
             return
         await interaction.response.defer(thinking=True)
-        t = await asyncio.to_thread(door.newsbot.timeline, topic)
+        t = await asyncio.to_thread(door.newsbot.timeline, checked)
         pages = pack(timeline_embeds(
             topic, ((f"{e.day:%a %d %b %Y}", e.text, e.citations) for e in t.events)))
         await interaction.followup.send(embeds=pages[0], allowed_mentions=NO_MENTIONS)
