@@ -147,7 +147,11 @@ def attribute(sentence: str) -> str | None:
     return found.who if found else None
 
 
-_THAT = re.compile(r"^\s*(?:[^,\"“]{0,60}?\s+)?that\s+(?P<rest>\S.*)$")
+# "told reporters (on Monday) that …": a few words of audience or time may stand between the
+# verb and its "that"; a verb among them ("said it would support any plan that brings …")
+# means the reported clause began already and this "that" belongs to it.
+_THAT = re.compile(r"^\s*(?:(?:(?!(?:would|will|could|can|should|may|might|must|had|has|have|"
+                   r"was|were|is|are)\b)[^,\"“\s]+\s+){1,6})?that\s+(?P<rest>\S.*)$", re.I)
 # "X said 57 people were killed": a reported clause follows the verb with no "that".
 _CLAUSE = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?(?P<rest>(?!(?:it|he|she|"
                      r"they|we|i|you|its|his|her|their|our|this|that|these|those|there|so|"

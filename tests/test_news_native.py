@@ -389,3 +389,15 @@ def test_templated_reports_with_other_figures_are_not_copies():
     assert same_figures(report(3), report(3) + " Turnout was high.")
     keys = cluster_docs([Doc(f"a{i}", report(i), None, f"Council vote {i}") for i in range(4)])
     assert len(set(keys.values())) == 4
+
+
+def test_a_that_inside_the_reported_clause_is_not_the_verbs_that():
+    from bot.attribution import with_attribution
+
+    # "…would support any initiative that brings…": cutting at that "that" left
+    # "According to Iran, brings a lasting halt to the fighting."
+    sentence = ("Iran said it would support any initiative that brings a lasting halt to the "
+                "fighting.")
+    assert with_attribution(sentence) == sentence
+    assert with_attribution("Police told reporters on Monday that three men were held.") == \
+        "According to police, three men were held."
