@@ -157,23 +157,15 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def make_discord(monkeypatch, clock):
-    import discord
-
-    from bot.discord_app import DiscordConfig, build_client
-    from tests.discord_harness import BOT, Recorder, guild_create, user
+    from bot.discord_app import DiscordConfig
+    from tests.discord_harness import ready_client
 
     async def make(newsbot, delta_stream=None, **config):
         cfg = DiscordConfig(**{"ingest_role": "news-editor", **config})
         door_options = {"clock": clock}
         if delta_stream is not None:
             door_options["delta_stream"] = delta_stream
-        client = build_client(newsbot, cfg, sync_commands=False, door_options=door_options)
-        await client._async_setup_hook()
-        state = client._connection
-        state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
-        state.application_id = BOT
-        state.parse_guild_create(guild_create())
-        return client, Recorder(client).install(monkeypatch)
+        return await ready_client(newsbot, cfg, door_options, monkeypatch)
 
     return make
 

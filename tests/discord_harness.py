@@ -381,3 +381,18 @@ async def deliver(client: discord.Client, payload: dict[str, Any]) -> None:
     pending = [t for t in asyncio.all_tasks()
                if t.get_name().startswith("discord.py: on_message")]
     await asyncio.gather(*pending)
+
+
+async def ready_client(newsbot: Any, config: Any, door_options: dict[str, Any],
+                       monkeypatch: Any) -> tuple[Any, Recorder]:
+    """The real bot client, set up offline as after login into GUILD, its HTTP calls going
+    to a Recorder."""
+    from bot.discord_app import build_client
+
+    client = build_client(newsbot, config, sync_commands=False, door_options=door_options)
+    await client._async_setup_hook()
+    state = client._connection
+    state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
+    state.application_id = BOT
+    state.parse_guild_create(guild_create())
+    return client, Recorder(client).install(monkeypatch)

@@ -153,21 +153,13 @@ def test_cli(bridge_store, model, monkeypatch, answerer, stream):
 @pytest.mark.parametrize("streaming", [False, True])
 async def test_discord(bot, model, monkeypatch, clock, streaming):
     """A slash command asked on 3 May (the front door's clock), streamed or not."""
-    import discord
-
-    from bot.discord_app import DiscordConfig, build_client
-    from tests.discord_harness import BOT, Recorder, guild_create, user
+    from bot.discord_app import DiscordConfig
+    from tests.discord_harness import ready_client
 
     options: dict[str, Any] = {"clock": clock, "today": lambda: ASKED}
     if not streaming:
         options["delta_stream"] = lambda *a, **k: None
-    client = build_client(bot, DiscordConfig(), sync_commands=False, door_options=options)
-    await client._async_setup_hook()
-    state = client._connection
-    state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
-    state.application_id = BOT
-    state.parse_guild_create(guild_create())
-    rec = Recorder(client).install(monkeypatch)
+    client, rec = await ready_client(bot, DiscordConfig(), options, monkeypatch)
     await invoke(client, interaction_payload("ask", [option("question", QUESTION)]))
     shown = json.dumps(rec.sent_bodies(), ensure_ascii=False)
     assert "Harbor Bridge" in shown

@@ -16,20 +16,19 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-import discord
 import pytest
 from discord.webhook.async_ import async_context
 
 from bot import NewsBot
 from bot.answering.llm import LLMAnswerer
-from bot.discord_app import DiscordConfig, build_client
+from bot.discord_app import DiscordConfig
 from tests.discord_harness import (
     BOT,
     Recorder,
-    guild_create,
     interaction_payload,
     invoke,
     option,
+    ready_client,
     user,
 )
 from tests.fake_openai import FakeOpenAIServer, Reply, user_prompt
@@ -63,14 +62,9 @@ def model():
 
 
 async def streaming_client(newsbot: NewsBot, monkeypatch: Any):
-    client = build_client(newsbot, DiscordConfig(), sync_commands=False,
-                          door_options={"clock": time.monotonic, "today": lambda: ASKED})
-    await client._async_setup_hook()
-    state = client._connection
-    state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
-    state.application_id = BOT
-    state.parse_guild_create(guild_create())
-    rec = Recorder(client).install(monkeypatch)
+    client, rec = await ready_client(newsbot, DiscordConfig(),
+                                     {"clock": time.monotonic, "today": lambda: ASKED},
+                                     monkeypatch)
     # When each call reached "Discord", to check the edit rate.
     times: list[float] = []
     inner = async_context.get().request
@@ -186,15 +180,9 @@ async def test_a_mention_streams_in_its_reply(seed_bot, embedder, model, monkeyp
 
     model.script(lambda body: Reply(three_claims(body)[0], delay=0.12))
     newsbot = llm_bot(seed_bot, embedder, model)
-    client = build_client(newsbot, Config(mention_mode=True, open_threads=False),
-                          sync_commands=False,
-                          door_options={"clock": time.monotonic, "today": lambda: ASKED})
-    await client._async_setup_hook()
-    state = client._connection
-    state.user = discord.ClientUser(state=state, data=user(BOT, "newsbot", bot=True))
-    state.application_id = BOT
-    state.parse_guild_create(guild_create())
-    rec = Recorder(client).install(monkeypatch)
+    client, rec = await ready_client(newsbot, Config(mention_mode=True, open_threads=False),
+                                     {"clock": time.monotonic, "today": lambda: ASKED},
+                                     monkeypatch)
     await deliver(client, message_payload(snowflake(), CHANNEL, user(ALICE, "alice"),
                                           f"<@{BOT}> {QUESTION}",
                                           mentions=[user(BOT, "newsbot", bot=True)]))
