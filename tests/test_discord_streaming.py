@@ -175,12 +175,11 @@ async def test_extractive_answerer_does_not_stream(seed_bot, embedder, monkeypat
 async def test_a_mention_streams_in_its_reply(seed_bot, embedder, model, monkeypatch):
     """@newsbot: the draft is the reply itself, edited as verified sentences come, then
     replaced by the embed."""
-    from bot.discord_app import DiscordConfig as Config
     from tests.discord_harness import ALICE, CHANNEL, deliver, message_payload, snowflake
 
     model.script(lambda body: Reply(three_claims(body)[0], delay=0.12))
     newsbot = llm_bot(seed_bot, embedder, model)
-    client, rec = await ready_client(newsbot, Config(mention_mode=True, open_threads=False),
+    client, rec = await ready_client(newsbot, DiscordConfig(mention_mode=True, open_threads=False),
                                      {"clock": time.monotonic, "today": lambda: ASKED},
                                      monkeypatch)
     await deliver(client, message_payload(snowflake(), CHANNEL, user(ALICE, "alice"),
