@@ -74,7 +74,7 @@ def rrf_fuse(rankings: dict[str, list[Chunk]], k: int = RRF_K) -> list[tuple[Chu
         for rank, chunk in enumerate(ranking):
             scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (k + rank + 1)
             chunks.setdefault(chunk.id, chunk)
-    order = sorted(scores, key=lambda cid: -scores[cid])
+    order = sorted(scores, key=lambda cid: (-scores[cid], cid))  # ids break ties: one order
     return [(chunks[cid], scores[cid]) for cid in order]
 
 

@@ -36,6 +36,8 @@ MAX_BATCH = 5000
 # RealTime QA dev, 1-2x the search depth scored as well as Chroma's exact filtered list
 # (BM25 covers the window exhaustively) at a third of the query time of 6x.
 OVERFETCH = 2
+# Similarities equal to this many digits are a tie (float noise between identical vectors).
+TIE_DIGITS = 6
 
 
 # How a full disk shows through chromadb: SQLite's SQLITE_FULL (seen on a full tmpfs as
@@ -334,6 +336,9 @@ class ChromaStore:
         for doc, meta, dist in zip(docs, metas, dists, strict=True):
             sim = 1.0 - float(dist)
             hits.append(Hit(Chunk.from_record(doc or "", dict(meta)), sim, {"dense": sim}))
+        # Wire copies embed to the same vector and HNSW returns equals in any order: ids
+        # break the tie, so one question gets one answer on every run.
+        hits.sort(key=lambda h: (-round(h.score, TIE_DIGITS), h.chunk.id))
         return hits
 
     @_reachable
@@ -344,7 +349,8 @@ class ChromaStore:
                               include=["distances"])
         ids = res["ids"][0] if res["ids"] else []
         dists = (res["distances"] or [[]])[0]
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+        pairs = [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+        return sorted(pairs, key=lambda p: (-round(p[1], TIE_DIGITS), p[0]))
 
     @_reachable
     def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]:
