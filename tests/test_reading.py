@@ -15,7 +15,7 @@ from bot.answering.shaping import (
     confident,
     is_word_not_name,
 )
-from bot.answering.spans import number_value, short_answer
+from bot.answering.spans import number_value, plausible_span, short_answer
 from retrieval.types import Chunk, Hit
 
 
@@ -81,6 +81,44 @@ def test_a_place_is_never_the_who():
     info = analyse("Who is building the Ellisford bridge?")
     c = _cand("The bridge is being built over the River Tane at Ellisford.")
     assert not confident(info, c, "River Tane", DEFAULT_THRESHOLDS)
+
+
+@pytest.mark.parametrize("question,span,ok", [
+    # The answer to "who" or "where" is news the question does not already give.
+    ("Where were the suspects in the Velden museum theft arrested?", "City Museum", False),
+    ("Where were the suspects in the Velden museum theft arrested?", "Kessling", True),
+    # A name has no digits: "Only 81" is a sentence opening on a figure.
+    ("Where will children be vaccinated?", "Only 81", False),
+    ("Who is building the bridge?", "River Tane", False),
+    ("Who is building the bridge?", "Brightwater Civil", True),
+    # "Which union" is answered by a name holding the asked-for type word.
+    ("Which union represents the dockers?", "Coastal and Port Workers' Union", True),
+    # Figures and dates are checked elsewhere.
+    ("How many people died?", "14", True),
+])
+def test_a_span_must_be_able_to_answer(question, span, ok):
+    passage = "Only 81 percent were vaccinated. The museum reopened."
+    assert plausible_span(analyse(question), span, passage) is ok
+
+
+def test_a_sentence_without_an_age_has_no_answer_to_how_old():
+    info = analyse("How old are the two men held over the theft?")
+    assert short_answer("Guards reached the gallery within four minutes.", info, None) is None
+    assert short_answer("The suspects, aged 34 and 41, are being questioned.", info,
+                        None) == "34"
+
+
+def test_an_unsure_factoid_shows_the_next_sentence_offering_the_asked_type(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("The new road bridge over the River Tane at Ellisford will not open until "
+            "September 2026, the regional transport commissioner said. "
+            "He said the contractor, Brightwater Civil, had lost most of a year to floods.")
+    hit = Hit(Chunk(article_id="e", index=0, text=text, start=0, end=len(text),
+                    title="Ellisford bridge delayed", source="Courier"), 1.0)
+    a = ExtractiveAnswerer(embedder).answer("Who is building the Ellisford bridge?", [hit])
+    assert not a.abstained and a.short_answer is None
+    assert "Brightwater Civil" in a.answer and len(a.citations) == 2
 
 
 def test_a_span_far_from_the_questions_words_is_not_shown():

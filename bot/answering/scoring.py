@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.answering.candidates import Candidate
 from bot.answering.question import QuestionInfo, stem, term_set
-from bot.answering.spans import numbers, short_answer
+from bot.answering.spans import numbers, plausible_span, short_answer
 from retrieval.types import Embedder
 
 
@@ -192,7 +192,10 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
         c.dense = float(sim)
         c.lexical = overlap(info, terms, context, idf, weights.context_share)
         c.names = names_share(info, terms | term_set(c.before))
-        c.short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
+        short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
+        # Only a span that can be the answer earns the typed-span bonus: "Dockworkers"
+        # opening a sentence is no "who", and a sentence offering it answers nothing.
+        c.short = short if short and plausible_span(info, short, c.chunk.text) else None
         c.score = (
             weights.dense * c.dense
             + weights.lexical * c.lexical

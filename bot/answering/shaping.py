@@ -26,7 +26,14 @@ from bot.answering.scoring import (
     predicate_share,
     relevance,
 )
-from bot.answering.spans import PLACE_TYPE, name_candidates, names, short_answer
+from bot.answering.spans import (
+    PLACE_TYPE,
+    is_word_not_name,
+    name_candidates,
+    names,
+    plausible_span,
+    short_answer,
+)
 from bot.temporal import format_day
 from retrieval.types import Embedder
 
@@ -198,18 +205,6 @@ def predicate_positions(sentence: str, info: QuestionInfo) -> list[int]:
             if term_set(m.group()) & wanted]
 
 
-def is_word_not_name(name: str, passage: str) -> bool:
-    """"Dockworkers", "Health", "Cargo": a capitalised word opening a sentence, which the
-    article also writes in lower case, is a word and not a name."""
-    return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", passage) is not None
-
-
-# "River Tane", "Quay Street", "Lake Orta": places, never the "who" of a story.
-_PLACE_NAME = re.compile(r"^(?:River|Lake|Mount|Mt\.?|Cape|Port of)\s|\s(?:Street|Road|Avenue|"
-                         r"Square|Valley|River|Bay|Bridge|Island|Islands|Mountains?|Hills?|"
-                         r"Lane)$")
-
-
 def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) -> bool:
     """Is the span the answer, not just a span of the asked type in an on-topic sentence?
     The sentence holds most of what the question asks (its own words or their synonyms,
@@ -219,9 +214,7 @@ def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) ->
     or figure far from them belongs to another clause's news."""
     if best.lexical < t.own_words or (info.event and info.event not in term_set(best.text)):
         return False
-    if info.kind in ("who", "where", "which") and is_word_not_name(short, best.chunk.text):
-        return False
-    if info.kind == "who" and _PLACE_NAME.search(short):
+    if not plausible_span(info, short, best.chunk.text):
         return False
     at = best.text.lower().find(short.lower())
     if at < 0 or not info.predicate:
@@ -232,9 +225,22 @@ def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) ->
 
 
 def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
-               w: Weights) -> Candidate | None:
-    """A second sentence for a descriptive answer: the reason or the words reported, when
-    the best sentence names the matter but another of the same article says it."""
+               w: Weights, short: str | None = None) -> Candidate | None:
+    """A second sentence, when the best one may not say it all.
+
+    - A descriptive answer: the reason or the words reported, when the best sentence names
+      the matter but another of the same article says it.
+    - A factoid the reader is not sure of (no short answer shown): the next sentence that
+      offers a span of the asked type. Two quotes the user can judge beat one that may be
+      the story's lead restating the question; each is cited."""
+    if info.factoid:
+        if short:
+            return None
+        for c in cands[1:4]:
+            if (c.short and c.start != best.start and c.text != best.text
+                    and c.score >= SECOND_SENTENCE * best.score):
+                return c
+        return None
     for c in cands[1:6]:
         if c.chunk.article_id != best.chunk.article_id or c.score < SECOND_SENTENCE * best.score:
             continue
@@ -280,7 +286,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if days:
         # "on Sunday" means nothing to a reader a week later.
         text += f" ({'; '.join(days)})"
-    second = None if info.factoid else supporting(info, best, cands, w)
+    second = supporting(info, best, cands, w, short)
     if second is not None:
         cites.append(citation_for(second, len(cites) + 1))
         text += f" {second.text} [{len(cites)}]"

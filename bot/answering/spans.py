@@ -362,10 +362,11 @@ def short_answer(
                                                                       sentence)]
         return _closest(years, anchors)
     if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
+        # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
+        # sentence ("within four minutes") answers another question.
         ages = [(m.start(), m.end(), m.group(1) or m.group(2))
                 for m in _AGE.finditer(sentence)]
-        if ages:
-            return _closest(ages, anchors)
+        return _closest(ages, anchors)
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
@@ -388,6 +389,37 @@ def short_answer(
     if info.kind in ("who", "where", "which"):
         return _closest(names(sentence, info), anchors)
     return None
+
+
+def is_word_not_name(name: str, passage: str) -> bool:
+    """"Dockworkers", "Health", "Cargo": a capitalised word opening a sentence, which the
+    article also writes in lower case, is a word and not a name."""
+    return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", passage) is not None
+
+
+# "River Tane", "Quay Street", "Lake Orta": places, never the "who" of a story.
+_PLACE_NAME = re.compile(r"^(?:River|Lake|Mount|Mt\.?|Cape|Port of)\s|\s(?:Street|Road|Avenue|"
+                         r"Square|Valley|River|Bay|Bridge|Island|Islands|Mountains?|Hills?|"
+                         r"Lane)$")
+
+
+def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
+    """Can ``span`` be what the question asks for at all? A name must be a name ("Only 81",
+    "Health" and "Dockworkers" open sentences; the article writes "health" elsewhere), a
+    "who" is not a place, and the answer to "who" or "where" is news the question does not
+    already give: "Velden City Museum" restates "the Velden museum theft". The same check
+    decides whether a sentence earns the typed-span bonus and whether a span is shown."""
+    if info.kind not in ("who", "where", "which"):
+        return True
+    if is_word_not_name(span, passage) or any(ch.isdigit() for ch in span):
+        return False
+    if info.kind == "who" and _PLACE_NAME.search(span):
+        return False
+    if info.kind in ("who", "where"):
+        words = [w for w in re.findall(r"[\w’']+", span) if w.lower() not in STOPWORDS]
+        if any(stem(w) in info.terms for w in words):
+            return False
+    return True
 
 
 def generated_short_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
