@@ -149,6 +149,18 @@ def test_the_clause_that_answers_gives_the_span(embedder):
     ("How many games did they win?", "His side won 9 of their 31 league matches.", "9"),
     # A figure the question already states is its premise.
     ("How old are the two men?", "Police arrested two men, aged 34 and 41.", "34"),
+    # A change "from X to Y": what is asked for now is Y; X answers "what was it before".
+    ("How big a premium are the dockers demanding?",
+     "The union wants the premium raised from 15 percent to 25 percent of base pay.",
+     "25 percent"),
+    ("How much did the premium rise from?",
+     "The union wants the premium raised from 15 percent to 25 percent of base pay.",
+     "15 percent"),
+    # A month with its year is the answer; the year alone is less than the article says.
+    ("When will the bridge open?", "The bridge will not open until September 2026.",
+     "September 2026"),
+    # A match score is written as one.
+    ("What was the score in the last game?", "Lenz went after a 4-0 defeat at home.", "4-0"),
 ])
 def test_spans_read_as_news_writes_them(question, sentence, short):
     assert short_answer(sentence, analyse(question), None) == short

@@ -73,6 +73,16 @@ def number_value(word: str) -> int | None:
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
+_MONTH_YEAR = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:(?:January|February|March|April|May|"
+                         r"June|July|August|September|October|November|December|spring|"
+                         r"summer|autumn|winter)\s+(?:of\s+)?)?(?:19|20)\d\d\b")
+# "raised from 15 percent to 25 percent": the figure after "from" is the old value.
+_FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?$", re.I)
+_ASKS_OLD = re.compile(r"\b(?:from|before|previous(?:ly)?|used to|old|original(?:ly)?|"
+                       r"former(?:ly)?|until now|had been)\b", re.I)
+# "a 4-0 defeat", "drew 2-2": a match score.
+_SCORE = re.compile(r"\b\d{1,2}[-–]\d{1,2}\b")
+_ASKS_SCORE = re.compile(r"\b(?:score|scoreline|result)\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -358,8 +368,8 @@ def short_answer(
                  if asks_saying or not said_on(sentence, r.start)]
         if dates:
             return _closest(dates, anchors)
-        years = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(19|20)\d\d\b",
-                                                                      sentence)]
+        # "not open until September 2026": the month is part of the answer, not noise.
+        years = [(m.start(), m.end(), m.group()) for m in _MONTH_YEAR.finditer(sentence)]
         return _closest(years, anchors)
     if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
         # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
@@ -367,12 +377,21 @@ def short_answer(
         ages = [(m.start(), m.end(), m.group(1) or m.group(2))
                 for m in _AGE.finditer(sentence)]
         return _closest(ages, anchors)
+    if info.kind in ("count", "amount", "which", "other") and _ASKS_SCORE.search(info.text):
+        scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]
+        if scores:
+            return _closest(scores, anchors)
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
         given = set(_DIGITS.findall(info.text)) | {
             str(v) for w in re.findall(r"[\w-]+", info.text) if (v := number_value(w)) is not None}
-        nums = [n for n in numbers(sentence, info) if _value_of(n[2]) not in given]
+        nums = [n for n in numbers(sentence, info) if _value_of(n[2]) not in given
+                and not _SCORE.fullmatch(n[2].split()[0])]
+        if not _ASKS_OLD.search(info.text):
+            # "raised from 15 percent to 25 percent": what it is now, or is to be, is the
+            # figure after "to"; the one after "from" answers "what was it before".
+            nums = [n for n in nums if not _FROM_TO.search(sentence[max(0, n[0] - 20):n[0]])]
         if info.kind == "amount":
             # "How much": money and measured quantities before bare numbers.
             nums = measured(nums)
