@@ -86,7 +86,19 @@ def stem(word: str) -> str:
         if w.endswith(suf) and len(w) >= min_len:
             w = w[: -len(suf)] + ("y" if suf == "ies" else "")
             break
+    # News names an event by its noun as often as by its verb: "vaccinated" / "vaccination",
+    # "dismissed" / "dismissal", "departed" / "departure", "announced" / "announcement".
+    for suf, repl, min_len in _DERIVED:
+        if w.endswith(suf) and len(w) >= min_len:
+            w = w[: -len(suf)] + repl
+            break
     return w.rstrip("e") if len(w) > 3 else w
+
+
+# (suffix, replacement, shortest word it applies to): kept to endings whose stem is the
+# verb's in nearly every English word; "-age", "-al" and "-ure" alone are not.
+_DERIVED = (("ation", "at", 8), ("ssal", "ss", 8), ("val", "v", 7), ("ture", "t", 8),
+            ("ment", "", 9))
 
 
 def _stemmed(group: set[str]) -> frozenset[str]:
