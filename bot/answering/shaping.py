@@ -237,8 +237,10 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         if short:
             return None
         for c in cands[1:4]:
-            if (c.short and c.start != best.start and c.text != best.text
-                    and c.score >= SECOND_SENTENCE * best.score):
+            # The same article: a sentence from another story is an answer to another
+            # question, however close it scores.
+            if (c.short and c.chunk.article_id == best.chunk.article_id
+                    and c.text != best.text and c.score >= SECOND_SENTENCE * best.score):
                 return c
         return None
     for c in cands[1:6]:
