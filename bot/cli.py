@@ -293,12 +293,26 @@ def _stream_answer(bot: NewsBot, question: str, now: datetime | None,
             out.print(piece, end="", highlight=False, soft_wrap=True)
             shown += piece
             continue
-        if shown and shown == piece.answer:
+        said_by = attribution_added(shown, piece.answer) if shown else None
+        if shown and (shown == piece.answer or said_by):
             out.print()
+            if said_by:
+                # Only who said it was added after the checks: name them, don't repeat.
+                out.print(f"({_safe(said_by)})", highlight=False)
             piece = Answer(**{**piece.__dict__, "answer": ""})
         elif shown:
             out.print()  # the model failed midway: the final answer follows in full
         _print_answer(piece)
+
+
+def attribution_added(shown: str, final: str) -> str | None:
+    """"According to X" when ``final`` is the streamed text with only its source named in
+    front ("According to X, the …"), else None."""
+    m = re.match(r"(According to [^,]{1,80}), (.*)", final, re.S)
+    if not m or not shown.strip():
+        return None
+    rest, body = m.group(2).strip(), shown.strip()
+    return m.group(1) if rest[:1].lower() + rest[1:] == body[:1].lower() + body[1:] else None
 
 
 @app.command()

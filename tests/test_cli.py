@@ -81,3 +81,13 @@ def test_real_subprocess_on_the_seed_with_env_store(tmp_path):
     assert "Monday 12 October 2020" in d["answer"]
     assert d["citations"][0]["source"] == "Dispatches"
     assert "fell apart on Monday" in d["citations"][0]["quote"]
+
+
+def test_a_streamed_answer_is_not_printed_twice_for_its_attribution():
+    from bot.cli import attribution_added
+
+    shown = "The truce collapsed on Monday [1]."
+    assert attribution_added(shown, "According to officials, the truce collapsed on Monday "
+                                    "[1].") == "According to officials"
+    assert attribution_added(shown, "According to officials, talks resumed [1].") is None
+    assert attribution_added(shown, shown) is None

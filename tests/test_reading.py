@@ -225,3 +225,4 @@ def test_paraphrase_phrases_match_as_stems():
     assert "caus" in term_set("The wildfire was started by a power line.")
     assert "collaps" in term_set("The agreement fell apart on Monday.")
     assert "strik" in term_set("Dockworkers downed tools at dawn.")
+
