@@ -70,7 +70,21 @@ def _looks_ahead(text: str, at: int) -> bool:
     before = text[max(0, at - 120) : at]
     clause = re.split(r"[.;:]\s", before)[-1]
     return bool(re.search(r"\b(?:will|shall|won't|'ll|(?:is|are) (?:due|expected|scheduled|set|"
-                          r"planned) to|plans? to|is to|are to)\b", clause, re.I))
+                          r"planned) to|plans? to|is to|are to|(?:is|are) due(?: on| by| in)?|"
+                          r"next)\b", clause, re.I))
+
+
+def _next_on_or_after(day: date, published: date) -> date:
+    """A date written without its year in a sentence that looks ahead ("is due on 30
+    October", "will reopen on 2 March") is the next one on or after the publish date, not
+    the last one before it."""
+    for y in (published.year, published.year + 1):
+        try:
+            if (d := day.replace(year=y)) >= published:
+                return d
+        except ValueError:  # 29 February
+            continue
+    return day
 
 
 def _weekday(published: date, target: int, mod: str) -> date:
@@ -113,7 +127,10 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
                       "PREFER_DAY_OF_MONTH": "first"},
         )
         if parsed:
-            add(m, parsed.date(), not year)
+            day = parsed.date()
+            if not year and pub is not None and _looks_ahead(text, m.start()):
+                day = _next_on_or_after(day, pub)
+            add(m, day, not year)
     if pub is not None:
         for m in _WEEKDAY_RE.finditer(text):
             mod = (m.group("mod") or "").lower()

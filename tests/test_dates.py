@@ -159,3 +159,12 @@ def test_said_on_marks_the_day_of_the_saying():
     assert said_on(text, text.index("on Wednesday"))
     text = "The fire started on Saturday afternoon."
     assert not said_on(text, text.index("on Saturday"))
+
+
+def test_a_yearless_date_ahead_is_the_next_one():
+    pub = date(2025, 9, 18)
+    assert days("The board's next rate decision is due on 30 October.", pub) == [
+        ("30 October", date(2025, 10, 30))]
+    assert days("The museum will reopen on 2 March.", pub) == [("2 March", date(2026, 3, 2))]
+    # Told in the past tense, it is the last one before the story.
+    assert days("Shares fell on 30 October.", pub) == [("30 October", date(2024, 10, 30))]
