@@ -226,3 +226,16 @@ def test_paraphrase_phrases_match_as_stems():
     assert "collaps" in term_set("The agreement fell apart on Monday.")
     assert "strik" in term_set("Dockworkers downed tools at dawn.")
 
+
+
+def test_every_quoted_sentence_has_its_relative_dates_spelled_out(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Cargo handling at the port came to a near standstill as dockworkers stayed away "
+            "for a third day in a dispute over night-shift pay. The walkout began on Monday "
+            "morning, when crane operators refused to clock in.")
+    hit = Hit(Chunk(article_id="p", index=0, text=text, start=0, end=len(text),
+                    title="Port standstill", source="Courier",
+                    published_at=datetime(2025, 3, 12, tzinfo=UTC)), 1.0)
+    a = ExtractiveAnswerer(embedder).answer("When did the dockworkers stop work?", [hit])
+    assert "Monday 10 March 2025" in a.answer

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.answer import Answer
+from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for
 from bot.answering.question import QuestionInfo, answer_type, term_set
@@ -255,6 +255,15 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
 SECOND_SENTENCE = 0.6
 
 
+def spelled_out_days(cite: Citation, short: str | None) -> str:
+    """" (on Sunday = Sunday 26 October 2025)" for each relative date the quote holds:
+    "on Sunday" means nothing to a reader a week later."""
+    days = [f"{phrase} = {format_day(date.fromisoformat(iso))}"
+            for phrase, iso in cite.resolved_dates
+            if format_day(date.fromisoformat(iso)) != short]
+    return f" ({'; '.join(days)})" if days else ""
+
+
 def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
           embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
           w: Weights = DEFAULT_WEIGHTS) -> Answer:
@@ -282,15 +291,10 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
             break
     markers = "".join(f"[{c.n}]" for c in cites)
     text = f"{short} — “{best.text}” {markers}" if short else f"{best.text} {markers}"
-    days = [f"{phrase} = {format_day(date.fromisoformat(iso))}"
-            for phrase, iso in cites[0].resolved_dates
-            if format_day(date.fromisoformat(iso)) != short]
-    if days:
-        # "on Sunday" means nothing to a reader a week later.
-        text += f" ({'; '.join(days)})"
+    text += spelled_out_days(cites[0], short)
     second = supporting(info, best, cands, w, short)
     if second is not None:
         cites.append(citation_for(second, len(cites) + 1))
-        text += f" {second.text} [{len(cites)}]"
+        text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
     return Answer(question, text, abstained=False, citations=cites, short_answer=short,
                   answerer=name, guess=guess)
