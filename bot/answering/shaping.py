@@ -28,7 +28,6 @@ from bot.answering.scoring import (
 )
 from bot.answering.spans import (
     PLACE_TYPE,
-    is_word_not_name,
     name_candidates,
     names,
     plausible_span,
