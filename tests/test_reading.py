@@ -13,9 +13,8 @@ from bot.answering.shaping import (
     DEFAULT_THRESHOLDS,
     clause_span,
     confident,
-    is_word_not_name,
 )
-from bot.answering.spans import number_value, plausible_span, short_answer
+from bot.answering.spans import is_word_not_name, number_value, plausible_span, short_answer
 from retrieval.types import Chunk, Hit
 
 
