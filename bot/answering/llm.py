@@ -154,7 +154,7 @@ class LLMAnswerer:
         self.max_retries = max_retries
         self.passages = passages
         # 0: whole passages in the prompt; N: only the N best sentences (and the one before
-        # each), which a CPU-bound local model reads several times sooner.
+        # each that leans on it), which a CPU-bound local model reads several times sooner.
         self.context_sentences = context_sentences
         self.verifier = verifier or CitationVerifier(fallback.embedder,
                                                      DEFAULT_SUPPORT_THRESHOLD)
