@@ -235,6 +235,35 @@ async def test_async_ask_and_stream(seed_bot, fake_llm):
     check_seed_answer(seed_bot, pieces[-1])
 
 
+async def test_astream_with_drafts_gives_the_extractive_answer_first(seed_bot, fake_llm):
+    """The draft is the extractive answer on the same passages (quotes of the article, so
+    verified), finished like any answer, before the model's text; asked without drafts, or
+    of an answerer that does not declare them, the stream is as before."""
+    from bot.answering import Draft
+
+    fake_llm.script(reader, reader)
+    answerer = llm(seed_bot, fake_llm)
+    assert answerer.capabilities.can_draft
+    pieces = [p async for p in seed_bot.astream(QUESTION, NOW, answerer=answerer,
+                                                drafts=True)]
+    draft, *texts, final = pieces
+    assert isinstance(draft, Draft) and all(isinstance(t, str) for t in texts)
+    shown = draft.answer
+    expected = seed_bot.ask(QUESTION, NOW)  # the extractive answer, asked on its own
+    assert shown.answerer == "extractive" and not shown.abstained
+    assert (shown.answer, [c.quote for c in shown.citations]) == (
+        expected.answer, [c.quote for c in expected.citations])
+    for c in shown.citations:
+        assert c.verified and body_of(seed_bot, c.article_id)[c.start : c.end] == c.quote
+    assert "".join(texts) == final.answer  # the draft is no part of the generated text
+    check_seed_answer(seed_bot, final)
+    assert len(fake_llm.requests) == 1  # one model call: the draft came from the ranking
+    assert not any(isinstance(p, Draft) for p in
+                   [p async for p in seed_bot.astream(QUESTION, NOW, answerer=answerer)])
+    plain = [p async for p in seed_bot.astream(QUESTION, NOW, drafts=True)]
+    assert [type(p) for p in plain] == [Answer]  # the extractive answerer has no draft
+
+
 def test_selected_by_environment_with_key_from_env(make_bot, fake_llm, monkeypatch, caplog):
     if not SEED_FILE.exists():
         pytest.skip("seed article not available")
