@@ -3,8 +3,11 @@ packaged model started by newsbot itself), one user and N concurrent users.
 
 Real discord.py objects with the HTTP recorder (tests/discord_harness.py) stand in for
 Discord; what is timed is when each PATCH of the deferred response reached "Discord":
-the first one with text (the streamed draft, or the final embed when nothing streamed) and
-the final embed.
+- first visible: the first one with any text (the extractive draft shown once retrieval is
+  done, else the first generated sentence, else the final embed);
+- first generated: the first one with a generated (verified) sentence; the final embed when
+  the answer came whole within a second of the draft; none when it fell back to extractive;
+- end to end: the final embed.
 
     python -m benchmarks.discord_stream_latency [--store DIR] [--rounds 5] [--users 4]
 
@@ -70,6 +73,7 @@ async def _client(newsbot: Any, today: datetime) -> tuple[Any, Any, list[tuple[f
 
 async def _one(client: Any, seen: list[tuple[float, Any]], question: str,
                user_id: int) -> dict[str, Any]:
+    from bot.discord_app.render import DRAFT_LABEL
     from tests.discord_harness import interaction_payload, invoke, option
 
     payload = interaction_payload("ask", [option("question", question)], user_id=user_id)
@@ -81,10 +85,16 @@ async def _one(client: Any, seen: list[tuple[float, Any]], question: str,
     final = [t for t, c in mine if c[2].get("embeds")][-1]
     body = [c[2] for _t, c in mine if c[2].get("embeds")][-1]
     footer = body["embeds"][0].get("footer", {}).get("text", "")
-    return {"question": question, "first_visible_s": first - t0, "end_to_end_s": final - t0,
-            "drafts": sum(1 for _t, c in mine if c[2].get("content")),
-            "answerer": "extractive" if "· extractive ·" in footer else "local",
-            "notice": "Note:" in footer}
+    answerer = "extractive" if "· extractive ·" in footer else "local"
+    texts = [(t, c[2]["content"]) for t, c in mine if c[2].get("content")]
+    generated = [t for t, text in texts if not text.startswith(f"-# {DRAFT_LABEL}")]
+    first_generated = (generated[0] if generated
+                       else final if answerer == "local" else None)
+    return {"question": question, "first_visible_s": first - t0,
+            "first_generated_s": None if first_generated is None else first_generated - t0,
+            "end_to_end_s": final - t0,
+            "extractive_draft": len(texts) > len(generated), "drafts": len(generated),
+            "answerer": answerer, "notice": "Note:" in footer}
 
 
 def _p50(xs: list[float]) -> float:
@@ -121,15 +131,18 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     results["concurrent"] = concurrent
     for name in ("one_user", "concurrent"):
         rows = results[name]
+        generated = [x["first_generated_s"] for x in rows if x["first_generated_s"] is not None]
         results[f"{name}_p50"] = {
             "first_visible_s": _p50([x["first_visible_s"] for x in rows]),
+            # Over the answers that were generated (fallbacks show no generated sentence).
+            "first_generated_s": _p50(generated), "generated_n": len(generated),
             "end_to_end_s": _p50([x["end_to_end_s"] for x in rows]),
             "fallbacks": sum(x["answerer"] == "extractive" for x in rows), "n": len(rows)}
     return results
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store")
     parser.add_argument("--model", default="qwen")
     parser.add_argument("--rounds", type=int, default=5)

@@ -11,8 +11,8 @@ decoding, end-to-end time to the final checked Answer, and the extractive answer
 the same store as the baseline (ratio = llm / extractive).
 
 Each run asks twice, side by side: with whole passages in the prompt (the baseline) and with
-only the best sentences (``llm_context_sentences``, default 6); the last line gives their
-ratio.
+only the best sentences (``llm_context_sentences``, 5 for answerer local); the last line
+gives their ratio.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--model", default="qwen")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=Path, default=DEFAULT_SEED)
-    ap.add_argument("--context-sentences", type=int, default=6)
+    ap.add_argument("--context-sentences", type=int, default=5)
     args = ap.parse_args()
     model = resolve_model(args.model)
     t0 = time.perf_counter()

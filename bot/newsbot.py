@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from bot.answer import Answer
-from bot.answering import Answerer, AnswersQuestions, as_answerer
+from bot.answering import Answerer, AnswersQuestions, Draft, as_answerer
 from bot.chat import ChatSession, SessionStore
 from bot.composition import Components, answerer_named, build
 from bot.newsnative import enrich, fold_hits
@@ -248,17 +248,42 @@ class NewsBot:
         for piece in chosen.stream(got.asked.question, got.hits, got.asked.now):
             yield self._finish(got, piece) if isinstance(piece, Answer) else piece
 
+    @overload
+    def astream(
+        self, question: str, now: datetime | str | None = None, *,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
+        drafts: Literal[False] = False,
+    ) -> AsyncIterator[str | Answer]: ...
+
+    @overload
+    def astream(
+        self, question: str, now: datetime | str | None = None, *,
+        since: datetime | str | None = None, until: datetime | str | None = None,
+        sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
+        drafts: bool,
+    ) -> AsyncIterator[str | Draft | Answer]: ...
+
     async def astream(
         self, question: str, now: datetime | str | None = None, *,
         since: datetime | str | None = None, until: datetime | str | None = None,
         sources: Iterable[str] = (), answerer: Answerer | AnswersQuestions | str | None = None,
-    ) -> AsyncIterator[str | Answer]:
-        """``stream`` for asyncio code (the Discord front door)."""
+        drafts: bool = False,
+    ) -> AsyncIterator[str | Draft | Answer]:
+        """``stream`` for asyncio code (the Discord front door). ``drafts``: an answerer that
+        declares ``can_draft`` first yields a ``Draft`` (the extractive answer, finished like
+        any answer) to show while its model writes; others yield none."""
         chosen = self._answerer(answerer)
         got = await asyncio.to_thread(
             self._retrieve, self._asked(question, now, since, until, sources))
-        async for piece in chosen.astream(got.asked.question, got.hits, got.asked.now):
-            yield self._finish(got, piece) if isinstance(piece, Answer) else piece
+        pieces = (chosen.astream(got.asked.question, got.hits, got.asked.now, drafts=True)
+                  if drafts and chosen.capabilities.can_draft
+                  else chosen.astream(got.asked.question, got.hits, got.asked.now))
+        async for piece in pieces:
+            if isinstance(piece, Draft):
+                yield Draft(self._news(got.asked.question, piece.answer, got.hits))
+            else:
+                yield self._finish(got, piece) if isinstance(piece, Answer) else piece
 
     def can_stream(self, answerer: Answerer | AnswersQuestions | str | None = None) -> bool:
         """Whether ``stream``/``astream`` give text before the Answer with this answerer."""

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer import Answer, Citation
+from bot.answering import Draft
 from bot.newsbot import NewsBot
 from tests.discord_harness import (
     ALICE,
@@ -288,6 +289,7 @@ async def test_nothing_the_bot_sends_can_ping(make_discord, parrot_bot, article,
     parrot.article = article
 
     async def deltas(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        yield Draft(parrot.answer(question, []))  # the draft quotes the article too
         yield article
         yield parrot.answer(question, [])
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bot.answer import Answer, Citation
+from bot.answering import Draft
 from bot.cli import app
 from bot.discord_app.client import intents_for
 from bot.discord_app.config import DiscordConfig, MissingToken, read_token
@@ -17,6 +21,7 @@ from bot.discord_app.memory import ConversationMemory, Turn, followup_question
 from bot.discord_app.ratelimit import RateLimits, SlidingWindow
 from bot.discord_app.render import (
     DESCRIPTION_MAX,
+    DRAFT_LABEL,
     EMBED_TOTAL_MAX,
     answer_messages,
     source_embeds,
@@ -165,6 +170,59 @@ async def test_relay_shows_at_most_once_per_interval():
     text = await relay(deltas(), show, interval=1.0, clock=clock)
     assert text == "0 1 2 3 4 5 6 7 8 9 "
     assert len(shown) == 3  # at 0.25 s, 1.25 s, 2.25 s
+
+
+def draft_answer() -> Answer:
+    quote = "The agreement fell apart on Monday after reported shelling of Ganja."
+    return Answer("When?", f"{quote} [1]", False, [Citation(
+        1, "a-1", "Truce news", "Caspian @everyone *Wire*", "", datetime(2020, 10, 14,
+                                                                       tzinfo=UTC),
+        quote, 0, len(quote))], answerer="extractive")
+
+
+async def test_relay_shows_the_draft_until_generated_text_replaces_it():
+    clock = Clock()
+    shown: list[str] = []
+
+    async def pieces():
+        yield Draft(draft_answer())
+        for i in range(6):
+            clock.now += 0.4
+            yield f"{i} "
+
+    async def show(text: str) -> None:
+        shown.append(text)
+
+    text = await relay(pieces(), show, interval=1.0, clock=clock)
+    assert text == "0 1 2 3 4 5 "  # the draft is no part of the answer's text
+    draft, *generated = shown
+    assert draft.startswith(f"-# {DRAFT_LABEL}\n")
+    assert "fell apart on Monday after reported shelling of Ganja. [1]" in draft
+    assert "-# [1] Caspian @everyone \\*Wire\\* · Wed 14 Oct 2020" in draft
+    # Draft at 0 s, then generated text no sooner than a second later: 1.2 s, 2.4 s.
+    assert generated == ["0 1 2 ", "0 1 2 3 4 5 "]
+
+
+async def test_relay_shows_waiting_text_when_the_interval_is_up():
+    """A sentence that came too soon after the last edit is shown once the interval is up,
+    not only when more text comes (the model may be silent for seconds)."""
+    shown: list[tuple[float, str]] = []
+    t0 = time.monotonic()
+
+    async def pieces():
+        yield Draft(draft_answer())
+        await asyncio.sleep(0.05)
+        yield "First sentence [1]."
+        await asyncio.sleep(0.6)  # a silent model
+        yield " Second [1]."
+
+    async def show(text: str) -> None:
+        shown.append((time.monotonic() - t0, text))
+
+    await relay(pieces(), show, interval=0.3)
+    assert [t for _, t in shown][1:] == ["First sentence [1].", "First sentence [1]. Second [1]."]
+    assert 0.28 <= shown[1][0] < 0.5  # when the interval was up, before the next piece
+    assert all(b[0] - a[0] >= 0.28 for a, b in itertools.pairwise(shown))
 
 
 def test_token_comes_only_from_the_environment(monkeypatch):

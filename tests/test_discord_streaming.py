@@ -1,10 +1,11 @@
 """/ask streams a generated answer in Discord: real discord.py objects with the HTTP recorder,
 the real openai client against the scripted server (slow, fast, failing midway).
 
-What a user can ever see: the draft (the deferred response's content, edited at most about
-once a second) holds only sentences whose citations checked out; the final embed with the
-verified citations replaces it; a model that fails midway ends in the extractive answer
-with its notice."""
+What a user can ever see: first, as soon as retrieval is done, the extractive answer
+labelled as a draft (article sentences, so verified); then the generated answer (the
+deferred response's content, edited at most about once a second) holding only sentences
+whose citations checked out; the final embed with the verified citations replaces it; a
+model that fails midway ends in the extractive answer with its notice."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from discord.webhook.async_ import async_context
 from bot import NewsBot
 from bot.answering.llm import LLMAnswerer
 from bot.discord_app import DiscordConfig
+from bot.discord_app.render import DRAFT_LABEL
 from tests.discord_harness import (
     BOT,
     Recorder,
@@ -84,10 +86,26 @@ def llm_bot(seed_bot: NewsBot, embedder: Any, model: FakeOpenAIServer) -> NewsBo
 
 
 def drafts_and_final(rec: Recorder) -> tuple[list[str], dict[str, Any]]:
+    """The generated drafts (after the extractive one, which must come first) and the final
+    edit."""
     edits = [c for c in rec.calls if c.method == "PATCH" and "@original" in c.path]
     drafts = [c.json["content"] for c in edits if c.json.get("content")]
+    assert drafts and is_extractive_draft(drafts[0]), drafts[:1]
+    assert not any(is_extractive_draft(d) for d in drafts[1:])
     final = edits[-1].json
-    return drafts, final
+    return drafts[1:], final
+
+
+def is_extractive_draft(content: str) -> bool:
+    return content.startswith(f"-# {DRAFT_LABEL}\n")
+
+
+def check_extractive_draft(content: str) -> None:
+    """The quote of the extractive answer (the article's sentence), its source, the label."""
+    assert is_extractive_draft(content)
+    assert "fell apart on Monday" in content and "[1]" in content
+    assert "-# [1] " in content and " · " in content
+    assert UNSUPPORTED not in content and len(content) <= 2000
 
 
 def record(name: str, rec: Recorder) -> None:
@@ -115,6 +133,12 @@ async def test_slow_model_draft_grows_at_most_once_a_second(seed_bot, embedder, 
     await invoke(client, interaction_payload("ask", [option("question", QUESTION)]))
     record("slow", rec)
     assert rec.calls[0].json["type"] == 5  # deferred: "thinking…"
+    edits = [c for c in rec.calls if c.method == "PATCH" and "@original" in c.path]
+    # The first edit is the extractive draft, the later ones the generated answer, the last
+    # one the final embed.
+    check_extractive_draft(edits[0].json["content"])
+    assert edits[1].json["content"] and not is_extractive_draft(edits[1].json["content"])
+    assert edits[-1].json["embeds"] and edits[-1].json["content"] is None
     drafts, final = drafts_and_final(rec)
     embed = final["embeds"][0]
     assert final["content"] is None  # the final embed replaces the draft
@@ -131,13 +155,33 @@ async def test_slow_model_draft_grows_at_most_once_a_second(seed_bot, embedder, 
     assert "allowed_mentions" in final and final["allowed_mentions"]["parse"] == []
 
 
+async def test_the_extractive_draft_is_on_screen_before_the_model_is_asked(
+        seed_bot, embedder, model, monkeypatch):
+    asked: list[float] = []
+
+    def slow_to_start(body: dict[str, Any]) -> Reply:
+        asked.append(time.monotonic())
+        return Reply(three_claims(body)[0], hang=1.5)  # a CPU reading its prompt
+
+    model.script(slow_to_start)
+    client, rec, times = await streaming_client(llm_bot(seed_bot, embedder, model),
+                                                monkeypatch)
+    await invoke(client, interaction_payload("ask", [option("question", QUESTION)]))
+    patches = [(t, c) for t, c in zip(times, rec.calls, strict=True)
+               if c.method == "PATCH" and "@original" in c.path]
+    (shown_at, draft), *_, (_, final) = patches
+    check_extractive_draft(draft.json["content"])
+    assert asked and shown_at < asked[0]
+    assert "12 October 2020" in final.json["embeds"][0]["description"]
+
+
 async def test_fast_model_one_draft_then_the_answer(seed_bot, embedder, model, monkeypatch):
     model.script(lambda body: Reply(three_claims(body)[0]))
     client, rec, _ = await streaming_client(llm_bot(seed_bot, embedder, model), monkeypatch)
     await invoke(client, interaction_payload("ask", [option("question", QUESTION)]))
     record("fast", rec)
     drafts, final = drafts_and_final(rec)
-    assert len(drafts) <= 1  # the whole answer arrived within a second
+    assert len(drafts) <= 1  # the whole answer arrived within a second of the draft
     text = final["embeds"][0]["description"]
     assert_only_verified(drafts, text)
     assert UNSUPPORTED not in json.dumps(rec.sent_bodies())
@@ -146,7 +190,7 @@ async def test_fast_model_one_draft_then_the_answer(seed_bot, embedder, model, m
 async def test_model_failing_midway_ends_in_the_extractive_answer(seed_bot, embedder, model,
                                                                   monkeypatch):
     # 14 pieces of 7 characters: the first claim is complete (and shown), then the model dies.
-    model.script(lambda body: Reply(three_claims(body)[0], delay=0.05, fail_after=14))
+    model.script(lambda body: Reply(three_claims(body)[0], delay=0.12, fail_after=14))
     client, rec, _ = await streaming_client(llm_bot(seed_bot, embedder, model), monkeypatch)
     await invoke(client, interaction_payload("ask", [option("question", QUESTION)]))
     record("failure", rec)
@@ -188,10 +232,11 @@ async def test_a_mention_streams_in_its_reply(seed_bot, embedder, model, monkeyp
     record("mention", rec)
     sent = [c for c in rec.calls if "/messages" in c.path and c.method in ("POST", "PATCH")]
     reply, *edits = sent
-    assert reply.method == "POST" and "12 October 2020" in reply.json["content"]
-    assert reply.json["message_reference"]
+    assert reply.method == "POST" and reply.json["message_reference"]
+    check_extractive_draft(reply.json["content"])  # the reply opens with the draft
     assert edits and edits[-1].method == "PATCH" and edits[-1].json["embeds"]
     assert edits[-1].json["content"] is None
-    drafts = [reply.json["content"]] + [e.json["content"] for e in edits[:-1]]
+    drafts = [e.json["content"] for e in edits[:-1]]
+    assert drafts and "12 October 2020" in drafts[0]
     assert_only_verified(drafts, edits[-1].json["embeds"][0]["description"])
     assert UNSUPPORTED not in json.dumps(rec.sent_bodies())

@@ -82,14 +82,16 @@ def test_seed_question_through_the_fake_server(seed_bot, fake_llm):
     assert "fell apart on Monday [= 2020-10-12]" in prompt
     assert "ceasefire on Saturday [= 2020-10-10]" in prompt
     assert "Source: Dispatches | Published: Wed 14 Oct 2020" in prompt
-    # The fence token is random per request and announced only in the system message.
+    # The fence token is random per request, given at the top of the user message; the
+    # system message is the same for every request (a local model reuses its KV cache).
     token = re.search(r"<<<SOURCES ([0-9a-f]{16})>>>", prompt).group(1)
-    assert token in system
+    assert token not in system and f"\nFence token: {token}\nQuestion:" in prompt
     assert prompt.count(f"<<<SOURCES {token}>>>") == 1
     assert prompt.count(f"<<<END SOURCES {token}>>>") == 1
     fake_llm.script(reader)
     seed_bot.ask(QUESTION, NOW, answerer=llm(seed_bot, fake_llm))
     assert token not in user_prompt(fake_llm.requests[1])
+    assert system_prompt(fake_llm.requests[1]) == system
 
 
 def test_streamed_reply_yields_checked_sentences_then_the_answer(seed_bot, fake_llm):
@@ -231,6 +233,35 @@ async def test_async_ask_and_stream(seed_bot, fake_llm):
     pieces = [p async for p in seed_bot.astream(QUESTION, NOW, answerer=answerer)]
     assert "".join(p for p in pieces if isinstance(p, str)) == pieces[-1].answer
     check_seed_answer(seed_bot, pieces[-1])
+
+
+async def test_astream_with_drafts_gives_the_extractive_answer_first(seed_bot, fake_llm):
+    """The draft is the extractive answer on the same passages (quotes of the article, so
+    verified), finished like any answer, before the model's text; asked without drafts, or
+    of an answerer that does not declare them, the stream is as before."""
+    from bot.answering import Draft
+
+    fake_llm.script(reader, reader)
+    answerer = llm(seed_bot, fake_llm)
+    assert answerer.capabilities.can_draft
+    pieces = [p async for p in seed_bot.astream(QUESTION, NOW, answerer=answerer,
+                                                drafts=True)]
+    draft, *texts, final = pieces
+    assert isinstance(draft, Draft) and all(isinstance(t, str) for t in texts)
+    shown = draft.answer
+    expected = seed_bot.ask(QUESTION, NOW)  # the extractive answer, asked on its own
+    assert shown.answerer == "extractive" and not shown.abstained
+    assert (shown.answer, [c.quote for c in shown.citations]) == (
+        expected.answer, [c.quote for c in expected.citations])
+    for c in shown.citations:
+        assert c.verified and body_of(seed_bot, c.article_id)[c.start : c.end] == c.quote
+    assert "".join(texts) == final.answer  # the draft is no part of the generated text
+    check_seed_answer(seed_bot, final)
+    assert len(fake_llm.requests) == 1  # one model call: the draft came from the ranking
+    assert not any(isinstance(p, Draft) for p in
+                   [p async for p in seed_bot.astream(QUESTION, NOW, answerer=answerer)])
+    plain = [p async for p in seed_bot.astream(QUESTION, NOW, drafts=True)]
+    assert [type(p) for p in plain] == [Answer]  # the extractive answerer has no draft
 
 
 def test_selected_by_environment_with_key_from_env(make_bot, fake_llm, monkeypatch, caplog):

@@ -157,6 +157,43 @@ def test_no_orphan_when_newsbot_exits(how, tmp_path):
     assert gone(child), f"server {child} outlived newsbot ({how})"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("started_on", ["main thread", "warm-up thread"])
+def test_no_orphan_when_newsbot_is_killed(started_on, tmp_path):
+    """SIGKILL runs no exit handler: the kernel stops the child (parent-death signal). The
+    signal follows the thread that forked the child, so a server started by the warm-up
+    thread must outlive that thread and die only with the process."""
+    start = "s.url()" if started_on == "main thread" else "s.warm_up(); wait_for_start(s)"
+    script = textwrap.dedent(f"""
+        import sys, threading, time
+        from bot.local_server import LocalServer
+
+        def wait_for_start(s):
+            while any(t.name == "newsbot-local-model" for t in threading.enumerate()):
+                time.sleep(0.05)  # until the warm-up thread has started the server and ended
+
+        s = LocalServer(lambda p: [sys.executable, "-m", "tests.fake_openai", "--port", str(p),
+                                   "--alias", "{ALIAS}"], "{ALIAS}", start_timeout=20)
+        {start}
+        time.sleep(0.5)
+        print(s.pid if s.alive() else "dead", flush=True)
+        sys.stdin.readline()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE,
+                            stdin=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    assert line.isdigit(), f"the server did not outlive the thread that started it: {line!r}"
+    child = int(line)
+    assert not gone(child)
+    proc.kill()
+    proc.wait(30)
+    deadline = time.monotonic() + 10
+    while not gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(child), f"server {child} outlived a SIGKILLed newsbot ({started_on})"
+
+
 def test_answers_through_the_supervised_server_and_survive_its_crash(server, seed_bot):
     """The LLMAnswerer asks the supervisor for its URL on every attempt: the stand-in dies
     on every second request, and the retry finds a new server started in its place."""

@@ -65,9 +65,23 @@ def test_article_cannot_close_the_block_or_forge_a_header():
     assert not re.search(r"^\s*System\s*:", inside, re.M | re.I)
     assert "[= 2019-01-01]" not in inside and "Monday [= 2020-10-12]" in inside
     assert p.sources[1].text == HONEST
-    # The system message alone announces the token and says the block is data.
+    # The system message says the block is data; the token is given once, above the block
+    # (the system message is the same for every request, for the model's prefix cache).
     system = p.messages[0]["content"]
-    assert BOUNDARY in system and "not instructions" in system
+    assert BOUNDARY not in system and "not instructions" in system
+    assert before.count(BOUNDARY) == 1 and f"Fence token: {BOUNDARY}\n" in before
+
+
+def test_the_system_message_is_the_same_for_every_request():
+    """Only the user message differs: a new boundary, question, day or source changes
+    nothing before it, so a llama.cpp server reuses the system message's KV cache."""
+    a = build_prompt("When did the truce collapse?", [chunk(HONEST)], PUB)
+    b = build_prompt("Who won the cup?", [chunk(attack()), chunk(HONEST, title="Other")],
+                     datetime(2024, 5, 30, tzinfo=UTC))
+    assert a.boundary != b.boundary
+    assert a.messages[0] == b.messages[0] and a.messages[0]["role"] == "system"
+    assert a.boundary not in a.messages[0]["content"]
+    assert b.boundary not in b.messages[0]["content"]
 
 
 def test_a_guessed_boundary_is_still_neutralised():

@@ -30,6 +30,18 @@ class Capabilities:
     can_async: bool = False
     can_stream: bool = False
     can_complete: bool = False
+    # ``astream(..., drafts=True)`` first yields a ``Draft``, before the model is asked.
+    can_draft: bool = False
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Something to show while a slow model writes, never the answer: the extractive answer
+    on the same candidates (its quotes are article text, so nothing in it is unverified).
+    Only ``astream(..., drafts=True)`` of an answerer that declares ``can_draft`` yields one,
+    first; the generated sentences and the final Answer follow as usual."""
+
+    answer: Answer
 
 
 SYNC_ONLY = Capabilities()
@@ -54,8 +66,8 @@ class Answerer(Protocol):
     def stream(self, question: str, hits: list[Hit],
                now: datetime | None = None) -> Iterator[str | Answer]: ...
 
-    def astream(self, question: str, hits: list[Hit],
-                now: datetime | None = None) -> AsyncIterator[str | Answer]: ...
+    def astream(self, question: str, hits: list[Hit], now: datetime | None = None, *,
+                drafts: bool = False) -> AsyncIterator[str | Draft | Answer]: ...
 
     def complete(self, messages: list[dict[str, str]]) -> str: ...
 
@@ -82,8 +94,9 @@ class BaseAnswerer:
                now: datetime | None = None) -> Iterator[str | Answer]:
         yield self.answer(question, hits, now)
 
-    async def astream(self, question: str, hits: list[Hit],
-                      now: datetime | None = None) -> AsyncIterator[str | Answer]:
+    async def astream(self, question: str, hits: list[Hit], now: datetime | None = None, *,
+                      drafts: bool = False) -> AsyncIterator[str | Draft | Answer]:
+        # No draft: nothing comes sooner than the answer itself.
         yield await self.aanswer(question, hits, now)
 
     def complete(self, messages: list[dict[str, str]]) -> str:
@@ -115,4 +128,4 @@ def as_answerer(value: Answerer | AnswersQuestions, name: str | None = None) -> 
 NO_ANSWER = "The articles in the archive don't say."
 
 __all__ = ["NO_ANSWER", "SYNC_ONLY", "Answerer", "AnswersQuestions", "BaseAnswerer",
-           "Capabilities", "NotCapable", "SyncOnly", "as_answerer"]
+           "Capabilities", "Draft", "NotCapable", "SyncOnly", "as_answerer"]

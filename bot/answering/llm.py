@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -14,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.answer import Answer
-from bot.answering import NO_ANSWER, Capabilities
+from bot.answering import NO_ANSWER, Capabilities, Draft
 from bot.answering.excerpts import best_sentence_excerpts
 from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
@@ -122,7 +123,8 @@ class Endpoint(Protocol):
 
 class LLMAnswerer:
     name = "llm"
-    capabilities = Capabilities(can_async=True, can_stream=True, can_complete=True)
+    capabilities = Capabilities(can_async=True, can_stream=True, can_complete=True,
+                                can_draft=True)
 
     def __init__(
         self,
@@ -154,7 +156,7 @@ class LLMAnswerer:
         self.max_retries = max_retries
         self.passages = passages
         # 0: whole passages in the prompt; N: only the N best sentences (and the one before
-        # each), which a CPU-bound local model reads several times sooner.
+        # each that leans on it), which a CPU-bound local model reads several times sooner.
         self.context_sentences = context_sentences
         self.verifier = verifier or CitationVerifier(fallback.embedder,
                                                      DEFAULT_SUPPORT_THRESHOLD)
@@ -425,9 +427,16 @@ class LLMAnswerer:
         assert final is not None
         return final
 
-    async def astream(self, question: str, hits: list[Hit],
-                      now: datetime | None = None) -> AsyncIterator[str | Answer]:
+    async def astream(self, question: str, hits: list[Hit], now: datetime | None = None, *,
+                      drafts: bool = False) -> AsyncIterator[str | Draft | Answer]:
+        """Verified sentences as they complete, then the final Answer; with ``drafts``, first
+        the extractive answer already ranked for the fallback (shown while the model reads
+        its prompt, which on a CPU takes seconds)."""
         plan = await asyncio.to_thread(self.plan, question, hits, now)
+        if drafts and isinstance(plan, _Plan) and not plan.fallback.abstained:
+            # A copy: the finishing step edits answers in place, and the fallback may yet
+            # be the final answer.
+            yield Draft(copy.deepcopy(plan.fallback))
         async for piece in self._arun(plan, streamed=True):
             yield piece
 

@@ -146,6 +146,20 @@ def _footer(answer: Answer) -> str:
     return clip(footer, FOOTER_MAX)
 
 
+DRAFT_LABEL = "Best passage so far — writing an answer…"
+
+
+def draft_text(answer: Answer) -> str:
+    """The extractive answer as plain content while a model writes, labelled so nobody
+    takes it for the answer: its quotes are the articles' own sentences, so nothing in it is
+    unverified. Sources by number, outlet and day (the embed that replaces it has them all)."""
+    lines = [f"-# {DRAFT_LABEL}", answer.answer.strip()]
+    for c in answer.citations:
+        outlet = discord.utils.escape_markdown(" ".join((c.source or "unknown source").split()))
+        lines.append(f"-# [{c.n}] {outlet} · {day(c.published_at)}")
+    return clip("\n".join(lines), CONTENT_MAX)
+
+
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
     colour = ABSTAIN_COLOUR if answer.abstained else ANSWER_COLOUR
     title = clip(plain(answer.question or "Answer"), TITLE_MAX)

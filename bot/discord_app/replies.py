@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from bot.answer import Answer
+from bot.answering import Draft
 from bot.discord_app.ratelimit import Clock
 from bot.discord_app.render import CONTENT_MAX, answer_messages, clip
 from bot.discord_app.safety import NO_MENTIONS, error_text, neutralise, report_error
@@ -67,8 +68,8 @@ async def send_answer(interaction: discord.Interaction, answer: Answer,
 
 async def stream_answer(interaction: discord.Interaction, question: str,
                         stream: AsyncIterator[Any], clock: Clock = time.monotonic) -> Answer:
-    """Show text as it arrives in the deferred response (plain content, edited ≤ once a
-    second) and return the final Answer."""
+    """Show a draft, then text as it arrives, in the deferred response (plain content,
+    edited ≤ once a second) and return the final Answer."""
 
     async def show(text: str) -> None:
         await interaction.edit_original_response(
@@ -96,16 +97,16 @@ class DraftReply:
 async def relay_answer(question: str, stream: AsyncIterator[Any],
                        show: Callable[[str], Awaitable[None]],
                        clock: Clock = time.monotonic) -> Answer:
-    """Text pieces to ``show`` (≤ once a second); the final Answer: the stream's own if it
-    yields one at the end, else one made from the text."""
+    """A draft and text pieces to ``show`` (≤ once a second); the final Answer: the
+    stream's own if it yields one at the end, else one made from the text."""
     final: list[Answer] = []
 
-    async def deltas() -> AsyncIterator[str]:
+    async def deltas() -> AsyncIterator[str | Draft]:
         async for item in stream:
             if isinstance(item, Answer):
                 final.append(item)
             else:
-                yield str(item)
+                yield item if isinstance(item, Draft) else str(item)
 
     text = await relay(deltas(), show, clock=clock)
     if final:
