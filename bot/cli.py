@@ -279,6 +279,11 @@ def ask(
     except Exception as exc:
         err.print(f"[red]error:[/] could not answer: {_why(exc)}")
         raise typer.Exit(1) from exc
+    if answer.abstained and bot.is_empty():
+        # "The archive doesn't say" is true of an empty store, and no help to a new user.
+        where = _safe(str(bot.settings.store))
+        err.print(f"[yellow]note:[/] the archive at {where} is empty: "
+                  f"add articles with `newsbot ingest PATH --store {where}`")
     if json_out:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -316,6 +316,10 @@ class NewsBot:
         return newsbot_runnable(self)
 
     # Introspection --------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """No article has been ingested into this store (a cheap count, not ``stats``)."""
+        return self._c.store.count_chunks() == 0
+
     def stats(self) -> Stats:
         records = self._c.store.articles()
         dates = [r.published_at for r in records if r.published_at]

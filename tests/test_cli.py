@@ -91,3 +91,14 @@ def test_a_streamed_answer_is_not_printed_twice_for_its_attribution():
                                     "[1].") == "According to officials"
     assert attribution_added(shown, "According to officials, talks resumed [1].") is None
     assert attribution_added(shown, shown) is None
+
+
+def test_asking_an_empty_archive_says_how_to_fill_it(tmp_path):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    store = str(tmp_path / "empty")
+    res = CliRunner().invoke(app, ["ask", "When did the ceasefire collapse?", "--store", store])
+    assert res.exit_code == 0, res.output
+    assert "is empty" in res.output and "newsbot ingest" in res.output
