@@ -8,18 +8,24 @@ be loaded. SmolLM2-135M-Instruct comes whole in one package (fast, weak: for plu
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import queue
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -176,6 +182,72 @@ def wait_ready(base_url: str, proc: subprocess.Popen[bytes] | None = None,
     raise LocalModelError(f"llama.cpp server did not answer at {base_url} in {timeout:.0f} s")
 
 
+# Linux's prctl(2) option: a signal the kernel sends this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """A ``preexec_fn`` making the child get SIGTERM when newsbot dies, however it dies: a
+    SIGKILLed newsbot runs no atexit handler, and its llama.cpp child (1 GB, both cores when
+    busy) would live on. Linux only; elsewhere None (stop() and atexit still apply)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not after fork
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != parent:  # newsbot died before the signal was armed
+            os._exit(1)
+
+    return hook
+
+
+class _Spawner:
+    """Starts children from one thread that lives as long as the process. The parent-death
+    signal fires when the *thread* that forked the child ends, not the process: a server
+    started from the warm-up thread or an asyncio worker thread would be killed the moment
+    that thread finished."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future[subprocess.Popen[bytes]], list[str],
+                                            dict[str, Any]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def popen(self, cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        hook = _die_with_parent_hook()
+        if hook is None:
+            return subprocess.Popen(cmd, **kwargs)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="newsbot-spawner",
+                                                daemon=True)
+                self._thread.start()
+        done: Future[subprocess.Popen[bytes]] = Future()
+        self._jobs.put((done, cmd, {**kwargs, "preexec_fn": hook}))
+        return done.result()
+
+    def _run(self) -> None:
+        while True:
+            done, cmd, kwargs = self._jobs.get()
+            try:
+                done.set_result(subprocess.Popen(cmd, **kwargs))
+            except BaseException as exc:  # the caller raises it
+                done.set_exception(exc)
+
+
+_spawner = _Spawner()
+
+
+def spawn(cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """``subprocess.Popen`` for a child that must not outlive this process."""
+    return _spawner.popen(cmd, **kwargs)
+
+
 def start_server(model: LocalModel, port: int | None = None, n_ctx: int = 4096,
                  log: Path | None = None,
                  threads: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
@@ -189,8 +261,8 @@ def start_server(model: LocalModel, port: int | None = None, n_ctx: int = 4096,
     port = port or free_port()
     out = log.open("wb") if log else subprocess.DEVNULL
     threads = threads or os.cpu_count() or 1
-    proc = subprocess.Popen(server_command(model, port, n_ctx, threads), stdout=out,
-                            stderr=subprocess.STDOUT)
+    proc = spawn(server_command(model, port, n_ctx, threads), stdout=out,
+                 stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         wait_ready(base_url, proc)

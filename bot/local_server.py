@@ -12,22 +12,18 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import json
 import logging
 import os
-import queue
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.local_llm import (
     LocalModelError,
@@ -35,6 +31,7 @@ from bot.local_llm import (
     llama_cpp_available,
     resolve_model,
     server_command,
+    spawn,
 )
 
 if TYPE_CHECKING:
@@ -203,72 +200,6 @@ def _sigterm_exit(signum: int, frame: object) -> None:
 
 class _Exited(Exception):
     pass
-
-
-# Linux's prctl(2) option: a signal the kernel sends this process when its parent dies.
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent_hook() -> Callable[[], None] | None:
-    """A ``preexec_fn`` making the child get SIGTERM when newsbot dies, however it dies: a
-    SIGKILLed newsbot runs no atexit handler, and its llama.cpp child (1 GB, both cores when
-    busy) would live on. Linux only; elsewhere None (stop() and atexit still apply)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not after fork
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-
-    def hook() -> None:
-        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-        if os.getppid() != parent:  # newsbot died before the signal was armed
-            os._exit(1)
-
-    return hook
-
-
-class _Spawner:
-    """Starts children from one thread that lives as long as the process. The parent-death
-    signal fires when the *thread* that forked the child ends, not the process: a server
-    started from the warm-up thread or an asyncio worker thread would be killed the moment
-    that thread finished."""
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[tuple[Future[subprocess.Popen[bytes]], list[str],
-                                            dict[str, Any]]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def popen(self, cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
-        hook = _die_with_parent_hook()
-        if hook is None:
-            return subprocess.Popen(cmd, **kwargs)
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="newsbot-spawner",
-                                                daemon=True)
-                self._thread.start()
-        done: Future[subprocess.Popen[bytes]] = Future()
-        self._jobs.put((done, cmd, {**kwargs, "preexec_fn": hook}))
-        return done.result()
-
-    def _run(self) -> None:
-        while True:
-            done, cmd, kwargs = self._jobs.get()
-            try:
-                done.set_result(subprocess.Popen(cmd, **kwargs))
-            except BaseException as exc:  # the caller raises it
-                done.set_exception(exc)
-
-
-_spawner = _Spawner()
-
-
-def spawn(cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
-    """``subprocess.Popen`` for a child that must not outlive this process."""
-    return _spawner.popen(cmd, **kwargs)
 
 
 def _stop(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
