@@ -124,12 +124,23 @@ class Attribution:
     leading: bool
 
 
+def _reported_clause(tail: str) -> bool:
+    """"…, said the backlog of ships would take two weeks": what follows the "speaker" has a
+    verb of its own, so "said" reports a clause and the words after it are no speaker. An
+    appositive ("…, said Hale, who runs the port.") may hold one."""
+    if tail.lstrip().startswith(","):
+        return False
+    return any(w.casefold().strip(".,") in _BREAKERS for w in tail.split())
+
+
 def find(sentence: str) -> Attribution | None:
     text = " ".join(sentence.split())
     if not text:
         return None
     for pattern in (_ACCORDING, _INVERTED, _TRAILING, _CITING, _PASSIVE, _LEADING):
         m = pattern.search(text)
+        if m and pattern is _INVERTED and _reported_clause(text[m.end("who"):]):
+            continue
         if m:
             who = _clean(_strip_time(m.group("who")))
             if who:
