@@ -110,8 +110,11 @@ def attribute_answer(answer: Answer, vocabulary: set[str] | None = None) -> None
     if text.startswith(quote):
         answer.answer = with_attribution(quote, vocabulary or set()) + text[len(quote):]
         return
+    short = answer.short_answer
+    if short and short.casefold() in cited.attributed_to.casefold():
+        return  # "Teresa Vaughan — “Minister Teresa Vaughan said…”": the answer is the speaker
     reworded = with_attribution(quote)
-    if reworded != quote and text.startswith(answer.short_answer or "\0"):
+    if reworded != quote and text.startswith(short or "\0"):
         # "SHORT — “quote” [1]": name the source up front, keep the quote as it is.
         answer.answer = f"According to {speaker_case(cited.attributed_to)}, {text}"
         return

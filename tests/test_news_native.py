@@ -55,6 +55,11 @@ runner = CliRunner()
     ("Weibo also said in a separate statement on Sunday that it banned 21 accounts.", "Weibo"),
     ("It collapsed on Monday, when Azerbaijan accused Armenian forces of shelling Ganja.",
      None),
+    # "said" reporting a clause: the words after it are the clause, not an inverted speaker.
+    ("Martin Hale, the port authority's chief executive, said the backlog of ships would "
+     "take about two weeks to clear.", "Martin Hale"),
+    ("Grace Whitlow, the interim chief executive, said the faulty filling line at the "
+     "Brennick factory had been shut down.", "Grace Whitlow"),
 ])
 def test_attribution(sentence, who):
     assert attribute(sentence) == who
@@ -401,3 +406,23 @@ def test_a_that_inside_the_reported_clause_is_not_the_verbs_that():
     assert with_attribution(sentence) == sentence
     assert with_attribution("Police told reporters on Monday that three men were held.") == \
         "According to police, three men were held."
+
+
+@pytest.mark.parametrize("short,speaker,prefixed", [
+    # The answer is a figure the speaker gave: say who gave it.
+    ("3 million euros", "port authority chief executive Martin Hale", True),
+    # The answer is the speaker: "According to Teresa Vaughan, Teresa Vaughan" says nothing.
+    ("Teresa Vaughan", "Labour minister Teresa Vaughan", False),
+])
+def test_a_short_answer_names_its_source_unless_it_is_the_source(short, speaker, prefixed):
+    from bot.answer import Answer, Citation
+    from bot.newsnative import attribute_answer
+
+    quote = f"{speaker} said the stoppage was costing an estimated 3 million euros a day."
+    cite = Citation(n=1, article_id="a", title="t", source="s", url="", published_at=None,
+                    quote=quote, start=0, end=len(quote), attributed_to=speaker)
+    answer = Answer("q?", f"{short} — “{quote}” [1]", abstained=False, citations=[cite],
+                    short_answer=short)
+    attribute_answer(answer)
+    assert answer.answer.startswith("According to") is prefixed
+    assert answer.answer.endswith(f"{short} — “{quote}” [1]")
