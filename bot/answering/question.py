@@ -301,11 +301,30 @@ _FRAME_WORDS = frozenset(stem(w) for w in (
     "far big large exactly first new answer answers question questions").split())
 
 
+_BE_QUESTION = re.compile(r"^\s*(?:when|where|how|why)\s+(?:was|were|is|are)\s+(.*)$", re.I)
+
+
+def _split_passive(asking: str) -> str | None:
+    """The participle of a passive whose subject stands between it and its "was": "Where
+    were the suspects in the theft arrested?" -> "arrest"."""
+    m = _BE_QUESTION.match(asking)
+    if not m:
+        return None
+    for w in m.group(1).split():
+        w = w.strip("?,.!\"“”")
+        if w.lower() in ("that", "which", "who", "whose"):
+            return None  # "Where is the factory that produced…": a relative clause's verb
+        if w.islower() and (w.endswith("ed") or w in _IRREGULAR) and w not in STOPWORDS:
+            return stem(w)
+    return None
+
+
 _AUX = re.compile(r"\b(?:did|does|do|will|has|have|had|could|can|would|should)\s+(.*)$", re.I)
 # "go on strike", "go home", "get back": the event is in the words after them.
 _LIGHT_VERBS = frozenset("go goes went gone get gets got come came".split())
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+([a-z]+ed|[a-z]+en)\b")
 _SUBJECT_ASKED = re.compile(r"^\s*(?:who|whom|(?:which|what) [a-z]+)\s+(.*)$", re.I)
+_PARTICLES = frozenset("down up out off back away".split())
 _PREPOSITIONS = frozenset("in on at for from under with to by after before during over into "
                           "about against than as".split())
 
@@ -327,7 +346,9 @@ def _event_verb(asking: str) -> str | None:
     m = _AUX.search(asking)
     if not m:
         passive = _PASSIVE.search(asking)  # "How big a reward was offered?"
-        return stem(passive.group(1)) if passive else None
+        if passive:
+            return stem(passive.group(1))
+        return _split_passive(asking)
     rest = [w.strip("?,.!\"“”") for w in m.group(1).split()]
     if rest[:1] == ["be"]:
         return None
@@ -341,8 +362,8 @@ def _event_verb(asking: str) -> str | None:
     for i, w in enumerate(rest):
         if i and w.lower() in _PREPOSITIONS and rest[i - 1] not in _LIGHT_VERBS:
             break
-        if w and w.islower() and w not in STOPWORDS:
-            clause.append(w)
+        if w and w.islower() and w not in STOPWORDS and not (clause and w in _PARTICLES):
+            clause.append(w)  # "step down": the verb is "step", "down" its particle
     known = [w for w in clause if stem(w) in NEWS_VERBS and w not in _LIGHT_VERBS]
     last = known[0] if known else (clause[-1] if clause else None)
     return stem(last) if last else None
