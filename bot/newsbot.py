@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from bot.answer import Answer
-from bot.answering import Answerer, AnswersQuestions, Draft, as_answerer
+from bot.answering import Answerer, AnswersQuestions, Draft, as_answerer, syntax
 from bot.chat import ChatSession, SessionStore
 from bot.composition import Components, answerer_named, build
 from bot.newsnative import enrich, fold_hits
@@ -126,8 +126,9 @@ class NewsBot:
             self._c.stories.preload()
 
     def warm_up(self) -> None:
-        """Start what the first question would otherwise wait for: the local model server
-        (answerer "local") loads while retrieval gets ready."""
+        """Start what the first question would otherwise wait for: the parser, and the
+        local model server (answerer "local"), load while retrieval gets ready."""
+        syntax.preload()
         if self._c.model_server is not None:
             self._c.model_server.warm_up()
 

@@ -41,6 +41,9 @@ class Candidate:
     names: float = 0.0
     # Words of the speaker a "what did X say" question asks about.
     spoken: bool = False
+    # The name the parse finds filling the asked part of the question's event ("Ruth
+    # Castellan" in "talks brokered by Ruth Castellan" for "Who brokered the deal?").
+    argument: str | None = None
 
 
 def citation_for_span(chunk: Chunk, start: int, end: int, n: int,

