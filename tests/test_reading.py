@@ -238,3 +238,32 @@ def test_every_quoted_sentence_has_its_relative_dates_spelled_out(embedder):
                     published_at=datetime(2025, 3, 12, tzinfo=UTC)), 1.0)
     a = ExtractiveAnswerer(embedder).answer("When did the dockworkers stop work?", [hit])
     assert "Monday 10 March 2025" in a.answer
+
+
+def test_a_place_named_in_passing_does_not_make_the_story_about_it(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Dockworkers at the port of Carrowmore walked out on Monday over night-shift pay. "
+            "The dispute centres on the extra pay dockworkers receive for night shifts. "
+            "Shipping lines diverted dozens of calls to Deelwick during the dispute.")
+    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
+                    title="Carrowmore dockers walk out", source="Gazette",
+                    published_at=datetime(2025, 3, 11, tzinfo=UTC)), 1.0)
+    reader = ExtractiveAnswerer(embedder)
+    assert reader.answer("When did dockworkers at Deelwick go on strike?", [hit]).abstained
+    a = reader.answer("When did dockworkers at Carrowmore go on strike?", [hit])
+    assert not a.abstained and "Monday 10 March 2025" in a.answer
+
+
+def test_one_standing_in_is_not_the_permanent_holder(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Assistant coach Tomás Ferreira will take charge of Kingsport Rovers as caretaker, "
+            "chairman Derek Fallon said.")
+    hit = Hit(Chunk(article_id="k", index=0, text=text, start=0, end=len(text),
+                    title="Rovers sack Lenz", source="Sport"), 1.0)
+    reader = ExtractiveAnswerer(embedder)
+    permanent = reader.answer("Who will be Kingsport Rovers' permanent head coach?", [hit])
+    assert permanent.short_answer is None
+    now = reader.answer("Who will take charge of Kingsport Rovers?", [hit])
+    assert now.short_answer == "Tomás Ferreira"

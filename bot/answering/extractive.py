@@ -58,8 +58,8 @@ class ExtractiveAnswerer:
         return shape(info.text, info, cands, self.name, self.embedder, self.thresholds,
                      self.weights)
 
-    def is_answerable(self, cands: list[Candidate]) -> bool:
-        return answerable(cands, self.thresholds, self.weights)
+    def is_answerable(self, info: QuestionInfo, cands: list[Candidate]) -> bool:
+        return answerable(info, cands, self.thresholds, self.weights)
 
     def vote_for_name(self, info: QuestionInfo, cands: list[Candidate],
                       nouns: bool | None = None) -> Candidate:

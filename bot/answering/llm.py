@@ -319,7 +319,7 @@ class LLMAnswerer:
         """Rank once: abstain without spending a token, or build the prompt."""
         info, cands = self.fallback.rank(question, hits)
         extractive = self.fallback.answer_ranked(info, cands)
-        if not self.fallback.is_answerable(cands):
+        if not self.fallback.is_answerable(info, cands):
             extractive.answerer = self.name
             return extractive
         if self.context_sentences:

@@ -18,7 +18,7 @@ from datetime import date
 from bot.answer import Answer, Citation
 from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for
-from bot.answering.question import QuestionInfo, answer_type, term_set
+from bot.answering.question import QuestionInfo, answer_type, stem, term_set
 from bot.answering.scoring import (
     DEFAULT_WEIGHTS,
     Weights,
@@ -57,18 +57,48 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def answerable(cands: list[Candidate], t: Thresholds, w: Weights = DEFAULT_WEIGHTS) -> bool:
+def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
+               w: Weights = DEFAULT_WEIGHTS) -> bool:
     """The best sentence is about the question; for "what did X say about Y", X's words
     are the answer and the article they stand in must be about Y."""
     if not cands:
         return False
     best = cands[0]
-    if best.required < t.required:
+    if best.required < t.required or not names_in_reach(info, best, cands):
         return False
     if best.spoken:
         return max(relevance(c, w) for c in cands
                    if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
     return relevance(best, w) >= t.min_relevance
+
+
+_CALENDAR = frozenset(stem(w) for w in (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december").split())
+
+
+def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> bool:
+    """Every name the question gives stands in the answering sentence, the one before it,
+    or what the whole article is about (its title, its lead). A place the article names in
+    passing ("cargo was diverted to Deelwick") does not make its sentences about that place:
+    "When did dockworkers at Deelwick strike?" is not answered by Carrowmore's strike."""
+    wanted = [r for r in info.required if not r[0].isdigit() and r not in _CALENDAR]
+    if not wanted:
+        return True
+    leads = [c.text for c in cands if c.lead and c.chunk.article_id == best.chunk.article_id]
+    reach = term_set(" ".join([best.text, best.before, best.chunk.title, *leads]))
+    return all(r in reach for r in wanted)
+
+
+_PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
+_STAND_IN = re.compile(r"\b(?:interim|caretaker|acting|temporary|stand-in|stopgap)\b", re.I)
+
+
+def stand_in_for_permanent(info: QuestionInfo, sentence: str) -> bool:
+    """"Who will be the permanent coach?" over "Ferreira will take charge as caretaker":
+    the one standing in is not the permanent holder the question asks about."""
+    return bool(info.kind == "who" and _PERMANENT.search(info.text)
+                and _STAND_IN.search(sentence))
 
 
 def fullest_name(short: str, c: Candidate, cands: list[Candidate]) -> str:
@@ -267,7 +297,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
           embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
           w: Weights = DEFAULT_WEIGHTS) -> Answer:
     """The answer the user sees from ranked candidates."""
-    if not answerable(cands, t, w):
+    if not answerable(info, cands, t, w):
         return Answer(question, NO_ANSWER, abstained=True, answerer=name)
     best = cands[0]
     guess: str | None
@@ -279,6 +309,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     else:
         guess = short_for(info, best, cands, embedder) if info.factoid else None
         short = guess if guess and confident(info, best, guess, t) else None
+    if short and stand_in_for_permanent(info, best.text):
+        short = None
     if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences
         # agree on (answer redundancy: several reports name the answer). A name shown must
