@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.answering.syntax import counted_noun
 from bot.temporal import NUMBER_WORDS
 
 # kind → words that, near a number, say the number counts it.
@@ -119,10 +120,11 @@ _NOT_COUNTED = frozenset("people were are was is did do does have has times".spl
 def asked_count(question: str) -> tuple[str, tuple[str, ...]] | None:
     """"How many ships …?" → ("number of ships", ("ships", "ship")): a kind of its own for
     a count the fixed kinds do not name."""
-    m = _HOW_MANY.search(question)
-    if not m or m.group("noun").casefold() in _NOT_COUNTED:
+    if not _HOW_MANY.search(question):
         return None
-    noun = m.group("noun").casefold()
+    noun = counted_noun(question)
+    if noun is None or noun in _NOT_COUNTED:
+        return None
     forms = {noun, noun[:-1] if noun.endswith("s") else noun + "s"}
     if noun.endswith("ies"):
         forms.add(noun[:-3] + "y")

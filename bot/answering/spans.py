@@ -14,7 +14,7 @@ from bot.answering.question import (
     term_set,
     token_spans,
 )
-from bot.answering.syntax import event_arguments, event_times
+from bot.answering.syntax import event_arguments, event_values
 from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates, said_on
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
@@ -52,6 +52,19 @@ NUMBER = re.compile(
 )
 
 
+def figure_of(span: str) -> tuple[str, str] | None:
+    """A figure's value and its unit class ("money", "percent", "count"), to tell whether two
+    figures measure the same thing and differ: "2,300" and "about 1,400 workers" do."""
+    value = _value_of(span)
+    if value is None:
+        return None
+    low = span.lower()
+    unit = ("percent" if re.search(r"%|\bper ?cent\b", low)
+            else "money" if _MONEY.search(low) else "count")
+    scale = m.group() if (m := re.search(_SCALE, low)) else ""
+    return f"{value.replace(',', '')} {scale}".strip(), unit
+
+
 def _value_of(figure: str) -> str | None:
     """The number a figure starts with, as digits: "nine people" -> "9", "$5.02" -> "5.02"."""
     m = _DIGITS.search(figure)
@@ -72,6 +85,7 @@ def number_value(word: str) -> int | None:
         return 20 + 10 * names.index(tens) + (NUMBER_WORDS[unit] if unit else 0)
     return None
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+_CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _MONTH_YEAR = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:(?:January|February|March|April|May|"
@@ -352,15 +366,26 @@ def _event_positions(sentence: str, info: QuestionInfo) -> list[int]:
 
 
 def short_answer(
-    sentence: str, info: QuestionInfo, published_at: datetime | None
+    sentence: str, info: QuestionInfo, published_at: datetime | None,
+    within: list[tuple[int, int]] | None = None,
 ) -> str | None:
-    # The span nearest the event asked about ("won 9 of their 31 matches" for "how many
-    # did they win"), else nearest any of the question's words.
+    """The span of the asked type nearest the event asked about, else nearest any of the
+    question's words; with ``within``, only a span overlapping one of those ranges (where
+    the parse found the event's own figure or date)."""
     anchors = _event_positions(sentence, info) or _term_positions(sentence, info)
+
+    def inside(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        if within is None:
+            return spans
+        return [sp for sp in spans if any(sp[0] < e and s < sp[1] for s, e in within)]
+
+    def pick(spans: list[tuple[int, int, str]]) -> str | None:
+        return _closest(inside(spans), anchors)
+
     if info.kind == "duration":
         spans = [(m.start(), m.end(), _plural_duration(m.group()))
                  for m in DURATION.finditer(sentence)]
-        return _closest(spans, anchors)
+        return pick(spans)
     if info.kind == "when":
         # "fire investigators said on Wednesday": the day of the saying, not of the event,
         # unless saying is what the question asks about.
@@ -368,26 +393,26 @@ def short_answer(
         dates = [(r.start, r.end, r.label()) for r in resolve_dates(sentence, published_at)
                  if asks_saying or not said_on(sentence, r.start)]
         if dates:
-            return _closest(dates, anchors)
+            return pick(dates)
         # "not open until September 2026": the month is part of the answer, not noise.
         years = [(m.start(), m.end(), m.group()) for m in _MONTH_YEAR.finditer(sentence)]
-        return _closest(years, anchors)
+        return pick(years)
     if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
         # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
         # sentence ("within four minutes") answers another question.
         ages = [(m.start(), m.end(), m.group(1) or m.group(2))
                 for m in _AGE.finditer(sentence)]
-        return _closest(ages, anchors)
+        return pick(ages)
     if info.kind in ("count", "amount", "which", "other") and _ASKS_SCORE.search(info.text):
         scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]
         if scores:
-            return _closest(scores, anchors)
+            return pick(scores)
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
         given = set(_DIGITS.findall(info.text)) | {
             str(v) for w in re.findall(r"[\w-]+", info.text) if (v := number_value(w)) is not None}
-        nums = [n for n in numbers(sentence, info) if _value_of(n[2]) not in given
+        nums = [n for n in inside(numbers(sentence, info)) if _value_of(n[2]) not in given
                 and not _SCORE.fullmatch(n[2].split()[0])]
         if not _ASKS_OLD.search(info.text):
             # "raised from 15 percent to 25 percent": what it is now, or is to be, is the
@@ -401,13 +426,16 @@ def short_answer(
             money = [n for n in nums if _MONEY.search(n[2])]
             # A length or a head count is no price.
             nums = money if _ASKS_MONEY.search(info.text) else money or nums
+        else:
+            # "How many" counts people or things; a sum of money is no count of them.
+            nums = [n for n in nums if not _CURRENCY.search(n[2])]
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if term_set(n[2].split()[-1]) & set(info.terms)]
         nums = counted or nums
-        best = _closest(nums, anchors)
+        best = pick(nums)
         return as_count(best, info) if best and info.kind == "count" else best
     if info.kind in ("who", "where", "which"):
-        return _closest(names(sentence, info), anchors)
+        return pick(names(sentence, info))
     return None
 
 
@@ -447,10 +475,9 @@ def event_answer(sentence: str, info: QuestionInfo, published_at: datetime | Non
     """The asked part of the question's event as the parse reads it in ``sentence``: a name
     that can answer (``plausible_span``), or the day a date attached to the event's verb
     means. None when the sentence does not tell the event with that part."""
-    if info.kind == "when":
-        spans = event_times(sentence, info)
-        return next((r.label() for r in resolve_dates(sentence, published_at)
-                     if any(r.start < e and s < r.end for s, e in spans)), None)
+    if info.kind in ("when", "count", "amount", "duration"):
+        spans = event_values(sentence, info)
+        return short_answer(sentence, info, published_at, within=spans) if spans else None
     return next((a for a in event_arguments(sentence, info)
                  if plausible_span(info, a, passage)), None)
 

@@ -81,6 +81,7 @@ class Role(enum.Enum):
     PATIENT = "patient"  # whom it was done to: "Who did Rovers fire?", "Who was arrested?"
     PLACE = "place"  # where it happened: "Where were the suspects arrested?"
     TIME = "time"  # when it happened: "When did the dockworkers walk out?"
+    QUANTITY = "quantity"  # how many, how much, how long: "How many games did they win?"
 
 
 _WH_SUBJECT = r"^\s*(?:who|which [\w’'-]+|what (?:company|firm|group|team|club|person|man|woman))"
@@ -101,6 +102,8 @@ def asked_role(info: QuestionInfo) -> Role | None:
         return Role.PLACE
     if info.kind == "when":
         return Role.TIME
+    if info.kind in ("count", "amount", "duration"):
+        return Role.QUANTITY
     if info.kind != "who":
         return None
     asking = asking_sentence(info.text)
@@ -218,7 +221,7 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
     """The names filling the asked part of the question's event in ``sentence``, in order;
     empty when the sentence does not tell of the event, or tells it without that part."""
     role = asked_role(info)
-    if role is None or role is Role.TIME or info.event is None:
+    if role is None or role in (Role.TIME, Role.QUANTITY) or info.event is None:
         return []
     doc = parse(sentence)
     labels = _PLACES if role is Role.PLACE else _ACTORS
@@ -233,26 +236,61 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
     return found
 
 
+# The words a figure or date may hang from on its way to the verb it belongs to: its own
+# noun phrase ("9" in "won 9", "percent" in "rose 9 percent"), then one preposition attached
+# to the verb itself ("rose to 25 percent", "walked out on Monday").
+_WITHIN_PHRASE = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "advmod", "det",
+                            "npadvmod", "pobj", "prep", "appos"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
 
 
-def event_times(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
-    """Where the sentence dates the question's event: the character spans of the dates
-    that modify its verb ("walked out on Monday"), not those of another clause's verb
-    ("said on Wednesday that the walkout began on Monday" dates the saying with Wednesday)."""
-    if asked_role(info) is not Role.TIME or info.event is None:
+def _values(doc: Doc, role: Role) -> list[Token]:
+    if role is Role.TIME:
+        return [ent.root for ent in doc.ents if ent.label_ in _TIME_LABELS]
+    return [t for t in doc if t.like_num]
+
+
+def _attached(tok: Token, verbs: set[int]) -> bool:
+    """Does the figure or date belong to one of ``verbs``, not to a noun or clause between?
+    "won 9 of their 31 matches": 9 is what was won; 31 hangs from "of", under 9. A
+    preposition counts only when it hangs from the verb itself ("rose to 25 percent")."""
+    head = tok
+    while head.head is not head and head.head.i not in verbs:
+        if (head.dep_ not in _WITHIN_PHRASE or head.dep_ == "prep"
+                or head.head.pos_ in ("VERB", "AUX")):
+            return False
+        head = head.head
+    return head.head.i in verbs
+
+
+def event_values(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
+    """Where the sentence gives the question's event its date or figure: the character spans
+    of the dates and numbers that belong to its verb ("walked out on Monday", "won 9 of their
+    31 matches"), not those of another clause ("said on Wednesday that…")."""
+    role = asked_role(info)
+    if role not in (Role.TIME, Role.QUANTITY) or info.event is None:
         return []
     doc = parse(sentence)
     verbs = {t.i for t in doc if _tells_event(t, info.event)}
+    if not verbs:
+        return []
     found: list[tuple[int, int]] = []
-    for ent in doc.ents:
-        if ent.label_ not in _TIME_LABELS:
-            continue
-        head = ent.root
-        while head.head is not head and head.i not in verbs:
-            head = head.head
-            if head.pos_ in ("VERB", "AUX") and head.i not in verbs:
-                break
-        if head.i in verbs:
-            found.append((ent.start_char, ent.end_char))
+    for tok in _values(doc, role):
+        if _attached(tok, verbs):
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            found.append((ent.start_char, ent.end_char) if ent is not None
+                         else (tok.idx, tok.idx + len(tok.text)))
     return found
+
+
+def counted_noun(question: str) -> str | None:
+    """What "how many" counts: the noun "many" modifies ("How many Norvale factory workers
+    lost their jobs?" -> "workers"), not the first word after it."""
+    doc = parse(question)
+    for tok in doc:
+        if tok.lower_ == "many" and tok.i > 0 and doc[tok.i - 1].lower_ == "how":
+            head = tok.head
+            while head.pos_ == "ADJ" and head.head is not head:  # "how many more troops"
+                head = head.head
+            return head.lower_ if head.pos_ == "NOUN" and head is not tok else None
+    return None
