@@ -285,3 +285,15 @@ def test_two_parties_giving_different_figures_are_both_shown(embedder):
     assert a.short_answer is None and a.conflict
     assert "2,300" in a.answer and "1,400" in a.answer and len(a.citations) == 2
     assert [(v.value, v.citation) for v in a.conflict_values] == [("2,300", 1), ("1,400", 2)]
+
+
+def test_who_says_it_and_a_sentences_first_word_are_not_what_it_is_about(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Congress adopted the requirement that every pilot have at least 1,500 hours of "
+            "flight experience in 2010. Airlines want it cut. The FAA has not commented.")
+    hit = Hit(Chunk(article_id="f", index=0, text=text, start=0, end=len(text),
+                    title="Airline fears of pilot shortage", source="AP"), 1.0)
+    a = ExtractiveAnswerer(embedder).answer(
+        "According to the FAA, how many hours of flight experience does a pilot need?", [hit])
+    assert not a.abstained and "1,500" in a.answer

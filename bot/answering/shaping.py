@@ -18,7 +18,7 @@ from datetime import date
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for, mentions
-from bot.answering.question import QuestionInfo, answer_type, stem, term_set
+from bot.answering.question import QuestionInfo, answer_type, asking_sentence, stem, term_set
 from bot.answering.scoring import (
     DEFAULT_WEIGHTS,
     Weights,
@@ -80,18 +80,31 @@ _CALENDAR = frozenset(stem(w) for w in (
 
 
 def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> bool:
-    """Every name the question gives stands in the answering sentence, the one before it,
-    or what the whole article is about (its title, its lead). A place the article names in
-    passing ("cargo was diverted to Deelwick") does not make its sentences about that place:
-    "When did dockworkers at Deelwick strike?" is not answered by Carrowmore's strike."""
-    wanted = [r for r in info.required if not r[0].isdigit() and r not in _CALENDAR]
+    """Every name the question asks about that the article gives stands in the answering
+    sentence or the one before it, or is what the article is about: in its title or lead, or
+    in more than one of its sentences. A place the article names once in passing ("cargo
+    was diverted to Deelwick") does not make its sentences about that place: "When did
+    dockworkers at Deelwick strike?" is not answered by Carrowmore's strike."""
+    # The names of the asking sentence: a quiz's scene-setting sentences name the story,
+    # which the passage check (Candidate.required) already holds to.
+    # "According to the FAA, …" names who says it, not what it is about; the first word is
+    # capitalised because it starts the sentence ("Among the companies…").
+    asking = re.sub(r"(?i)\baccording to [^,?]+", "", asking_sentence(info.text))
+    asking_terms = term_set(re.sub(r"^\W*[A-Z][\w’'-]*\s+", "", asking))
+    wanted = [r for r in info.required
+              if not r[0].isdigit() and r not in _CALENDAR and r in asking_terms]
     if not wanted:
         return True
-    leads = [c.text for c in cands if c.lead and c.chunk.article_id == best.chunk.article_id]
-    text = " ".join([best.text, best.before, best.chunk.title, *leads])
-    reach = term_set(text)
     source = best.chunk.source.lower()
-    return all(mentions(r, reach, text, source, info.text) for r in wanted)
+
+    def named(r: str, text: str) -> bool:
+        return mentions(r, term_set(text), text, source, info.text)
+
+    article = [c for c in cands if c.chunk.article_id == best.chunk.article_id]
+    leads = [c.text for c in article if c.lead]
+    near = " ".join([best.text, best.before, best.chunk.title, *leads])
+    # A name the article never gives is the passage check's to judge (Candidate.required).
+    return all(named(r, near) or sum(named(r, c.text) for c in article) != 1 for r in wanted)
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
