@@ -166,10 +166,19 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
                 found.append((hit, s, e, mine[0]))
         claims = [Claim(i, v) for i, (_, _, _, v) in enumerate(found)]
         differing = disagreeing(claims)
-        if differing is None:
+        if differing is None or not _two_sources([found[c.key] for c in differing]):
             continue
         _show_conflict(answer, kind, [found[c.key] for c in differing])
         return
+
+
+def _two_sources(found: list[tuple[Hit, int, int, Value]]) -> bool:
+    """Sources disagree only when there are two: different articles, or one article quoting
+    two speakers. One article's figures of several things ("9 of their 31 matches") are no
+    disagreement."""
+    articles = {hit.chunk.article_id for hit, _s, _e, _v in found}
+    speakers = {attribute(hit.chunk.text[s:e]) for hit, s, e, _v in found}
+    return len(articles) > 1 or len(speakers - {None}) > 1
 
 
 _WHEN = re.compile(r"^\s*(?:when|on\s+what\s+(?:day|date)|what\s+(?:day|date))\b",

@@ -426,3 +426,24 @@ def test_a_short_answer_names_its_source_unless_it_is_the_source(short, speaker,
     attribute_answer(answer)
     assert answer.answer.startswith("According to") is prefixed
     assert answer.answer.endswith(f"{short} — “{quote}” [1]")
+
+
+def test_one_articles_figures_of_several_things_are_no_disagreement():
+    from bot.answer import Answer
+    from bot.newsnative import find_conflict
+    from retrieval.types import Chunk, Hit
+
+    def hit(aid: str, text: str) -> Hit:
+        return Hit(Chunk(article_id=aid, index=0, text=text, start=0, end=len(text),
+                         title="Rovers", source="Sport"), 1.0)
+
+    question = "How many games did Kingsport Rovers win this season?"
+    one = hit("a", "Kingsport Rovers won 9 games this season. Kingsport Rovers lost 14 games "
+                   "this season.")
+    answer = Answer(question, "9", abstained=False)
+    find_conflict(question, answer, [one], lambda aid: aid)
+    assert not answer.conflict and answer.answer == "9"
+    # Two articles giving two figures for it do disagree.
+    other = hit("b", "Kingsport Rovers won 11 games this season, the club said.")
+    find_conflict(question, answer, [one, other], lambda aid: aid)
+    assert answer.conflict and {v.value for v in answer.conflict_values} >= {"9", "11"}
