@@ -34,6 +34,7 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What is the interest rate?", "amount"),
     ("What is the Ellisford bridge going to cost?", "amount"),
     ("Who brokered the truce?", "who"),
+    ("How quickly did guards reach the gallery?", "duration"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind

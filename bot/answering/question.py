@@ -192,8 +192,9 @@ _KINDS = [
     (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b",
                 re.I), "happened"),
     (re.compile(r"\bhow many\b", re.I), "count"),
-    (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years|hours)\b", re.I),
-     "duration"),
+    # "How quickly did guards arrive?" asks for the time it took: "within four minutes".
+    (re.compile(r"\bhow (?:long|quickly|soon)\b|\bfor how many (?:days|weeks|months|years|"
+                r"hours)\b", re.I), "duration"),
     (re.compile(r"\bwhat (?:(?:is|was|are|were|will be) )?(?:the )?(?:[\w-]+ ){0,3}"
                 r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee)s?\b", re.I),
      "amount"),
