@@ -21,7 +21,7 @@ from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
-from bot.answering.spans import generated_short_answer, short_answer
+from bot.answering.spans import generated_short_answer, short_answer, shown_generated_answer
 from bot.citations import (
     CitationVerifier,
     VerifiedText,
@@ -343,15 +343,20 @@ class LLMAnswerer:
         return VerifiedText(self.verifier, plan.prompt.sources, self.unsupported,
                             question=plan.question)
 
-    def _short_answer(self, plan: _Plan, verified: VerifiedText) -> str | None:
+    def _short_answer(self, plan: _Plan,
+                      verified: VerifiedText) -> tuple[str | None, str | None]:
         """The short answer in the verified claims. A first claim that restates the question
         and adds a few words is the answer, and gives it alone; otherwise the model opened
         with context and every claim may hold it. For a name, the claims vote the way the
         extractive answerer's top sentences do (type check, fullest form, place for a
         people's name), the first claim weighing most; capitalised names only, since a
-        model's sentence echoes the question's lower-case words."""
+        model's sentence echoes the question's lower-case words.
+
+        Returns what is shown and the quiz's guess (``Answer.guess``): the words a first
+        claim adds to the question are a guess, never shown. Where the extractive reading of
+        the same passages found two parties' figures, neither is the answer."""
         if not plan.info.factoid:
-            return None  # a why / what-said answer is its sentences (shaping.py)
+            return None, None  # a why / what-said answer is its sentences (shaping.py)
         fb = plan.fallback
         extractive = None if fb.abstained else fb.short_answer
         pairs = list(verified.held)
@@ -362,7 +367,11 @@ class LLMAnswerer:
             claims = [Candidate(chunk, i, 0, len(text), text, score=CLAIM_VOTE_DECAY ** i)
                       for i, (text, chunk) in enumerate(pairs)]
             named = self.fallback.vote_for_name(plan.info, claims, nouns=False).short
-        return generated_short_answer([t for t, _c in pairs], plan.info, extractive, named)
+        texts = [t for t, _c in pairs]
+        guess = generated_short_answer(texts, plan.info, extractive, named)
+        shown = None if fb.conflict else shown_generated_answer(texts, plan.info, extractive,
+                                                                named)
+        return shown, guess
 
     @staticmethod
     def _missing_value(plan: _Plan, verified: VerifiedText) -> str | None:
@@ -383,10 +392,10 @@ class LLMAnswerer:
         elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
         missing = self._missing_value(plan, verified)
         if verified.supported and not missing and error is None:
-            short = self._short_answer(plan, verified)
+            short, guess = self._short_answer(plan, verified)
             return Answer(plan.question, verified.text, False, verified.citations,
                           short_answer=short, answerer=self.name, timings_ms=elapsed,
-                          checks=verified.checks)
+                          checks=verified.checks, guess=guess)
         if error is None and is_abstention(raw):
             return Answer(plan.question, NO_ANSWER, True, answerer=self.name,
                           timings_ms=elapsed, checks=verified.checks)

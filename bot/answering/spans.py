@@ -495,11 +495,32 @@ def generated_short_answer(claims: list[str], info: QuestionInfo, extractive: st
     """
     if not claims:
         return None
-    typed = named if info.kind in ("who", "where", "which") else next(
-        (s for c in claims if (s := short_answer(c, info, None))), None)
+    typed = _typed_generated_answer(claims, info, extractive, named)
+    return typed or novel_span(claims[0], info.text)
+
+
+def shown_generated_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
+                           named: str | None = None) -> str | None:
+    """The short answer a user is shown from a generated answer. A question that asks for
+    a type (a name, a date, a figure) is shown a span of that type or nothing: the words a
+    claim adds to the question are as often context as answer. Only a plain "what" has
+    those words for its answer ("What did the ceasefire aim to allow?")."""
+    typed = _typed_generated_answer(claims, info, extractive, named)
+    if typed or info.kind != "which":
+        return typed
+    return novel_span(claims[0], info.text)
+
+
+def _typed_generated_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
+                            named: str | None = None) -> str | None:
+    """The asked part of the event as the parse reads it in a claim, else a span of the
+    asked type, in the extractive answer's fuller form where it names the same."""
+    if not claims:
+        return None
+    parsed = next((s for c in claims if (s := event_answer(c, info, None, c))), None)
+    typed = parsed or (named if info.kind in ("who", "where", "which") else next(
+        (s for c in claims if (s := short_answer(c, info, None))), None))
     if extractive and typed and (extractive.lower() == typed.lower()
                                  or extractive.lower().endswith(" " + typed.lower())):
         return extractive
-    if typed:
-        return typed
-    return novel_span(claims[0], info.text)
+    return typed
