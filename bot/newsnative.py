@@ -120,6 +120,9 @@ def attribute_answer(answer: Answer, vocabulary: set[str] | None = None) -> None
         return
     if reworded == quote:  # "Police told reporters …": the quote already names its source
         return
+    who = re.sub(r"^(?:the|a|an)\s+", "", cited.attributed_to, flags=re.I).casefold()
+    if who in re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].casefold():
+        return  # "Grace Whitlow said …": the answer names its source already
     answer.answer = (f"According to {speaker_case(cited.attributed_to)}, "
                      f"{lower_first(text, vocabulary or set())}")
 

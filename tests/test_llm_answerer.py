@@ -413,3 +413,42 @@ def test_a_how_many_answer_without_a_number_falls_back(examples_bot, fake_llm):
     assert a.answerer == "extractive" and a.short_answer == "40,000"
     assert a.notice and "no number" in a.notice
     assert [c.verdict for c in a.checks] == ["supported"]
+
+
+def test_a_relative_day_the_model_repeats_is_spelled_out(seed_bot, fake_llm):
+    def relative(body) -> Reply:
+        return Reply("The agreement fell apart on Monday due to reported Armenian shelling of "
+                     f"Ganja [{_cite_source(body, 'fell apart')}].")
+
+    fake_llm.script(relative)
+    a = seed_bot.ask("Why did the ceasefire collapse?", NOW, answerer=llm(seed_bot, fake_llm))
+    assert a.answerer == "llm" and a.notice is None
+    assert a.answer.endswith("[1]. (on Monday = Monday 12 October 2020)")
+
+
+def test_a_model_that_loops_gives_way_to_the_extractive_answer(seed_bot, fake_llm):
+    def loop(body) -> Reply:
+        n = _cite_source(body, "fell apart")
+        return Reply("The agreement fell apart on Monday due to shelling of Ganja, the agreement "
+                     "fell apart on Monday due to shelling of Ganja, the agreement fell apart on "
+                     f"Monday due to shelling of Ganja [{n}].")
+
+    fake_llm.script(loop)
+    a = seed_bot.ask("When did the ceasefire collapse?", NOW, answerer=llm(seed_bot, fake_llm))
+    assert a.answerer == "extractive" and "repeated itself" in (a.notice or "")
+    assert "Monday 12 October 2020" in a.answer
+
+
+def test_two_parties_figures_are_shown_without_asking_the_model(seed_bot, fake_llm):
+    from retrieval.types import Chunk, Hit
+
+    text = ("The union said 2,300 of its members had joined the stoppage at Carrowmore. "
+            "The port authority put the figure much lower, saying about 1,400 workers were "
+            "absent.")
+    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
+                    title="Carrowmore dockers walk out", source="Gazette"), 1.0)
+    before = len(fake_llm.requests)
+    a = llm(seed_bot, fake_llm).answer("How many workers joined the Carrowmore walkout?", [hit])
+    assert len(fake_llm.requests) == before
+    assert a.conflict and "2,300" in a.answer and "1,400" in a.answer
+    assert a.notice and "different figures" in a.notice

@@ -447,3 +447,21 @@ def test_one_articles_figures_of_several_things_are_no_disagreement():
     other = hit("b", "Kingsport Rovers won 11 games this season, the club said.")
     find_conflict(question, answer, [one, other], lambda aid: aid)
     assert answer.conflict and {v.value for v in answer.conflict_values} >= {"9", "11"}
+
+
+def test_an_answer_that_names_its_source_is_not_prefixed_again():
+    from bot.answer import Answer, Citation
+    from bot.newsnative import attribute_answer
+
+    quote = ("Grace Whitlow, the interim chief executive, said the faulty filling line had "
+             "been shut down.")
+    cite = Citation(n=1, article_id="a", title="t", source="s", url="", published_at=None,
+                    quote=quote, start=0, end=len(quote), attributed_to="Grace Whitlow")
+    text = "Grace Whitlow said the faulty filling line had been shut down [1]."
+    answer = Answer("What did Grace Whitlow say?", text, abstained=False, citations=[cite])
+    attribute_answer(answer)
+    assert answer.answer == text
+    other = Answer("What was shut down?", "The faulty filling line was shut down [1].",
+                   abstained=False, citations=[cite])
+    attribute_answer(other, {"the"})
+    assert other.answer == "According to Grace Whitlow, the faulty filling line was shut down [1]."

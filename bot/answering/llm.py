@@ -21,6 +21,7 @@ from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
+from bot.answering.shaping import spelled_out_days
 from bot.answering.spans import generated_short_answer, short_answer, shown_generated_answer
 from bot.citations import (
     CitationVerifier,
@@ -119,6 +120,23 @@ class Endpoint(Protocol):
     restarts here); ``url`` blocks until it is."""
 
     def url(self) -> str: ...
+
+
+# A small model can loop: "Okafor told reporters that union organiser Okafor told reporters
+# that …". The same five words three times over is a loop, never news prose.
+LOOP_WORDS = 5
+LOOP_TIMES = 3
+
+
+def repeats_itself(text: str) -> bool:
+    words = text.lower().split()
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - LOOP_WORDS + 1):
+        gram = tuple(words[i:i + LOOP_WORDS])
+        seen[gram] = seen.get(gram, 0) + 1
+        if seen[gram] >= LOOP_TIMES:
+            return True
+    return False
 
 
 class LLMAnswerer:
@@ -322,6 +340,11 @@ class LLMAnswerer:
         if not self.fallback.is_answerable(info, cands):
             extractive.answerer = self.name
             return extractive
+        if extractive.conflict:
+            # Two parties' figures, each with its source: a model asked for one answer gives
+            # one of them.
+            extractive.notice = "Sources give different figures; showing each with its source."
+            return extractive
         if self.context_sentences:
             chunks, shown = best_sentence_excerpts(cands, self.context_sentences,
                                                    self.passages)
@@ -391,15 +414,21 @@ class LLMAnswerer:
                error: BaseException | None = None) -> Answer:
         elapsed = {"model": (time.perf_counter() - plan.started) * 1000}
         missing = self._missing_value(plan, verified)
-        if verified.supported and not missing and error is None:
+        looped = error is None and repeats_itself(verified.text)
+        if verified.supported and not missing and not looped and error is None:
             short, guess = self._short_answer(plan, verified)
-            return Answer(plan.question, verified.text, False, verified.citations,
+            # "sacked Lenz on Sunday": which Sunday, from the cited article's date.
+            text = verified.text + "".join(dict.fromkeys(
+                spelled_out_days(c, short, verified.text) for c in verified.citations))
+            return Answer(plan.question, text, False, verified.citations,
                           short_answer=short, answerer=self.name, timings_ms=elapsed,
                           checks=verified.checks, guess=guess)
         if error is None and is_abstention(raw):
             return Answer(plan.question, NO_ANSWER, True, answerer=self.name,
                           timings_ms=elapsed, checks=verified.checks)
-        if missing:
+        if looped:
+            notice = "the generated answer repeated itself; showing the extractive answer instead."
+        elif missing:
             notice = (f"the generated answer gave no {missing}; "
                       "showing the extractive answer instead.")
         elif error is not None:

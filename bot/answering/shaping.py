@@ -301,12 +301,15 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
 SECOND_SENTENCE = 0.6
 
 
-def spelled_out_days(cite: Citation, short: str | None) -> str:
+def spelled_out_days(cite: Citation, short: str | None, said: str | None = None) -> str:
     """" (on Sunday = Sunday 26 October 2025)" for each relative date the quote holds:
-    "on Sunday" means nothing to a reader a week later."""
+    "on Sunday" means nothing to a reader a week later. With ``said`` (a generated answer
+    citing the quote), only the dates that text repeats and does not spell out itself."""
     days = [f"{phrase} = {format_day(date.fromisoformat(iso))}"
             for phrase, iso in cite.resolved_dates
-            if format_day(date.fromisoformat(iso)) != short]
+            if format_day(date.fromisoformat(iso)) != short
+            and (said is None or (phrase.lower() in said.lower()
+                                  and format_day(date.fromisoformat(iso)) not in said))]
     return f" ({'; '.join(days)})" if days else ""
 
 

@@ -70,10 +70,18 @@ def preload() -> None:
     threading.Thread(target=pipeline, name="newsbot-parser-load", daemon=True).start()
 
 
-@lru_cache(maxsize=4096)
+_parse_lock = threading.Lock()
+
+
+# A parsed sentence is ~20 KB (its token vectors): a thousand is a few stories' worth.
+@lru_cache(maxsize=1024)
 def parse(sentence: str) -> Doc:
-    """Sentences are parsed when a question needs them; a story's sentences come back."""
-    return pipeline()(sentence)
+    """Sentences are parsed when a question needs them; a story's sentences come back. One
+    parse at a time: spaCy does not promise a pipeline is safe to call from several threads
+    (answers run on worker threads), and a parse takes a few milliseconds."""
+    nlp = pipeline()
+    with _parse_lock:
+        return nlp(sentence)
 
 
 class Role(enum.Enum):
