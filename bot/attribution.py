@@ -201,6 +201,9 @@ _COMMON_STARTS = frozenset(
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,60}\))?\s*[-–—]\s+")
 
 
+_APPOSITIVE_NAME = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*),")
+
+
 def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:
     """The sentence said the news way: "According to the union, the strike goes on." The
     trailing "…, the union said." it came with is dropped; "Police told reporters that …"
@@ -219,7 +222,11 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
         if m is None or text[: found.start].strip():
             return text
         rest = m.group("rest")
-        return f"{according_to(speaker_case(found.who))}, {rest}"
+        # "Their chief economist, Viktor Nyland, said …": the role says who he is, the name
+        # who he is; both stay.
+        named = _APPOSITIVE_NAME.search(text[found.start : found.end])
+        who = speaker_case(found.who) + (f", {named.group(1)}," if named else "")
+        return f"{according_to(who)} {rest}" if named else f"{according_to(who)}, {rest}"
     start = found.start + (1 if text[found.start] in "\"”’" else 0)
     before = text[:start].rstrip(" ;")
     after = text[found.end :].strip()

@@ -86,6 +86,10 @@ def test_according_to_wording():
     # A sentence that names its source first, then a pronoun, is already said plainly.
     assert with_attribution("Iran said it would support any initiative.") == (
         "Iran said it would support any initiative.")
+    # A role with the name beside it keeps the name: it may be the answer.
+    assert with_attribution("Their chief economist, Viktor Nyland, said the bank was too "
+                            "cautious.") == (
+        "According to their chief economist, Viktor Nyland, the bank was too cautious.")
 
 
 def test_quantities_have_kinds():
