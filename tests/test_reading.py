@@ -18,6 +18,13 @@ from bot.answering.spans import is_word_not_name, number_value, plausible_span, 
 from retrieval.types import Chunk, Hit
 
 
+def passage(text: str, title: str, source: str = "News",
+            published: datetime | None = None) -> Hit:
+    """One article that is one passage, as the search hands it to a reader."""
+    return Hit(Chunk(article_id=title, index=0, text=text, start=0, end=len(text), title=title,
+                     source=source, published_at=published), 1.0)
+
+
 def _cand(text: str, title: str = "News", published: datetime | None = None) -> Candidate:
     chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title=title,
                   source="x", published_at=published)
@@ -114,8 +121,7 @@ def test_an_unsure_factoid_shows_the_next_sentence_offering_the_asked_type(embed
     text = ("The new road bridge over the River Tane at Ellisford will not open until "
             "September 2026, the regional transport commissioner said. "
             "He said the contractor, Brightwater Civil, had lost most of a year to floods.")
-    hit = Hit(Chunk(article_id="e", index=0, text=text, start=0, end=len(text),
-                    title="Ellisford bridge delayed", source="Courier"), 1.0)
+    hit = passage(text, "Ellisford bridge delayed", "Courier")
     a = ExtractiveAnswerer(embedder).answer("Who is building the Ellisford bridge?", [hit])
     assert not a.abstained and a.short_answer is None
     assert "Brightwater Civil" in a.answer and len(a.citations) == 2
@@ -189,8 +195,7 @@ def test_a_why_question_gets_the_sentence_that_gives_the_reason(embedder):
 
     text = ("Northbay city council voted 31 to 12 on Tuesday night to build a tram line. "
             "Opponents on the council argued that electric buses would have been cheaper.")
-    hit = Hit(Chunk(article_id="t", index=0, text=text, start=0, end=len(text),
-                    title="Council approves harbour tram line", source="Gazette"), 1.0)
+    hit = passage(text, "Council approves harbour tram line", "Gazette")
     a = ExtractiveAnswerer(embedder).answer("Why did opponents object to the tram?", [hit])
     assert not a.abstained and a.short_answer is None
     assert "electric buses would have been cheaper" in a.answer
@@ -200,9 +205,7 @@ def test_a_relative_date_in_the_quote_is_spelled_out(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 
     text = "Kingsport Rovers dismissed head coach Marco Lenz on Sunday after a 4-0 defeat."
-    hit = Hit(Chunk(article_id="k", index=0, text=text, start=0, end=len(text),
-                    title="Rovers sack Lenz", source="Sport",
-                    published_at=datetime(2025, 10, 27, tzinfo=UTC)), 1.0)
+    hit = passage(text, "Rovers sack Lenz", "Sport", published=datetime(2025, 10, 27, tzinfo=UTC))
     a = ExtractiveAnswerer(embedder).answer("Why was the Rovers coach dismissed?", [hit])
     assert "on Sunday = Sunday 26 October 2025" in a.answer
 
@@ -214,8 +217,7 @@ def test_what_did_x_say_is_answered_by_xs_words(embedder):
             "The board named chairman Oliver Brandt to lead the search for a successor. "
             "\"Simon has taken responsibility for a failure that happened on his watch,\" "
             "Brandt said in a statement.")
-    hit = Hit(Chunk(article_id="n", index=0, text=text, start=0, end=len(text),
-                    title="Norvale chief quits", source="Ledger"), 1.0)
+    hit = passage(text, "Norvale chief quits", "Ledger")
     info = analyse("What did Norvale's chairman say about Achterberg's departure?")
     assert info.kind == "said" and info.speaker == ("norvale", "chairman")
     a = ExtractiveAnswerer(embedder).answer(info.text, [hit])
@@ -237,9 +239,7 @@ def test_every_quoted_sentence_has_its_relative_dates_spelled_out(embedder):
     text = ("Cargo handling at the port came to a near standstill as dockworkers stayed away "
             "for a third day in a dispute over night-shift pay. The walkout began on Monday "
             "morning, when crane operators refused to clock in.")
-    hit = Hit(Chunk(article_id="p", index=0, text=text, start=0, end=len(text),
-                    title="Port standstill", source="Courier",
-                    published_at=datetime(2025, 3, 12, tzinfo=UTC)), 1.0)
+    hit = passage(text, "Port standstill", "Courier", published=datetime(2025, 3, 12, tzinfo=UTC))
     a = ExtractiveAnswerer(embedder).answer("When did the dockworkers stop work?", [hit])
     assert "Monday 10 March 2025" in a.answer
 
@@ -250,9 +250,8 @@ def test_a_place_named_in_passing_does_not_make_the_story_about_it(embedder):
     text = ("Dockworkers at the port of Carrowmore walked out on Monday over night-shift pay. "
             "The dispute centres on the extra pay dockworkers receive for night shifts. "
             "Shipping lines diverted dozens of calls to Deelwick during the dispute.")
-    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
-                    title="Carrowmore dockers walk out", source="Gazette",
-                    published_at=datetime(2025, 3, 11, tzinfo=UTC)), 1.0)
+    hit = passage(text, "Carrowmore dockers walk out", "Gazette",
+                  published=datetime(2025, 3, 11, tzinfo=UTC))
     reader = ExtractiveAnswerer(embedder)
     assert reader.answer("When did dockworkers at Deelwick go on strike?", [hit]).abstained
     a = reader.answer("When did dockworkers at Carrowmore go on strike?", [hit])
@@ -264,8 +263,7 @@ def test_one_standing_in_is_not_the_permanent_holder(embedder):
 
     text = ("Assistant coach Tomás Ferreira will take charge of Kingsport Rovers as caretaker, "
             "chairman Derek Fallon said.")
-    hit = Hit(Chunk(article_id="k", index=0, text=text, start=0, end=len(text),
-                    title="Rovers sack Lenz", source="Sport"), 1.0)
+    hit = passage(text, "Rovers sack Lenz", "Sport")
     reader = ExtractiveAnswerer(embedder)
     permanent = reader.answer("Who will be Kingsport Rovers' permanent head coach?", [hit])
     assert permanent.short_answer is None
@@ -279,8 +277,7 @@ def test_two_parties_giving_different_figures_are_both_shown(embedder):
     text = ("The union said 2,300 of its members had joined the stoppage at Carrowmore. "
             "The port authority put the figure much lower, saying about 1,400 workers were "
             "absent. Port chief Martin Hale said 14 container ships were waiting.")
-    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
-                    title="Carrowmore dockers walk out", source="Gazette"), 1.0)
+    hit = passage(text, "Carrowmore dockers walk out", "Gazette")
     a = ExtractiveAnswerer(embedder).answer(
         "How many workers joined the Carrowmore walkout?", [hit])
     assert a.short_answer is None and a.conflict
@@ -293,8 +290,7 @@ def test_who_says_it_and_a_sentences_first_word_are_not_what_it_is_about(embedde
 
     text = ("Congress adopted the requirement that every pilot have at least 1,500 hours of "
             "flight experience in 2010. Airlines want it cut. The FAA has not commented.")
-    hit = Hit(Chunk(article_id="f", index=0, text=text, start=0, end=len(text),
-                    title="Airline fears of pilot shortage", source="AP"), 1.0)
+    hit = passage(text, "Airline fears of pilot shortage", "AP")
     a = ExtractiveAnswerer(embedder).answer(
         "According to the FAA, how many hours of flight experience does a pilot need?", [hit])
     assert not a.abstained and "1,500" in a.answer

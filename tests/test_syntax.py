@@ -12,7 +12,7 @@ from bot.answering import syntax
 from bot.answering.question import analyse
 from bot.answering.spans import event_answer
 from bot.answering.syntax import Role, asked_role, event_arguments, event_values
-from retrieval.types import Chunk, Hit
+from tests.test_reading import passage
 
 
 @pytest.mark.parametrize("question,role", [
@@ -87,8 +87,7 @@ def test_the_argument_chooses_the_sentence_and_is_shown(embedder):
             "eight-day walkout over a pay deal. The agreement was reached in the early hours "
             "of Monday after 19 hours of talks mediated by Ruth Castellan, head of the state "
             "mediation service.")
-    hit = Hit(Chunk(article_id="c", index=0, text=text, start=0, end=len(text),
-                    title="Carrowmore dockers end strike", source="Gazette"), 1.0)
+    hit = passage(text, "Carrowmore dockers end strike", "Gazette")
     a = ExtractiveAnswerer(embedder).answer(
         "Who brokered the deal that ended the Carrowmore port strike?", [hit])
     assert a.short_answer == "Ruth Castellan"
