@@ -112,6 +112,10 @@ def test_a_missing_model_is_a_clear_error(monkeypatch):
     # The sentence tells another event: no figure of it.
     ("How many people were evacuated?",
      "The fire destroyed 23 houses and burned 3,200 hectares.", None),
+    # The same verb of another subject: construction starting is not trams running.
+    ("When will the trams start running?",
+     "Construction is planned to start in 2025, and the first trams should carry "
+     "passengers in 2028.", None),
 ])
 def test_the_figure_that_belongs_to_the_event(question, sentence, value):
     assert event_answer(sentence, analyse(question), None, sentence) == value

@@ -271,6 +271,25 @@ def _attached(tok: Token, verbs: set[int]) -> bool:
     return head.head.i in verbs
 
 
+def _same_subject(verb: Token, info: QuestionInfo) -> bool:
+    """The verb is the question's event, not the same verb of another subject: "When will
+    the trams start running?" is not answered by "Construction is planned to start in
+    2025". A named or pronoun subject ("his side") may be the question's in other words; a
+    plain noun must share a word (or a paraphrase) with it."""
+    head = verb
+    while True:
+        subs = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subs or head.dep_ not in ("xcomp", "ccomp", "conj") or head.head is head:
+            break
+        head = head.head  # "is planned to start": the subject of "planned"
+    if not subs or subs[0].pos_ != "NOUN":
+        return True
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subs[0].children):
+        return True  # "his side", "their members": someone the story has named
+    words = " ".join(t.text for t in subs[0].subtree)
+    return bool(term_set(words) & set(info.terms))
+
+
 def event_values(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
     """Where the sentence gives the question's event its date or figure: the character spans
     of the dates and numbers that belong to its verb ("walked out on Monday", "won 9 of their
@@ -279,7 +298,7 @@ def event_values(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
     if role not in (Role.TIME, Role.QUANTITY) or info.event is None:
         return []
     doc = parse(sentence)
-    verbs = {t.i for t in doc if _tells_event(t, info.event)}
+    verbs = {t.i for t in doc if _tells_event(t, info.event) and _same_subject(t, info)}
     if not verbs:
         return []
     found: list[tuple[int, int]] = []
