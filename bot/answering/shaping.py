@@ -359,7 +359,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
     answer = Answer(question, text, abstained=False, citations=cites, short_answer=short,
                     answerer=name, guess=guess)
-    if rival is not None and best.short and rival.short:
+    if rival is not None:
         answer.conflict = True
         answer.conflict_values = [
             ConflictValue("figure", c.short, attribute(c.text), cite.n)
@@ -379,10 +379,11 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
                  t: Thresholds) -> Candidate | None:
     """Another source's different figure for the quantity asked about: "The union said 2,300
     had joined. The port authority put the figure much lower, about 1,400." Neither figure
-    alone is the answer; both are, each with its source. The rival is a close sentence of
-    the same story with a figure of the same kind (money, a share, a count) and another
-    value, that disputes the first in so many words or is another speaker's and holds as
-    much of the question's own words."""
+    alone is the answer; both are, each with its source. The rival is a sentence of a
+    passage holding the question's names, with a figure of the same kind (money, a share, a
+    count) and another value, that either follows the best one and disputes it in so many
+    words, or is another speaker's, scores close to it, holds most of the question's own
+    words and counts the same thing."""
     if info.kind not in ("count", "amount") or not best.short:
         return None
     mine = figure_of(best.short)
