@@ -391,10 +391,10 @@ class LLMAnswerer:
                       for i, (text, chunk) in enumerate(pairs)]
             named = self.fallback.vote_for_name(plan.info, claims, nouns=False).short
         texts = [t for t, _c in pairs]
-        guess = generated_short_answer(texts, plan.info, extractive, named)
-        shown = None if fb.conflict else shown_generated_answer(texts, plan.info, extractive,
-                                                                named)
-        return shown, guess
+        shown = shown_generated_answer(texts, plan.info, extractive, named)
+        # The guess adds the words a claim adds to the question, only where nothing is shown.
+        guess = shown or generated_short_answer(texts, plan.info, extractive, named)
+        return (None if fb.conflict else shown), guess
 
     @staticmethod
     def _missing_value(plan: _Plan, verified: VerifiedText) -> str | None:

@@ -473,8 +473,9 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
 def event_answer(sentence: str, info: QuestionInfo, published_at: datetime | None,
                  passage: str) -> str | None:
     """The asked part of the question's event as the parse reads it in ``sentence``: a name
-    that can answer (``plausible_span``), or the day a date attached to the event's verb
-    means. None when the sentence does not tell the event with that part."""
+    that can answer (``plausible_span``), or the date or figure attached to the event's
+    verb, in the form ``short_answer`` gives it. None when the sentence does not tell the
+    event with that part."""
     if info.kind in ("when", "count", "amount", "duration"):
         spans = event_values(sentence, info)
         return short_answer(sentence, info, published_at, within=spans) if spans else None
@@ -495,26 +496,18 @@ def generated_short_answer(claims: list[str], info: QuestionInfo, extractive: st
     """
     if not claims:
         return None
-    typed = _typed_generated_answer(claims, info, extractive, named)
-    return typed or novel_span(claims[0], info.text)
+    return shown_generated_answer(claims, info, extractive, named) or novel_span(
+        claims[0], info.text)
 
 
 def shown_generated_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
                            named: str | None = None) -> str | None:
-    """The short answer a user is shown from a generated answer. A question that asks for
-    a type (a name, a date, a figure) is shown a span of that type or nothing: the words a
-    claim adds to the question are as often context as answer. Only a plain "what" has
-    those words for its answer ("What did the ceasefire aim to allow?")."""
-    typed = _typed_generated_answer(claims, info, extractive, named)
-    if typed or info.kind != "which":
-        return typed
-    return novel_span(claims[0], info.text)
-
-
-def _typed_generated_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
-                            named: str | None = None) -> str | None:
-    """The asked part of the event as the parse reads it in a claim, else a span of the
-    asked type, in the extractive answer's fuller form where it names the same."""
+    """The short answer a user is shown from a generated answer: the asked part of the
+    event as the parse reads it in a claim, else a span of the asked type, in the
+    extractive answer's fuller form where it names the same. A question that asks for a
+    type (a name, a date, a figure) gets that or nothing: the words a claim adds to the
+    question are as often context as answer. Only a plain "what" has those words for its
+    answer ("What did the ceasefire aim to allow?")."""
     if not claims:
         return None
     parsed = next((s for c in claims if (s := event_answer(c, info, None, c))), None)
@@ -523,4 +516,6 @@ def _typed_generated_answer(claims: list[str], info: QuestionInfo, extractive: s
     if extractive and typed and (extractive.lower() == typed.lower()
                                  or extractive.lower().endswith(" " + typed.lower())):
         return extractive
-    return typed
+    if typed or info.kind != "which":
+        return typed
+    return novel_span(claims[0], info.text)

@@ -244,11 +244,12 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
     return found
 
 
-# The words a figure or date may hang from on its way to the verb it belongs to: its own
-# noun phrase ("9" in "won 9", "percent" in "rose 9 percent"), then one preposition attached
-# to the verb itself ("rose to 25 percent", "walked out on Monday").
+# The links a figure or date may climb on its way to the verb it belongs to: its own noun
+# phrase ("9" in "won 9", "percent" in "rose 9 percent"), and the object of a preposition
+# that hangs from the verb itself ("rose to 25 percent", "walked out on Monday"). A
+# preposition under anything else ("9 of their 31") is not among them.
 _WITHIN_PHRASE = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "advmod", "det",
-                            "npadvmod", "pobj", "prep", "appos"})
+                            "npadvmod", "pobj", "appos"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
 
 
@@ -264,8 +265,7 @@ def _attached(tok: Token, verbs: set[int]) -> bool:
     preposition counts only when it hangs from the verb itself ("rose to 25 percent")."""
     head = tok
     while head.head is not head and head.head.i not in verbs:
-        if (head.dep_ not in _WITHIN_PHRASE or head.dep_ == "prep"
-                or head.head.pos_ in ("VERB", "AUX")):
+        if head.dep_ not in _WITHIN_PHRASE or head.head.pos_ in ("VERB", "AUX"):
             return False
         head = head.head
     return head.head.i in verbs
