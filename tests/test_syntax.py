@@ -11,7 +11,13 @@ import pytest
 from bot.answering import syntax
 from bot.answering.question import analyse
 from bot.answering.spans import event_answer
-from bot.answering.syntax import Role, asked_role, event_arguments, event_values
+from bot.answering.syntax import (
+    Role,
+    asked_role,
+    event_arguments,
+    event_values,
+    with_parsed_event,
+)
 from tests.test_reading import passage
 
 
@@ -27,10 +33,35 @@ from tests.test_reading import passage
     # No event (a copula), or a part no verb argument holds.
     ("Who will be the permanent head coach?", None),
     ("Whose job did Grace Whitlow take over?", None),
-    ("How many ships were waiting?", None),
+    ("How long is the bridge behind schedule?", None),
 ])
 def test_the_part_of_the_event_a_question_asks_for(question, role):
-    assert asked_role(analyse(question)) is role
+    assert asked_role(with_parsed_event(analyse(question))) is role
+
+
+@pytest.mark.parametrize("question,event", [
+    # The word patterns took a noun for the verb; the parse reads the verb.
+    ("How many houses did the Sarrow Valley fire destroy?", "destroy"),
+    ("What share of union members backed the pay agreement?", "back"),
+    ("How much do Carrowmore crane operators earn an hour?", "earn"),
+    # The patterns found no verb at all.
+    ("How many ships were waiting off Carrowmore?", "wait"),
+    ("How many board members opposed the cut?", "oppos"),
+    # A light verb: the event is the noun after it, or there is none.
+    ("When did dockworkers at Deelwick go on strike?", "strik"),
+    ("When could Dunmere residents go home after the fire?", None),
+    ("What happened at the port of Carrowmore on Tuesday?", None),
+    # The patterns' verb stands where the parse agrees, or finds no verb of its own.
+    ("Who brokered the deal that ended the strike?", "broker"),
+    ("When did Norvale's chief executive step down?", "step"),
+    ("Who did Kingsport Rovers fire as head coach?", "fir"),
+])
+def test_the_question_event_is_the_verb_the_parse_reads(question, event):
+    info = with_parsed_event(analyse(question))
+    assert info.event == event
+    # The event's word weighs double in overlap scoring, and only it.
+    assert [w for t, w in zip(info.terms, info.weights, strict=False) if w > 1] == (
+        [2.0] if event else [])
 
 
 @pytest.mark.parametrize("question,sentence,names", [

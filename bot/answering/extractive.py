@@ -18,6 +18,7 @@ from bot.answering.candidates import Candidate, candidate_sentences, citation_fo
 from bot.answering.question import QuestionInfo, analyse
 from bot.answering.scoring import Weights, score
 from bot.answering.shaping import Thresholds, answerable, name_vote, shape
+from bot.answering.syntax import with_parsed_event
 from retrieval.types import Embedder, Hit
 
 __all__ = ["Candidate", "ExtractiveAnswerer", "citation_for"]
@@ -38,7 +39,7 @@ class ExtractiveAnswerer:
 
     def rank(self, question: str, hits: list[Hit]) -> tuple[QuestionInfo, list[Candidate]]:
         """Analyse the question once and rank the candidate sentences, best first."""
-        info = analyse(question)
+        info = with_parsed_event(analyse(question))
         cands = score(info, candidate_sentences(info, hits, self.passages), self.embedder,
                       self.weights)
         if cands and cands[0].required < self.thresholds.required:

@@ -366,6 +366,8 @@ def _event_verb(asking: str) -> str | None:
         if w and w.islower() and w not in STOPWORDS and not (clause and w in _PARTICLES):
             clause.append(w)  # "step down": the verb is "step", "down" its particle
     known = [w for w in clause if stem(w) in NEWS_VERBS and w not in _LIGHT_VERBS]
+    if not known and any(w in _LIGHT_VERBS for w in clause):
+        return None  # "go home", "get into the museum": no event named past the light verb
     last = known[0] if known else (clause[-1] if clause else None)
     return stem(last) if last else None
 

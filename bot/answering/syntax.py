@@ -20,6 +20,7 @@ import enum
 import importlib.util
 import re
 import threading
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -308,6 +309,52 @@ def event_values(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
             found.append((ent.start_char, ent.end_char) if ent is not None
                          else (tok.idx, tok.idx + len(tok.text)))
     return found
+
+
+# Verbs that name no event of their own: a copula, "do" and "have" standing in for the verb
+# the parse failed to find, and the light verbs of "go on strike" and "get into".
+_SUPPORT_VERBS = frozenset("be do have".split())
+_LIGHT_VERBS = frozenset("go get come happen".split())
+
+
+def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
+    """The question with its event verb read off the parse where the word-pattern reading
+    (``question._event_verb``) took a noun for it: "How many houses did the Sarrow Valley
+    fire destroy?" asks about destroying, not firing; "How many workers lost their jobs?"
+    and "How many members opposed the cut?" name an event the patterns miss. The patterns'
+    verb stays whenever the parse also reads it as a verb, or finds no verb of its own
+    (the small model tags "step" in "step down" a noun)."""
+    doc = parse(asking_sentence(info.text))
+    if info.event is not None and any(
+            t.pos_ in ("VERB", "AUX") and info.event in (stem(t.text), stem(t.lemma_))
+            for t in doc):
+        return info
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    # A capitalised "verb" is a name the small model has never seen ("When could Dunmere
+    # residents go home?" is parsed with "Dunmere" as its verb).
+    if root is None or root.pos_ not in ("VERB", "AUX") or not root.text.islower():
+        return info
+    verb: Token | None = root
+    if root.lemma_ in _SUPPORT_VERBS:
+        # "had to leave their homes", "did … win": the verb the support verb carries.
+        verb = next((c for c in root.children
+                     if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
+        if verb is None:
+            return info  # the parse lost the verb; the patterns' reading stands
+    event: str | None
+    if verb.lemma_ in _LIGHT_VERBS:
+        # "go on strike": the event is the noun after "on"; "go home" names none.
+        event = next((stem(g.text) for c in verb.children if verb.lemma_ == "go"
+                      and c.dep_ == "prep" and c.lower_ == "on"
+                      for g in c.children if g.dep_ == "pobj"), None)
+    else:
+        event = stem(verb.text)
+    if event == info.event:
+        return info
+    if event is not None and event not in info.terms:
+        event = stem(verb.lemma_) if stem(verb.lemma_) in info.terms else None
+    weights = tuple(2.0 if t == event else 1.0 for t in info.terms)
+    return replace(info, event=event, weights=weights)
 
 
 def counted_noun(question: str) -> str | None:
