@@ -334,13 +334,14 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
     # residents go home?" is parsed with "Dunmere" as its verb).
     if root is None or root.pos_ not in ("VERB", "AUX") or not root.text.islower():
         return info
-    verb: Token | None = root
+    verb = root
     if root.lemma_ in _SUPPORT_VERBS:
         # "had to leave their homes", "did … win": the verb the support verb carries.
-        verb = next((c for c in root.children
-                     if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
-        if verb is None:
+        carried = next((c for c in root.children
+                        if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
+        if carried is None:
             return info  # the parse lost the verb; the patterns' reading stands
+        verb = carried
     event: str | None
     if verb.lemma_ in _LIGHT_VERBS:
         # "go on strike": the event is the noun after "on"; "go home" names none.
