@@ -100,17 +100,26 @@ def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> l
     of passages that address the bot."""
     out: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
+    # A story names its subject in full once, early, and later paragraphs lean on that
+    # ("Its insurer has offered a reward…" in a story whose lead names the painter): a
+    # passage holds the names its article's retrieved passages hold.
+    article_text: dict[str, str] = {}
+    for hit in hits[:passages]:
+        if not is_tainted(hit.chunk.text):
+            prior = article_text.get(hit.chunk.article_id, hit.chunk.title)
+            article_text[hit.chunk.article_id] = prior + " " + hit.chunk.text
     for rank, hit in enumerate(hits[:passages]):
         chunk = hit.chunk
         if is_tainted(chunk.text):
             continue  # an article that addresses the bot is no source of answers
-        context = term_set(chunk.title + " " + chunk.text)
+        context = term_set(article_text[chunk.article_id])
         dated = context | ({str(chunk.published_at.year)} if chunk.published_at else set())
         # "according to The Guardian" is answered by the Guardian's own article, which
         # names itself only in its source (theguardian.com).
         source = chunk.source.lower()
         required = (
-            sum(mentions(t, dated, chunk.text, source, info.text) for t in info.required)
+            sum(mentions(t, dated, article_text[chunk.article_id], source, info.text)
+                for t in info.required)
             / len(info.required) if info.required else 1.0
         )
         before = ""
