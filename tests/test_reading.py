@@ -258,6 +258,29 @@ def test_a_place_named_in_passing_does_not_make_the_story_about_it(embedder):
     assert not a.abstained and "Monday 10 March 2025" in a.answer
 
 
+def test_a_speaker_or_a_pronouns_person_named_once_is_still_in_reach(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    reader = ExtractiveAnswerer(embedder)
+    # The question names who said it; the article quotes him once, far from the figure.
+    said = passage(
+        "The cost of rebuilding Ukraine after the war is estimated at 750 billion dollars. "
+        "Donors met in Lugano this week. Some of the money could come from frozen assets. "
+        "Officials discussed a recovery plan. Prime Minister Denys Shmyhal presented it.",
+        "Ukraine reconstruction cost estimated at 750 billion dollars", "Wire")
+    a = reader.answer("Prime Minister Denys Shmyhal said the estimated cost to rebuild "
+                      "Ukraine after the war will be what?", [said])
+    assert not a.abstained and "750 billion" in a.answer
+    # "She" in the answering sentence is the coach the question names once, earlier.
+    she = passage(
+        "England coach Sarina Wiegman has named her squad for the tournament. The players "
+        "meet next week. She led the Netherlands to victory at the Euro in 2017.",
+        "Lionesses squad named", "Sport")
+    b = reader.answer("Which national team did Sarina Wiegman lead to victory at the Euro "
+                      "in 2017?", [she])
+    assert not b.abstained and "Netherlands" in b.answer
+
+
 def test_one_standing_in_is_not_the_permanent_holder(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 

@@ -18,7 +18,14 @@ from datetime import date
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for, mentions
-from bot.answering.question import QuestionInfo, answer_type, asking_sentence, stem, term_set
+from bot.answering.question import (
+    PLACE_TYPE,
+    QuestionInfo,
+    answer_type,
+    asking_sentence,
+    stem,
+    term_set,
+)
 from bot.answering.scoring import (
     DEFAULT_WEIGHTS,
     Weights,
@@ -27,7 +34,6 @@ from bot.answering.scoring import (
     relevance,
 )
 from bot.answering.spans import (
-    PLACE_TYPE,
     figure_of,
     name_candidates,
     names,
@@ -90,6 +96,9 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
     # "According to the FAA, …" names who says it, not what it is about; the first word is
     # capitalised because it starts the sentence ("Among the companies…").
     asking = re.sub(r"(?i)\baccording to [^,?]+", "", asking_sentence(info.text))
+    # "Prime Minister Denys Shmyhal said the cost will be…": the speaker, like "according
+    # to", says who gives the answer, not what the story is about.
+    asking = _SPEAKER_SAID.sub(" ", asking)
     asking_terms = term_set(re.sub(r"^\W*[A-Z][\w’'-]*\s+", "", asking))
     wanted = [r for r in info.required
               if not r[0].isdigit() and r not in _CALENDAR and r in asking_terms]
@@ -100,11 +109,20 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
     def named(r: str, text: str) -> bool:
         return mentions(r, term_set(text), text, source, info.text)
 
+    if _PERSONAL.search(best.text + " " + best.before):
+        return True  # "She also led the Dutch…": whom the pronoun stands for was named earlier
     article = [c for c in cands if c.chunk.article_id == best.chunk.article_id]
     leads = [c.text for c in article if c.lead]
     near = " ".join([best.text, best.before, best.chunk.title, *leads])
     # A name the article never gives is the passage check's to judge (Candidate.required).
     return all(named(r, near) or sum(named(r, c.text) for c in article) != 1 for r in wanted)
+
+
+_SPEAKER_SAID = re.compile(
+    r"(?:[A-Z][\w’'.-]*\s+){1,4}(?=(?:has\s+|had\s+)?(?:said|says|told|announced|warned|"
+    r"claimed|estimated|insisted)\b)")
+# A sentence about a person the story named before, by a pronoun.
+_PERSONAL = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
