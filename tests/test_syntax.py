@@ -51,6 +51,7 @@ def test_the_part_of_the_event_a_question_asks_for(question, role):
     ("When did dockworkers at Deelwick go on strike?", "strik"),
     ("When could Dunmere residents go home after the fire?", None),
     ("What happened at the port of Carrowmore on Tuesday?", None),
+    ("Hurricane Roslyn made landfall in which country?", "landfall"),
     # The patterns' verb stands where the parse agrees, or finds no verb of its own.
     ("Who brokered the deal that ended the strike?", "broker"),
     ("When did Norvale's chief executive step down?", "step"),
@@ -94,6 +95,14 @@ def test_the_question_event_is_the_verb_the_parse_reads(question, event):
 ])
 def test_the_name_filling_the_asked_part(question, sentence, names):
     assert event_arguments(sentence, analyse(question)) == names
+
+
+def test_a_person_is_no_answer_to_which_country():
+    info = with_parsed_event(analyse("Which country declared victory over the pandemic?"))
+    sentence = "Kim Jong Un declared victory over the pandemic on Wednesday, state media said."
+    assert event_arguments(sentence, info) == []
+    who = with_parsed_event(analyse("Who declared victory over the pandemic?"))
+    assert event_arguments(sentence, who) == ["Kim Jong Un"]
 
 
 def test_the_date_of_the_event_not_of_the_saying():

@@ -220,6 +220,11 @@ _KINDS = [
 ]
 
 
+# A question asking for a place: "which country", "what nation", "which US state".
+PLACE_TYPE = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|"
+                        r"city|region)\b", re.I)
+
+
 _HEAD_STOP = STOPWORDS | {"one", "ones", "following"}
 _HEAD = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", re.IGNORECASE)
 

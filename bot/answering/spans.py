@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from bot.answering.question import (
+    PLACE_TYPE,
     STOPWORDS,
     QuestionInfo,
     answer_type,
@@ -235,9 +236,6 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)
 _DEMONYM = re.compile(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:ian|ean|ese|ish|an)s?")
 _OPEN_QUOTES = {"“", '"', "‘", "'"}
 QUOTED_TITLE = 2.0
-# A question asking for a place: "which country", "what nation", "which US state".
-PLACE_TYPE = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|"
-                        r"city|region)\b", re.I)
 
 
 def as_count(text: str, info: QuestionInfo) -> str:

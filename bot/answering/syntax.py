@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering.question import QuestionInfo, asking_sentence, stem, term_set
+from bot.answering.question import PLACE_TYPE, QuestionInfo, asking_sentence, stem, term_set
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -234,15 +234,24 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
         return []
     doc = parse(sentence)
     labels = _PLACES if role is Role.PLACE else _ACTORS
+    # "Which country declared victory?" is not answered by the leader who declared it.
+    unlike = _NOT_PLACES if PLACE_TYPE.search(info.text) else frozenset()
     found: list[str] = []
     for tok in doc:
         if not _tells_event(tok, info.event):
             continue
         for arg in _arguments(tok, role):
+            if any(e.start <= arg.i < e.end and e.label_ in unlike for e in doc.ents):
+                continue
             name = _name_at(arg, labels)
             if name and name not in found:
                 found.append(name)
     return found
+
+
+# What a name the question wants a country or city for must not be: the parse's entity
+# types are unsure on unfamiliar names, but a person for a country is a clear miss.
+_NOT_PLACES = frozenset({"PERSON"})
 
 
 # The links a figure or date may climb on its way to the verb it belongs to: its own noun
@@ -343,7 +352,10 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
             return info  # the parse lost the verb; the patterns' reading stands
         verb = carried
     event: str | None
-    if verb.lemma_ in _LIGHT_VERBS:
+    if verb.lemma_ == "make":
+        # "made landfall", "made an offer": the event is what was made.
+        event = next((stem(c.text) for c in verb.children if c.dep_ == "dobj"), None)
+    elif verb.lemma_ in _LIGHT_VERBS:
         # "go on strike": the event is the noun after "on"; "go home" names none.
         event = next((stem(g.text) for c in verb.children if verb.lemma_ == "go"
                       and c.dep_ == "prep" and c.lower_ == "on"
