@@ -281,6 +281,17 @@ def test_a_speaker_or_a_pronouns_person_named_once_is_still_in_reach(embedder):
     assert not b.abstained and "Netherlands" in b.answer
 
 
+def test_a_question_of_nothing_but_names_is_about_them(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Police have recovered the painting stolen from the Velden City Museum. "
+            "Officers stopped a white van at a petrol station in Kessling, a port town about "
+            "60 kilometres from Velden. The museum will reopen on Thursday.")
+    a = ExtractiveAnswerer(embedder).answer("How far is Kessling from Velden?",
+                                            [passage(text, "Painting recovered", "Post")])
+    assert not a.abstained and "60 kilometres" in a.answer
+
+
 def test_one_standing_in_is_not_the_permanent_holder(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 

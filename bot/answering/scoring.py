@@ -199,8 +199,12 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
         if context is None:
             context = contexts[c.chunk.id] = term_set(c.chunk.title + " " + c.chunk.text)
         c.dense = float(sim)
-        c.lexical = overlap(info, terms, context, idf, weights.context_share)
         c.names = names_share(info, terms | term_set(c.before))
+        # A question of nothing but names ("How far is Kessling from Velden?") asks about
+        # them: its names are its own words. Not "What did X say about Y?": X's words are
+        # found by speaker (``kind_cue``), and a sentence naming Y is not them.
+        c.lexical = (names_share(info, terms) if not info.predicate and info.kind != "said"
+                     else overlap(info, terms, context, idf, weights.context_share))
         short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
         # Only a span that can be the answer earns the typed-span bonus: "Dockworkers"
         # opening a sentence is no "who", and a sentence offering it answers nothing.
