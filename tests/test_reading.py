@@ -292,6 +292,25 @@ def test_a_question_of_nothing_but_names_is_about_them(embedder):
     assert not a.abstained and "60 kilometres" in a.answer
 
 
+def test_whose_asks_for_an_owner_not_any_name_nearby(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+    from bot.answering.question import analyse
+    from bot.answering.shaping import possessor_fits
+
+    text = ("The board named finance director Grace Whitlow as interim chief executive, a "
+            "search for a permanent successor that chairman Oliver Brandt said could take "
+            "six months. Achterberg had run the company for seven years.")
+    a = ExtractiveAnswerer(embedder).answer("Whose job did Grace Whitlow take over?",
+                                            [passage(text, "Norvale names interim chief", "FT")])
+    assert a.short_answer != "Oliver Brandt"
+    whose = analyse("Whose job did Grace Whitlow take over?")
+    assert possessor_fits(whose, "Simon Achterberg", "Simon Achterberg's job went to Whitlow.")
+    assert possessor_fits(whose, "Simon Achterberg", "Simon Achterberg, her predecessor, left.")
+    assert not possessor_fits(whose, "Oliver Brandt", "Chairman Oliver Brandt named Whitlow.")
+    # Any other question is not held to it.
+    assert possessor_fits(analyse("Who named Whitlow?"), "Oliver Brandt", "Brandt named her.")
+
+
 def test_one_standing_in_is_not_the_permanent_holder(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 

@@ -125,6 +125,21 @@ _SPEAKER_SAID = re.compile(
 _PERSONAL = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
 
 
+_WHOSE = re.compile(r"^\W*whose\b", re.I)
+
+
+def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """"Whose job did Whitlow take over?" asks for an owner: a name the sentence gives as
+    one ("Achterberg's job", "the post of Achterberg", "her predecessor, Achterberg"), not
+    any name near the question's words (the chairman who announced it)."""
+    if not _WHOSE.search(asking_sentence(info.text)):
+        return True
+    name = re.escape(short.split()[-1])
+    return bool(re.search(rf"\b{name}[’']s?\b|\bof (?:[A-Z][\w’'-]+\s+)*{name}\b|"
+                          rf"\bpredecessor,?\s+(?:[A-Z][\w’'-]+\s+)*{name}\b|"
+                          rf"\b{name},\s+(?:his|her|their) predecessor\b", sentence))
+
+
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
 _STAND_IN = re.compile(r"\b(?:interim|caretaker|acting|temporary|stand-in|stopgap)\b", re.I)
 
@@ -348,6 +363,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         guess = short_for(info, best, cands, embedder) if info.factoid else None
         short = guess if guess and confident(info, best, guess, t) else None
     if short and stand_in_for_permanent(info, best.text):
+        short = None
+    if short and not possessor_fits(info, short, best.text):
         short = None
     if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences
