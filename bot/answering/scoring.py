@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.candidates import Candidate
-from bot.answering.question import QuestionInfo, stem, term_set
+from bot.answering.question import QuestionInfo, asking_sentence, stem, term_set
 from bot.answering.spans import event_answer, numbers, plausible_span, short_answer
 from bot.answering.syntax import asked_role
 from retrieval.types import Embedder
@@ -194,6 +194,10 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
     idf = _idf(info, term_sets)
     contexts: dict[str, set[str]] = {}
     speakers = speaker_names(info, cands) if info.kind == "said" else None
+    # A quiz's "What is it?" after a scene-setting sentence is not such a question: its
+    # names are the scene's.
+    names_only = (not info.predicate and info.kind != "said"
+                  and asking_sentence(info.text).strip() == info.text.strip())
     for c, sim, terms in zip(cands, sims, term_sets, strict=True):
         context = contexts.get(c.chunk.id)
         if context is None:
@@ -203,7 +207,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
         # A question of nothing but names ("How far is Kessling from Velden?") asks about
         # them: its names are its own words. Not "What did X say about Y?": X's words are
         # found by speaker (``kind_cue``), and a sentence naming Y is not them.
-        c.lexical = (names_share(info, terms) if not info.predicate and info.kind != "said"
+        c.lexical = (names_share(info, terms) if names_only
                      else overlap(info, terms, context, idf, weights.context_share))
         short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
         # Only a span that can be the answer earns the typed-span bonus: "Dockworkers"
