@@ -19,6 +19,8 @@ from bot.answering.spans import names, novel_span, short_answer
         ("How many months was her detention extended?", "count"),
         # "No. 1" does not end the asking sentence.
         ("Who was voted No. 1 in the Top 100 players of 2022 by his peers?", "who"),
+        # A chat follow-up carries the question before it in parentheses: context only.
+        ("Who mediated the talks? (follow-up to: When did the ceasefire collapse?)", "who"),
     ],
 )
 def test_question_kind_is_the_earliest_wh_phrase(question, kind):

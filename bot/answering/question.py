@@ -248,8 +248,14 @@ def answer_type(question: str) -> str | None:
 def asking_sentence(question: str) -> str:
     """The sentence that asks: quiz questions often set the scene first. Split as articles
     are, so "No. 1" or "U.S." does not end it."""
-    parts = sentences(question.strip())
+    # A trailing parenthesis is context, not the question: a chat follow-up carries the
+    # question before it as "(follow-up to: When did the ceasefire collapse?)".
+    asked = _TRAILING_ASIDE.sub("", question.strip()) or question.strip()
+    parts = sentences(asked)
     return parts[-1] if parts else question
+
+
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def analyse(question: str) -> QuestionInfo:
