@@ -396,3 +396,19 @@ def test_a_typed_question_is_shown_a_span_of_its_type_or_nothing():
     assert generated_short_answer(claims, info, None)  # the quiz still scores a guess
     dated = ["The ceasefire collapsed on Monday 12 October 2020 after shelling of Ganja."]
     assert shown_generated_answer(dated, info, None) == "Monday 12 October 2020"
+
+
+@pytest.mark.slow  # ten interpreters, about 17 s
+def test_a_texts_terms_do_not_depend_on_the_hash_seed():
+    """Synonym groups are found from the text's own words: chained through each other they
+    followed the dict's order, which follows the hash seed, and answers changed per run."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from bot.answering.question import term_set; "
+            "print(sorted(term_set('Ferreira succeeded Lenz as caretaker.')))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(10)}
+    assert len(outs) == 1
