@@ -347,3 +347,19 @@ def test_who_says_it_and_a_sentences_first_word_are_not_what_it_is_about(embedde
     a = ExtractiveAnswerer(embedder).answer(
         "According to the FAA, how many hours of flight experience does a pilot need?", [hit])
     assert not a.abstained and "1,500" in a.answer
+
+
+def test_an_unsure_answer_quotes_the_runner_up_too():
+    from dataclasses import replace
+
+    from bot.answering.shaping import RUNNER_UP, runner_up
+
+    best = replace(_cand("Vessant will pay 6.20 euros for each Ottermoor share."), score=0.45)
+    close = replace(_cand("Ottermoor shares rose 29 percent on Monday."), score=0.40)
+    far = replace(close, score=0.45 * RUNNER_UP - 0.01)
+    # Close in score, from a passage holding the question's names: quoted too.
+    assert runner_up(best, [best, close]) is close
+    # Further behind, another story's passage, or the sentence already quoted: not.
+    assert runner_up(best, [best, far]) is None
+    assert runner_up(best, [best, replace(close, required=0.5)]) is None
+    assert runner_up(best, [best, replace(close, text=best.text)]) is None

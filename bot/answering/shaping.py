@@ -315,19 +315,38 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     if info.factoid:
         if short:
             return None
+        if (close := runner_up(best, cands)) is not None:
+            return close
         for c in cands[1:4]:
             # The same article: a sentence from another story is an answer to another
             # question, however close it scores.
             if (c.short and c.chunk.article_id == best.chunk.article_id
                     and c.text != best.text and c.score >= SECOND_SENTENCE * best.score):
                 return c
-        return None
-    for c in cands[1:6]:
-        if c.chunk.article_id != best.chunk.article_id or c.score < SECOND_SENTENCE * best.score:
-            continue
-        if kind_cue(info, c) and not kind_cue(info, best):
+    else:
+        for c in cands[1:6]:
+            if (c.chunk.article_id != best.chunk.article_id
+                    or c.score < SECOND_SENTENCE * best.score):
+                continue
+            if kind_cue(info, c) and not kind_cue(info, best):
+                return c
+    return runner_up(best, cands)
+
+
+def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """The next best sentence, when the reader cannot tell which of two answers: close in
+    score, and from a passage holding the question's names (the same story, perhaps a later
+    report of it). Without a short answer the user judges the quotes; the answering
+    sentence is second as often as not, so two cited quotes hold it far more often than one."""
+    for c in cands[1:3]:
+        if (c.required >= 1.0 and c.text != best.text and c.text not in best.before
+                and c.score >= RUNNER_UP * best.score):
             return c
     return None
+
+
+# A runner-up within this share of the best sentence's score is as likely the answer.
+RUNNER_UP = 0.8
 
 
 # A second sentence is shown when it scores within this share of the best one.
