@@ -21,6 +21,8 @@ from bot.answering.spans import names, novel_span, short_answer
         ("Who was voted No. 1 in the Top 100 players of 2022 by his peers?", "who"),
         # A chat follow-up carries the question before it in parentheses: context only.
         ("Who mediated the talks? (follow-up to: When did the ceasefire collapse?)", "who"),
+        # A clause setting the time opens it; the wh-phrase after the comma asks.
+        ("When the deal was announced, how many jobs were expected to go?", "count"),
     ],
 )
 def test_question_kind_is_the_earliest_wh_phrase(question, kind):
@@ -39,6 +41,14 @@ def test_question_kind_is_the_earliest_wh_phrase(question, kind):
          "12 workers"),
         ("How many people lined the streets?", "One million people lined the streets.",
          "1 million"),
+        # The part counted, not the whole it is counted from.
+        ("How many midwife vacancies does the unit have?",
+         "The board said 14 of the unit's 61 midwife posts were vacant.", "14"),
+        # A length of time counts no households; a scale word alone is no number.
+        ("How many households lost electricity?",
+         "In twenty minutes we lost most of a year's work, she said.", None),
+        ("How many people were injured?",
+         "The tram left the rails, injuring more than a dozen people.", None),
     ],
 )
 def test_counts(question, sentence, short):

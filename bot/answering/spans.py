@@ -425,8 +425,12 @@ def short_answer(
             # A length or a head count is no price.
             nums = money if _ASKS_MONEY.search(info.text) else money or nums
         else:
-            # "How many" counts people or things; a sum of money is no count of them.
-            nums = [n for n in nums if not _CURRENCY.search(n[2])]
+            # "How many" counts people or things; a sum of money is no count of them, nor
+            # a length of time or a distance ("in twenty minutes" for "how many households"),
+            # nor a scale word alone ("more than a dozen" says no number).
+            nums = [n for n in nums if not _CURRENCY.search(n[2])
+                    and _value_of(n[2]) is not None and not _counts_other_unit(n[2], info)
+                    and not _WHOLE_OF_PART.search(sentence[:n[0]])]
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if term_set(n[2].split()[-1]) & set(info.terms)]
         nums = counted or nums
@@ -435,6 +439,22 @@ def short_answer(
     if info.kind in ("who", "where", "which"):
         return pick(names(sentence, info))
     return None
+
+
+# Units that measure rather than count: a figure in them answers "how long" or "how far".
+_MEASURE_UNIT = re.compile(r"^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+                           r"kilometres?|kilometers?|km|miles?|metres?|meters?|hectares?|"
+                           r"acres?|tonnes?|tons?|kg|percent)$", re.I)
+# "14 of the unit's 61 posts", "six of the nine members": the whole a part is counted from.
+_WHOLE_OF_PART = re.compile(rf"\b(?:\d[\d,]*|{_NUMBER_WORD})\s+of\s+(?:the|its|their|his|her|"
+                            rf"our)?\s*(?:[\w’'-]+\s+){{0,2}}$", re.I)
+
+
+def _counts_other_unit(span: str, info: QuestionInfo) -> bool:
+    """"20 minutes" for "How many households…": a figure in a unit of measure the question
+    does not count."""
+    unit = span.split()[-1]
+    return bool(_MEASURE_UNIT.match(unit)) and not (term_set(unit) & set(info.terms))
 
 
 def is_word_not_name(name: str, passage: str) -> bool:
