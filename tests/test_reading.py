@@ -363,3 +363,17 @@ def test_an_unsure_answer_quotes_the_runner_up_too():
     assert runner_up(best, [best, far]) is None
     assert runner_up(best, [best, replace(close, required=0.5)]) is None
     assert runner_up(best, [best, replace(close, text=best.text)]) is None
+
+
+def test_a_figure_disputed_further_on_in_the_story_is_shown_beside_it(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("The board said 14 of the unit's 61 midwife posts were vacant. Births will move "
+            "to Carnford from next month. About 140 babies are born at Pellworth each month. "
+            "The midwives' union put the number at 22, saying the board left out staff on "
+            "long-term sick leave.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "How many midwife vacancies does Pellworth's maternity unit have?",
+        [passage(text, "Pellworth births to move", "Advertiser")])
+    assert a.conflict and a.short_answer is None
+    assert "14" in a.answer and "22" in a.answer

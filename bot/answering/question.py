@@ -262,10 +262,19 @@ def asking_sentence(question: str) -> str:
 _TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
+_SETTING_CLAUSE = re.compile(r"^\s*(?:when|after|before|while|once|as|since)\s+[^,?]+,\s*",
+                             re.I)
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
+
+
 def analyse(question: str) -> QuestionInfo:
     asking = asking_sentence(question)
     # The earliest wh-phrase asks; a later "when" is a conjunction ("which country ... when
     # he was eight"). Patterns matching at the same place keep their listed priority.
+    # "When the deal was announced, how many jobs were to go?": a clause that sets the
+    # time opens the question, and the wh-phrase after its comma asks.
+    if (lead := _SETTING_CLAUSE.match(asking)) and _WH.search(asking[lead.end():]):
+        asking = asking[lead.end():]
     found = [(m.start(), i, k) for i, (pattern, k) in enumerate(_KINDS)
              if (m := pattern.search(asking))]
     kind = min(found)[2] if found else "other"

@@ -426,7 +426,9 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
 _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|number|bill|cost|"
                       r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
                       r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
-                      r"\bhigher figure\b", re.I)
+                      r"\bhigher figure\b|\bthe real (?:figure|number|total|toll)\b|"
+                      r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
+                      re.I)
 
 
 def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
@@ -450,8 +452,12 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         theirs = figure_of(c.short)
         if theirs is None or theirs[1] != mine[1] or theirs[0] == mine[0]:
             continue
-        if c.before == best.text and _DISPUTE.search(c.text):
-            return c  # the next sentence disputes this figure in so many words
+        if _DISPUTE.search(c.text) and (c.before == best.text
+                                        or c.score >= SECOND_SENTENCE * best.score):
+            # A sentence of the story disputes this figure in so many words: the next
+            # one, or one further on (a union's figure after the board's) that reads as
+            # close to the question.
+            return c
         nouns = {_counted(best.short), _counted(c.short)} - {""}
         other = attribute(c.text)
         if (c.score >= SECOND_SENTENCE * best.score and c.lexical >= t.own_words
