@@ -377,3 +377,21 @@ def test_a_figure_disputed_further_on_in_the_story_is_shown_beside_it(embedder):
         [passage(text, "Pellworth births to move", "Advertiser")])
     assert a.conflict and a.short_answer is None
     assert "14" in a.answer and "22" in a.answer
+
+
+def test_what_a_named_person_said_needs_their_words(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    reader = ExtractiveAnswerer(embedder)
+    q = "What did health minister Clara Benedetti say about the Pellworth maternity unit?"
+    met = passage("Births at the Pellworth maternity unit will continue until September. "
+                  "Owen Barraclough, the MP for Pellworth, welcomed the decision, which he said "
+                  "followed his meeting with health minister Clara Benedetti on Monday.",
+                  "Pellworth births reprieved", "News")
+    assert reader.answer(q, [met]).abstained
+    spoke = passage("Births at the Pellworth maternity unit will continue until September. "
+                    "\"No mother should have to travel 38 miles to give birth,\" health "
+                    "minister Clara Benedetti told reporters on Monday.",
+                    "Pellworth births reprieved", "News")
+    a = reader.answer(q, [spoke])
+    assert not a.abstained and "38 miles" in a.answer

@@ -74,10 +74,43 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
     best = cands[0]
     if best.required < t.required or not names_in_reach(info, best, cands):
         return False
+    if info.kind == "said" and not named_speaker_speaks(info, cands):
+        return False
     if best.spoken:
         return max(relevance(c, w) for c in cands
                    if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
     return relevance(best, w) >= t.min_relevance
+
+
+def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
+    """"What did health minister Clara Benedetti say?" is answered only by words the
+    passages give to Benedetti: a sentence that names her as someone the MP met says
+    nothing of hers. Checked when the question names the speaker (the phrase ends in a
+    name); "the union" or "the chairman" are found by role (``scoring.speaker_names``)."""
+    m = _SPEAKER_PHRASE.search(asking_sentence(info.text))
+    if not m or not re.search(r"\b[A-Z][\w’'-]+$", m.group(1)):
+        return True
+    surname = re.escape(m.group(1).split()[-1])
+    # The name as the subject of a speech verb ("Dana Okafor told reporters", "said
+    # Ostrander", "according to Benedetti"), or the attribution's own reading of it.
+    speaks = re.compile(rf"\b{surname}\b(?:\W+[\w’'-]+){{0,8}}?\W+{_SPEECH_VERB}\b|"
+                        rf"\b{_SPEECH_VERB}\W+(?:[\w’'.-]+\W+){{0,3}}{surname}\b|"
+                        rf"\baccording to\W+(?:[\w’'.-]+\W+){{0,4}}{surname}\b", re.I)
+    for c in cands:
+        for sentence in (c.text, c.before):
+            if speaks.search(sentence) or re.search(surname, attribute(sentence) or ""):
+                return True
+    return False
+
+
+_SPEECH_VERB = (r"(?:said|says|told|tells|added|warned|stated|announced|insisted|argued|"
+                r"claimed|wrote|explained|urged|promised|admitted|denied)")
+
+
+_SPEAKER_PHRASE = re.compile(r"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+"
+                             r"(.+?)\s+(?:say|said|tell|told|announce|claim|warn|state|argue|"
+                             r"respond|react|think|believe|want|promise|pledge|deny|admit|"
+                             r"insist|predict|demand)\b")
 
 
 _CALENDAR = frozenset(stem(w) for w in (
