@@ -395,3 +395,20 @@ def test_what_a_named_person_said_needs_their_words(embedder):
                     "Pellworth births reprieved", "News")
     a = reader.answer(q, [spoke])
     assert not a.abstained and "38 miles" in a.answer
+
+
+def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
+    from bot.answering.question import analyse
+    from bot.answering.shaping import role_fits
+
+    boss = analyse("Who is the boss of the health board that runs Pellworth General?")
+    assert role_fits(boss, "Alan Pritchard", "Alan Pritchard, the board's chief executive, said.")
+    assert role_fits(boss, "Alan Pritchard", "Chief executive Alan Pritchard said so.")
+    assert not role_fits(boss, "Miriam Leclerc", "Dr Miriam Leclerc, the board's medical "
+                                                 "director, said the decision was hard.")
+    kin = analyse("What is the name of Gerald Pinnock's brother-in-law whose firm was paid?")
+    assert not role_fits(kin, "Helen Marchetti", "Helen Marchetti said the money went to a "
+                                                 "firm in the name of Pinnock's brother-in-law.")
+    # A question that names no role is not held to it.
+    assert role_fits(analyse("Who brokered the deal?"), "Ruth Castellan", "Talks brokered by "
+                                                                         "Ruth Castellan.")

@@ -20,6 +20,7 @@ from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for, mentions
 from bot.answering.question import (
     PLACE_TYPE,
+    STOPWORDS,
     QuestionInfo,
     answer_type,
     asking_sentence,
@@ -171,6 +172,36 @@ def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     return bool(re.search(rf"\b{name}[’']s?\b|\bof (?:[A-Z][\w’'-]+\s+)*{name}\b|"
                           rf"\bpredecessor,?\s+(?:[A-Z][\w’'-]+\s+)*{name}\b|"
                           rf"\b{name},\s+(?:his|her|their) predecessor\b", sentence))
+
+
+# "Who is the boss of the health board?", "What is the name of Pinnock's brother-in-law?":
+# the person holding a role; the role word is the last before "of", "at", a relative clause
+# or the end.
+_ROLE_QUESTION = re.compile(
+    r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat\s+is\s+the\s+name\s+of)\s+"
+    r"(?:the\s+|its\s+|their\s+|(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
+    r"(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)(?=\s+(?:of|at|for|in|on|who|whose|that)\b|\s*\?)")
+# Words news uses for whoever runs an organisation.
+_HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
+                   "director-general".split())
+
+
+def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A question asking who holds a role is answered by a name the sentence gives that role:
+    "Alan Pritchard, the board's chief executive" for "Who is the boss of the board?", not
+    "Miriam Leclerc, the board's medical director", nor the prosecutor quoted in a sentence
+    that mentions the brother-in-law."""
+    m = _ROLE_QUESTION.search(asking_sentence(info.text))
+    if not m or m.group(1) in STOPWORDS:
+        return True
+    role = m.group(1).lower()
+    roles = _HEADS if role in _HEADS else {role}
+    words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
+    name = re.escape(short)
+    # "chief executive Alan Pritchard", "Alan Pritchard, the board's chief executive".
+    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{name}\b|"
+                          rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b",
+                          sentence, re.I))
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
@@ -417,6 +448,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if short and stand_in_for_permanent(info, best.text):
         short = None
     if short and not possessor_fits(info, short, best.text):
+        short = None
+    if short and not role_fits(info, short, best.text):
         short = None
     if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences
