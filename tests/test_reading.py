@@ -412,3 +412,20 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
     # A question that names no role is not held to it.
     assert role_fits(analyse("Who brokered the deal?"), "Ruth Castellan", "Talks brokered by "
                                                                          "Ruth Castellan.")
+
+
+def test_now_is_answered_by_the_latest_report():
+    from dataclasses import replace
+
+    from bot.answering.question import analyse
+    from bot.answering.shaping import latest_first
+
+    first = replace(_cand("Vessant will pay 6.20 euros a share.",
+                          published=datetime(2025, 9, 9, tzinfo=UTC)), score=0.50, short="6.20")
+    later = replace(_cand("Vessant raised its offer to 6.60 euros a share.",
+                          published=datetime(2025, 9, 19, tzinfo=UTC)), score=0.45, short="6.60")
+    now = analyse("How much is Vessant now paying for each share?")
+    assert latest_first(now, [first, later])[0] is later
+    # Without "now" the best reading stands; so it does when the later one reads far worse.
+    assert latest_first(analyse("How much is Vessant paying?"), [first, later])[0] is first
+    assert latest_first(now, [first, replace(later, score=0.2)])[0] is first

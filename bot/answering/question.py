@@ -323,7 +323,8 @@ _SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|ar
 _FRAME_WORDS = frozenset(stem(w) for w in (
     "happen happened happening reason reasons respond responded response react reaction "
     "position view message statement think believe cause caused prompted long old "
-    "far big large exactly first new answer answers question questions").split())
+    "far big large exactly first new answer answers question questions now currently "
+    "originally").split())
 
 
 _BE_QUESTION = re.compile(r"^\s*(?:when|where|how|why)\s+(?:was|were|is|are)\s+(.*)$", re.I)

@@ -397,6 +397,28 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     return runner_up(best, cands)
 
 
+_NOW = re.compile(r"\b(?:now|currently|at present|so far|latest|still)\b", re.I)
+
+
+def latest_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """"How much is Vessant now paying?" over a first report and a follow-up: the latest
+    report of the story answers "now", when it reads about as close to the question (within
+    ``RUNNER_UP`` of the best) and, for a factoid, offers the asked type."""
+    if not cands or not _NOW.search(asking_sentence(info.text)):
+        return cands
+    best = cands[0]
+    if best.chunk.published_at is None:
+        return cands
+    later = [c for c in cands[1:4]
+             if c.required >= 1.0 and c.score >= RUNNER_UP * best.score
+             and (c.short or not info.factoid) and c.chunk.published_at is not None
+             and c.chunk.published_at > best.chunk.published_at]
+    if not later:
+        return cands
+    newest = max(later, key=lambda c: (c.chunk.published_at, c.score))
+    return [newest, *(c for c in cands if c is not newest)]
+
+
 def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The next best sentence, when the reader cannot tell which of two answers: close in
     score, and from a passage holding the question's names (the same story, perhaps a later
@@ -435,6 +457,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     """The answer the user sees from ranked candidates."""
     if not answerable(info, cands, t, w):
         return Answer(question, NO_ANSWER, abstained=True, answerer=name)
+    cands = latest_first(info, cands)
     best = cands[0]
     guess: str | None
     short: str | None
