@@ -422,3 +422,14 @@ def test_a_texts_terms_do_not_depend_on_the_hash_seed():
                            check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in range(10)}
     assert len(outs) == 1
+
+
+@pytest.mark.parametrize("question,sentence", [
+    ("When were the trams back in service?", "Line 3 reopened on Wednesday."),
+    ("When could he play his first game?", "He could make his debut on Saturday."),
+    ("When did the trial get under way?", "The trial began on Monday."),
+])
+def test_common_news_paraphrases_share_terms(question, sentence):
+    from bot.answering.question import term_set
+
+    assert term_set(sentence) & set(analyse(question).predicate)

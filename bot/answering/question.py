@@ -33,7 +33,7 @@ _SYNONYM_GROUPS = [
     {"arrest", "detain", "custody"},
     {"elect", "vote", "ballot"},
     {"injur", "wound", "hurt"},
-    {"start", "began", "begin", "launch", "broke out"},
+    {"start", "began", "begin", "launch", "broke out", "under way", "got going"},
     {"ceasefir", "truce", "armistic"},
     # Common paraphrases of one event in news copy (stemmed): the question's word is often
     # not the article's.
@@ -53,7 +53,8 @@ _SYNONYM_GROUPS = [
     {"rais", "increas", "rise", "rose", "climb", "jump", "soar", "hike"},
     {"cut", "lower", "reduc", "fall", "fell", "drop", "declin"},
     {"close", "closed", "shut", "shut down"},
-    {"open", "opened", "reopen", "inaugurat"},
+    {"open", "opened", "reopen", "inaugurat", "back in service", "resum", "back open"},
+    {"debut", "first game", "first match", "first appearance"},
     {"build", "construct", "built"},
     {"evacuat", "flee", "fled", "leave their homes", "left their homes", "ordered out"},
     {"house", "houses", "home", "homes", "dwelling", "properties"},
