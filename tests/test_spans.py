@@ -428,6 +428,7 @@ def test_a_texts_terms_do_not_depend_on_the_hash_seed():
     ("When were the trams back in service?", "Line 3 reopened on Wednesday."),
     ("When could he play his first game?", "He could make his debut on Saturday."),
     ("When did the trial get under way?", "The trial began on Monday."),
+    ("Where did the tram leave the rails?", "The tram derailed on the curve."),
 ])
 def test_common_news_paraphrases_share_terms(question, sentence):
     from bot.answering.question import term_set

@@ -33,6 +33,8 @@ _SYNONYM_GROUPS = [
     {"arrest", "detain", "custody"},
     {"elect", "vote", "ballot"},
     {"injur", "wound", "hurt"},
+    {"derail", "left the rails", "leave the rails", "came off the track", "come off the track",
+     "came off the rails", "come off the rails"},
     {"start", "began", "begin", "launch", "broke out", "under way", "got going"},
     {"ceasefir", "truce", "armistic"},
     # Common paraphrases of one event in news copy (stemmed): the question's word is often
