@@ -108,20 +108,15 @@ def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> l
         if not is_tainted(hit.chunk.text):
             prior = article_text.get(hit.chunk.article_id, hit.chunk.title)
             article_text[hit.chunk.article_id] = prior + " " + hit.chunk.text
+    article_required: dict[str, float] = {}
     for rank, hit in enumerate(hits[:passages]):
         chunk = hit.chunk
         if is_tainted(chunk.text):
             continue  # an article that addresses the bot is no source of answers
-        context = term_set(article_text[chunk.article_id])
-        dated = context | ({str(chunk.published_at.year)} if chunk.published_at else set())
-        # "according to The Guardian" is answered by the Guardian's own article, which
-        # names itself only in its source (theguardian.com).
-        source = chunk.source.lower()
-        required = (
-            sum(mentions(t, dated, article_text[chunk.article_id], source, info.text)
-                for t in info.required)
-            / len(info.required) if info.required else 1.0
-        )
+        required = article_required.get(chunk.article_id)
+        if required is None:
+            required = article_required[chunk.article_id] = _names_held(
+                info, article_text[chunk.article_id], chunk)
         before = ""
         # Only the article's first chunk holds its lead.
         lead_open = chunk.start == 0
@@ -141,6 +136,18 @@ def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> l
             out.append(Candidate(chunk, rank, s, e, text, required=required, before=prev,
                                  lead=lead))
     return out
+
+
+def _names_held(info: QuestionInfo, text: str, chunk: Chunk) -> float:
+    """Share of the question's names and numbers an article's retrieved text holds."""
+    if not info.required:
+        return 1.0
+    dated = term_set(text) | ({str(chunk.published_at.year)} if chunk.published_at else set())
+    # "according to The Guardian" is answered by the Guardian's own article, which names
+    # itself only in its source (theguardian.com).
+    source = chunk.source.lower()
+    return sum(mentions(t, dated, text, source, info.text)
+               for t in info.required) / len(info.required)
 
 
 LEAD_MIN_WORDS = 8  # shorter first lines are datelines, bylines and captions
