@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.sentences import sentences
 
@@ -144,6 +145,13 @@ def term_set(text: str) -> set[str]:
         if (" " in word and f" {word} " in low) or word in words:
             terms |= group
     return terms
+
+
+@lru_cache(maxsize=65536)
+def word_terms(word: str) -> frozenset[str]:
+    """``term_set`` of one word, cached: readers ask it of every word of every candidate
+    sentence, and a story's words come back question after question."""
+    return frozenset(term_set(word))
 
 
 @dataclass(frozen=True)

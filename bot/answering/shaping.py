@@ -26,6 +26,7 @@ from bot.answering.question import (
     asking_sentence,
     stem,
     term_set,
+    word_terms,
 )
 from bot.answering.scoring import (
     DEFAULT_WEIGHTS,
@@ -345,7 +346,7 @@ def predicate_positions(sentence: str, info: QuestionInfo) -> list[int]:
     """Where the sentence says one of the question's own words (or a synonym)."""
     wanted = set(info.predicate)
     return [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
-            if term_set(m.group()) & wanted]
+            if word_terms(m.group()) & wanted]
 
 
 def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) -> bool:

@@ -14,6 +14,7 @@ from bot.answering.question import (
     stem,
     term_set,
     token_spans,
+    word_terms,
 )
 from bot.answering.syntax import event_arguments, event_values
 from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates, said_on
@@ -360,7 +361,7 @@ def _event_positions(sentence: str, info: QuestionInfo) -> list[int]:
     if not info.event:
         return []
     return [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
-            if info.event in term_set(m.group())]
+            if info.event in word_terms(m.group())]
 
 
 def short_answer(

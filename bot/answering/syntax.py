@@ -25,7 +25,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering.question import PLACE_TYPE, QuestionInfo, asking_sentence, stem, term_set
+from bot.answering.question import (
+    PLACE_TYPE,
+    QuestionInfo,
+    asking_sentence,
+    stem,
+    term_set,
+    word_terms,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -137,7 +144,7 @@ _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "on"})
 
 
 def _tells_event(tok: Token, event: str) -> bool:
-    return tok.pos_ == "VERB" and (event in term_set(tok.text) or stem(tok.lemma_) == event)
+    return tok.pos_ == "VERB" and (event in word_terms(tok.text) or stem(tok.lemma_) == event)
 
 
 def _passive(verb: Token) -> bool:
