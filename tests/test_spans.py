@@ -392,18 +392,20 @@ def test_novel_span_is_what_a_generated_sentence_adds_to_the_question(question, 
     ],
 )
 def test_short_answer_of_a_generated_answer(question, claims, extractive, named, short):
-    from bot.answering.spans import generated_short_answer
+    from bot.answering.spans import guess_from, shown_generated_answer
 
-    assert generated_short_answer(claims, analyse(question), extractive, named) == short
+    info = analyse(question)
+    shown = shown_generated_answer(claims, info, extractive, named)
+    assert guess_from(claims, info, shown) == short
 
 
 def test_a_typed_question_is_shown_a_span_of_its_type_or_nothing():
-    from bot.answering.spans import generated_short_answer, shown_generated_answer
+    from bot.answering.spans import guess_from, shown_generated_answer
 
     info = analyse("When did the ceasefire collapse?")
     claims = ["The ceasefire collapsed after renewed shelling of Ganja."]
     assert shown_generated_answer(claims, info, None) is None
-    assert generated_short_answer(claims, info, None)  # the quiz still scores a guess
+    assert guess_from(claims, info, None)  # the quiz still scores a guess
     dated = ["The ceasefire collapsed on Monday 12 October 2020 after shelling of Ganja."]
     assert shown_generated_answer(dated, info, None) == "Monday 12 October 2020"
 

@@ -22,7 +22,7 @@ from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
 from bot.answering.shaping import spelled_out_days
-from bot.answering.spans import generated_short_answer, short_answer, shown_generated_answer
+from bot.answering.spans import guess_from, short_answer, shown_generated_answer
 from bot.citations import (
     CitationVerifier,
     VerifiedText,
@@ -393,7 +393,7 @@ class LLMAnswerer:
         texts = [t for t, _c in pairs]
         shown = shown_generated_answer(texts, plan.info, extractive, named)
         # The guess adds the words a claim adds to the question, only where nothing is shown.
-        guess = shown or generated_short_answer(texts, plan.info, extractive, named)
+        guess = guess_from(texts, plan.info, shown)
         return (None if fb.conflict else shown), guess
 
     @staticmethod

@@ -502,21 +502,13 @@ def event_answer(sentence: str, info: QuestionInfo, published_at: datetime | Non
                  if plausible_span(info, a, passage)), None)
 
 
-def generated_short_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
-                           named: str | None = None) -> str | None:
-    """The short answer inside a generated answer's verified claims.
-
-    ``named`` is the name the claims voted for (who/which/where). Otherwise the first claim
-    holding a span of the asked-for type gives it (a model often opens with context);
-    failing that, the words the first claim adds to the question. When the extractive
-    answerer's short answer, voted over the same passages, is a fuller form of the same
-    name ("President Joe Biden" for "Joe Biden"), it is the one given: on dev the quiz's
-    answers keep such titles.
-    """
+def guess_from(claims: list[str], info: QuestionInfo, shown: str | None) -> str | None:
+    """The quiz's guess (``Answer.guess``) from a generated answer's verified claims: what
+    is shown (``shown_generated_answer``), else the words the first claim adds to the
+    question, which are as often context as answer and so are never shown."""
     if not claims:
         return None
-    return shown_generated_answer(claims, info, extractive, named) or novel_span(
-        claims[0], info.text)
+    return shown or novel_span(claims[0], info.text)
 
 
 def shown_generated_answer(claims: list[str], info: QuestionInfo, extractive: str | None,
