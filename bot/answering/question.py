@@ -315,9 +315,9 @@ def analyse(question: str) -> QuestionInfo:
         if " " in phrase and f" {phrase} " in low:
             own.append(min(w for w in group if " " not in w))
     speaker: tuple[str, ...] = ()
-    if kind == "said" and (said := _SPEAKER.search(asking)):
+    if kind == "said" and (said := speaker_phrase(asking)):
         speaker = tuple(w.strip("'’").removesuffix("'s").removesuffix("’s").lower()
-                        for w in said.group(1).split() if w.lower() not in STOPWORDS)
+                        for w in said.split() if w.lower() not in STOPWORDS)
     # The speaker is matched as a speaker (scoring.kind_cue), not as a word of the matter.
     spoken = {stem(w) for w in speaker}
     predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS
@@ -328,6 +328,13 @@ def analyse(question: str) -> QuestionInfo:
 
 _SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+(.+?)\s+"
                       rf"{_SAY}\w*\b", re.I)
+
+
+def speaker_phrase(asking: str) -> str | None:
+    """The words naming whoever a "what did X say" question asks about, as the question
+    writes them ("health minister Clara Benedetti", "the union")."""
+    m = _SPEAKER.search(asking)
+    return m.group(1) if m else None
 
 
 # Words that frame a question rather than name what it is about.

@@ -24,6 +24,7 @@ from bot.answering.question import (
     QuestionInfo,
     answer_type,
     asking_sentence,
+    speaker_phrase,
     stem,
     term_set,
     word_terms,
@@ -89,10 +90,10 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
     passages give to Benedetti: a sentence that names her as someone the MP met says
     nothing of hers. Checked when the question names the speaker (the phrase ends in a
     name); "the union" or "the chairman" are found by role (``scoring.speaker_names``)."""
-    m = _SPEAKER_PHRASE.search(asking_sentence(info.text))
-    if not m or not re.search(r"\b[A-Z][\w’'-]+$", m.group(1)):
+    said = speaker_phrase(asking_sentence(info.text))
+    if not said or not re.search(r"\b[A-Z][\w’'-]+$", said):
         return True
-    surname = re.escape(m.group(1).split()[-1])
+    surname = re.escape(said.split()[-1])
     # The name as the subject of a speech verb ("Dana Okafor told reporters", "said
     # Ostrander", "according to Benedetti"), or the attribution's own reading of it.
     speaks = re.compile(rf"\b{surname}\b(?:\W+[\w’'-]+){{0,8}}?\W+{_SPEECH_VERB}\b|"
@@ -107,12 +108,6 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
 
 _SPEECH_VERB = (r"(?:said|says|told|tells|added|warned|stated|announced|insisted|argued|"
                 r"claimed|wrote|explained|urged|promised|admitted|denied)")
-
-
-_SPEAKER_PHRASE = re.compile(r"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+"
-                             r"(.+?)\s+(?:say|said|tell|told|announce|claim|warn|state|argue|"
-                             r"respond|react|think|believe|want|promise|pledge|deny|admit|"
-                             r"insist|predict|demand)\b")
 
 
 _CALENDAR = frozenset(stem(w) for w in (
