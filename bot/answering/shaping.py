@@ -134,18 +134,21 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
               if not r[0].isdigit() and r not in _CALENDAR and r in asking_terms]
     if not wanted:
         return True
-    source = best.chunk.source.lower()
-
-    def named(r: str, text: str) -> bool:
-        return mentions(r, term_set(text), text, source, info.text)
-
     if _PERSONAL.search(best.text + " " + best.before):
         return True  # "She also led the Dutch…": whom the pronoun stands for was named earlier
+    source = best.chunk.source.lower()
     article = [c for c in cands if c.chunk.article_id == best.chunk.article_id]
     leads = [c.text for c in article if c.lead]
-    near = " ".join([best.text, best.before, best.chunk.title, *leads])
+    near_text = " ".join([best.text, best.before, best.chunk.title, *leads])
+    # Each text's terms once, however many names are looked up in it.
+    near = (near_text, term_set(near_text))
+    sentences = [(c.text, term_set(c.text)) for c in article]
+
+    def named(r: str, text: tuple[str, set[str]]) -> bool:
+        return mentions(r, text[1], text[0], source, info.text)
+
     # A name the article never gives is the passage check's to judge (Candidate.required).
-    return all(named(r, near) or sum(named(r, c.text) for c in article) != 1 for r in wanted)
+    return all(named(r, near) or sum(named(r, s) for s in sentences) != 1 for r in wanted)
 
 
 _SPEAKER_SAID = re.compile(
