@@ -281,6 +281,43 @@ def test_a_speaker_or_a_pronouns_person_named_once_is_still_in_reach(embedder):
     assert not b.abstained and "Netherlands" in b.answer
 
 
+def test_a_person_named_in_full_once_and_by_surname_after_is_in_reach(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("The artistic director of the Grenmouth Playhouse has resigned in protest at the "
+            "board's decision to close its studio theatre. Fenella Rourke, who has run the "
+            "playhouse since 2019, handed in her notice on Monday. The spring season will "
+            "open as planned with a play Ms Rourke was directing.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "When did Fenella Rourke quit as the Grenmouth Playhouse's artistic director?",
+        [passage(text, "Playhouse director resigns", "Post",
+                 published=datetime(2025, 2, 12, tzinfo=UTC))])
+    assert not a.abstained and "10 February 2025" in a.answer
+
+
+@pytest.mark.parametrize("question,sentence,fits", [
+    ("Where will the leisure centre be rebuilt?",
+     "Council leader Bernard Ashworth said the leisure centre would stay shut.", False),
+    ("Which plant was Vessant going to shut?",
+     '"We were not going to sell," said Eleanor Whitlock, who chairs the trust.', False),
+    ("Where were the suspects arrested?",
+     "Police recovered the Joost Vermaelen painting and arrested two men.", False),
+    ("Where were the suspects arrested?", "Two men were arrested in Kessling.", True),
+    ("Where is the faulty factory?", "The line at the Brennick factory was shut.", True),
+    ("Where did the evacuees spend the night?",
+     "Most spent the night at a sports hall in the market town of Caddon.", True),
+    # Not a place question: a person may answer.
+    ("Who chairs the trust?", "Eleanor Whitlock, who chairs the trust, said no.", True),
+])
+def test_a_place_is_answered_by_a_place(question, sentence, fits):
+    from bot.answering.question import analyse
+    from bot.answering.shaping import place_fits
+
+    short = next(n for n in ("Bernard Ashworth", "Eleanor Whitlock", "Joost Vermaelen",
+                             "Kessling", "Brennick", "Caddon") if n in sentence)
+    assert place_fits(analyse(question), short, sentence) is fits
+
+
 def test_a_question_of_nothing_but_names_is_about_them(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 

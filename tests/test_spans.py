@@ -240,6 +240,54 @@ def test_a_name_without_the_question_it_answers(question, sentence, name):
     assert name in [n for _, _, n in names(sentence, analyse(question))]
 
 
+def test_the_questions_own_institution_is_not_a_name_it_asks_for():
+    info = analyse("Who paid the bribes to Marrowgate's former planning chief?")
+    found = [n for _, _, n in names("The former head of planning at Marrowgate Borough "
+                                    "Council took bribes from a housebuilder.", info)]
+    assert "Borough Council" not in found and "Marrowgate Borough Council" not in found
+    # Trimming the premise still leaves a person's name.
+    info = analyse("Which Marrowgate councillor called for an inquiry?")
+    assert "Mira Patel" in [n for _, _, n in names("Marrowgate councillor Mira Patel called "
+                                                    "for an inquiry.", info)]
+
+
+def test_a_quoted_title_is_no_place():
+    info = analyse("Where were the suspects arrested?")
+    found = [n for _, _, n in names('Police have recovered "The Harbour at Dusk" and arrested '
+                                    "two men in Kessling.", info)]
+    assert "Kessling" in found and not any("Harbour" in n or "Dusk" in n for n in found)
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        # An age is no length of time.
+        ("How long were the jurors out before they convicted Pinnock?",
+         "The jury convicted the 58-year-old after deliberating for 14 hours.", "14 hours"),
+        ("How long were the jurors out?", "The jury convicted the 58-year-old.", None),
+        # "In total" asks for the whole sum, not the rate per share or per day ...
+        ("How much is Vessant paying for Ottermoor in total?",
+         "Vessant will pay 6.20 euros in cash for each Ottermoor share.", None),
+        ("How much is Vessant paying for Ottermoor in total?",
+         "The offer values Ottermoor at about 436 million euros, or 6.20 euros a share.",
+         "436 million euros"),
+        # ... while a question about each day wants the rate.
+        ("How much was the stoppage costing each day?",
+         "The stoppage was costing businesses 3 million euros a day.", "3 million euros"),
+        # A price is paid in money, not in the percentage beside it; a pay rise or a share
+        # price's fall is a percentage.
+        ("How much is Vessant paying for Ottermoor?",
+         "The offer is a premium of 34 percent on Friday's closing price.", None),
+        ("How big a pay rise did the nurses win?", "The nurses won a pay rise of 4 percent.",
+         "4 percent"),
+        ("By how much did Norvale's share price drop?",
+         "Norvale's shares fell 9 percent to 23.40 euros.", "9 percent"),
+    ],
+)
+def test_what_a_figure_measures_must_be_what_is_asked(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short
+
+
 def test_an_ampersand_joins_a_name():
     info = analyse("Which company turned off the AC in its stores?")
     assert [n for _, _, n in names("Bed Bath & Beyond cut its AC, analysts said.", info)] == [

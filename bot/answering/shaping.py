@@ -37,12 +37,14 @@ from bot.answering.scoring import (
     relevance,
 )
 from bot.answering.spans import (
+    LOCATIVE,
     figure_of,
     name_candidates,
     names,
     plausible_span,
     short_answer,
 )
+from bot.answering.syntax import names_a_person
 from bot.attribution import attribute
 from bot.temporal import format_day
 from retrieval.types import Embedder
@@ -129,11 +131,21 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
     # "Prime Minister Denys Shmyhal said the cost will be…": the speaker, like "according
     # to", says who gives the answer, not what the story is about.
     asking = _SPEAKER_SAID.sub(" ", asking)
-    asking_terms = term_set(re.sub(r"^\W*[A-Z][\w’'-]*\s+", "", asking))
+    body = re.sub(r"^\W*[A-Z][\w’'-]*\s+", "", asking)
+    asking_terms = term_set(body)
     wanted = [r for r in info.required
               if not r[0].isdigit() and r not in _CALENDAR and r in asking_terms]
     if not wanted:
         return True
+    # One name, one check: news gives "Fenella Rourke" once and "Ms Rourke" after, and a
+    # "Dr Harriet Quayle" the question names is in reach where "Dr Quayle said" is.
+    groups: list[set[str]] = []
+    for run in _NAME_RUN.findall(body):
+        group = term_set(run) & set(wanted)
+        if group:
+            groups.append(group)
+    grouped = set().union(*groups)
+    groups += [{r} for r in wanted if r not in grouped]
     if _PERSONAL.search(best.text + " " + best.before):
         return True  # "She also led the Dutch…": whom the pronoun stands for was named earlier
     source = best.chunk.source.lower()
@@ -148,7 +160,11 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
         return mentions(r, text[1], text[0], source, info.text)
 
     # A name the article never gives is the passage check's to judge (Candidate.required).
-    return all(named(r, near) or sum(named(r, s) for s in sentences) != 1 for r in wanted)
+    return all(any(named(r, near) or sum(named(r, s) for s in sentences) != 1 for r in group)
+               for group in groups)
+
+
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*")
 
 
 _SPEAKER_SAID = re.compile(
@@ -201,6 +217,35 @@ def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{name}\b|"
                           rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b",
                           sentence, re.I))
+
+
+# "Where…", "Which plant…", "Which town…": a place or a site, which no person is.
+_ASKS_PLACE = re.compile(
+    r"^\W*where\b|\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|city|"
+    r"region|town|village|county|district|province|area|site|plant|factory|works|mine|depot|"
+    r"creamery|hospital|school|port|airport|station|stadium|ground|venue|building|street|"
+    r"road)\b", re.I)
+
+
+def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A question asking for a place is not answered by a person the sentence names
+    ("Bernard Ashworth said the leisure centre would stay shut" for "Where will…"), and a
+    "where" is answered by a name the sentence writes as a place: after "in", "at", "near"
+    and the like ("arrested in Kessling"), not "the Joost Vermaelen painting"."""
+    if not _ASKS_PLACE.search(asking_sentence(info.text)):
+        return True
+    if names_a_person(short, sentence):
+        return False
+    if info.kind != "where":
+        return True
+    return any(LOCATIVE.search(sentence[max(0, m.start() - 12):m.start()])
+               or _PLACE_OF.search(sentence[max(0, m.start() - 30):m.start()])
+               for m in re.finditer(re.escape(short), sentence))
+
+
+# "in the market town of Caddon", "the village of Upper Brinsley".
+_PLACE_OF = re.compile(r"\b(?:town|village|city|port|county|district|region|suburb|island|"
+                       r"province|state|borough|hamlet)\s+of\s+$", re.I)
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
@@ -472,6 +517,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if short and not possessor_fits(info, short, best.text):
         short = None
     if short and not role_fits(info, short, best.text):
+        short = None
+    if short and not place_fits(info, short, best.text):
         short = None
     if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences

@@ -170,12 +170,30 @@ def _without_question_words(text: str, info: QuestionInfo) -> str:
     while lo < len(words) - 1 and (words[lo].lower() in _EDGE_CONNECTORS
                                    or _in_question(words[lo], info)):
         lo += 1
+    if lo and words[-1] in INSTITUTION_HEADS:
+        # "Marrowgate Borough Council" for a question about Marrowgate's planning chief:
+        # the question's own place with an institution after it is the question's
+        # institution, not a name it asks for.
+        return ""
     return " ".join(words[lo:])
+
+
+# The last word of a name that makes it an institution of the place or body before it.
+INSTITUTION_HEADS = frozenset(
+    "Council Hospital Infirmary Museum University College School Academy Court Police "
+    "Authority Board Service Services Trust Club Station Airport Bank Centre Center Hall "
+    "Library Stadium Department Ministry Agency Commission Assembly Parliament Government "
+    "Port Harbour Prison Cathedral Church".split())
 
 
 def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
+    # A quoted phrase is a title or someone's words, never a place.
+    titles = ([(q.start(1), q.end(1)) for q in _QUOTED_ANY.finditer(sentence)]
+              if info.kind == "where" else [])
     for m in _NAME.finditer(sentence):
+        if any(s <= m.start() < e for s, e in titles):
+            continue
         # A closing quote ends a name: "'The Crown' Season 5" is a title, then more words.
         text = re.split(r"[’'](?=\s)", m.group(), maxsplit=1)[0].rstrip(".’'")
         parts = text.split()
@@ -196,10 +214,11 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         if (not text or text in _NOT_NAMES or text.lower() in STOPWORDS
                 or _in_question(text, info)):
             continue
-        out.append((m.start(), m.end(), _without_question_words(text, info)))
+        if bare := _without_question_words(text, info):
+            out.append((m.start(), m.end(), bare))
     # "named “permacrisis” the word of the year": a word asked for is quoted lower-case.
     quoted = _QUOTED_ANY if wants_title(info) else _QUOTED
-    for m in quoted.finditer(sentence):
+    for m in quoted.finditer(sentence) if not titles else ():
         text = m.group(1).strip().rstrip(",.")
         if len(text.split()) <= 8 and not _in_question(text, info):
             out.append((m.start(1), m.end(1), text))
@@ -231,7 +250,7 @@ NOUN_WEIGHT = 0.4
 OPENING_WORD = 0.7
 NOT_LOCATIVE = 0.6
 HOLDS_QUESTION_NAME = 0.5
-_LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)\s+(?:the\s+)?$",
+LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)\s+(?:the\s+)?$",
                        re.I)
 # "Iranian lawmakers": a people's name says where as well as a preposition does.
 _DEMONYM = re.compile(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:ian|ean|ese|ish|an)s?")
@@ -283,7 +302,7 @@ def name_candidates(sentence: str, info: QuestionInfo,
             weight *= OPENING_WORD
         # "Where": news writes a place after a preposition ("traveling to Camp Hale in
         # Colorado"); the other names in the sentence are who and what.
-        if (wants_place and not _LOCATIVE.search(sentence[max(0, start - 12) : start])
+        if (wants_place and not LOCATIVE.search(sentence[max(0, start - 12) : start])
                 and not _DEMONYM.fullmatch(text)):
             weight *= NOT_LOCATIVE
         # "Duchess Meghan" for a question about Meghan's podcast guest: a name holding one
@@ -338,7 +357,9 @@ _QUANT = (r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|t
 # "four years", "11 hours", "a five-hour debate", "two and a half weeks".
 DURATION = re.compile(
     rf"\b(?:(?:more than|nearly|almost|about|around|over|roughly|some)\s+)?{_QUANT}"
-    rf"(?:\s+and a half)?(?:\s+|-){_UNITS.replace('s?', '')}s?\b", re.I)
+    rf"(?:\s+and a half)?(?:\s+|-){_UNITS.replace('s?', '')}s?\b"
+    # "the 58-year-old": an age, not a length of time.
+    r"(?![- ]old\b)", re.I)
 def _plural_duration(text: str) -> str:
     """"eight-day" (a walkout) -> "eight days"; "a five-hour" -> "five hours"."""
     m = re.fullmatch(r"(?:an?\s+)?(.+)-([a-z]+)", text, re.I)
@@ -351,6 +372,18 @@ def _plural_duration(text: str) -> str:
 # "How much did it cost?": the answer is money, however many other figures the sentence has.
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|paid|pay|spend|spent|worth|budget|fund|"
                          r"funding|fine|salary|raise|raised|earn|earned|charge|fee)\b", re.I)
+
+
+# "How much is Vessant paying": a sum of money, never a percentage beside it ("a premium of
+# 34 percent"). Not the noun "pay" ("How big a pay rise") nor "price" ("By how much did the
+# share price drop"): a percentage answers those.
+_ASKS_PRICE = re.compile(r"\b(?:paid|paying|pays|cost|costs|costing|spend|spent|spending|"
+                         r"worth)\b", re.I)
+# "in total" asks for the whole sum; "6.20 euros for each share" is a rate, not it.
+_ASKS_TOTAL = re.compile(r"\b(?:in total|total|altogether|in all|overall|combined)\b", re.I)
+_PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|each|a|an)\s+"
+                       r"(?:[A-Z][\w’'-]*\s+)?(?:share|day|week|month|year|hour|head|person|worker|employee|ticket|"
+                       r"unit|tonne|barrel|litre|night|passenger|household)\b")
 
 
 _SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report|reported|"
@@ -423,8 +456,11 @@ def short_answer(
             # Money and shares are what "how much" asks for most; "43 million borrowers"
             # is a count beside the amount, even though the question names borrowers.
             money = [n for n in nums if _MONEY.search(n[2])]
+            if _ASKS_PRICE.search(info.text):
+                money = [n for n in money if _CURRENCY.search(n[2])]
             # A length or a head count is no price.
-            nums = money if _ASKS_MONEY.search(info.text) else money or nums
+            asks_money = _ASKS_MONEY.search(info.text) or _ASKS_PRICE.search(info.text)
+            nums = money if asks_money else money or nums
         else:
             # "How many" counts people or things; a sum of money is no count of them, nor
             # a length of time or a distance ("in twenty minutes" for "how many households"),
@@ -432,6 +468,8 @@ def short_answer(
             nums = [n for n in nums if not _CURRENCY.search(n[2])
                     and _value_of(n[2]) is not None and not _counts_other_unit(n[2], info)
                     and not _WHOLE_OF_PART.search(sentence[:n[0]])]
+        if _ASKS_TOTAL.search(info.text):
+            nums = [n for n in nums if not _PER_UNIT.match(sentence[n[1]:])]
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if term_set(n[2].split()[-1]) & set(info.terms)]
         nums = counted or nums

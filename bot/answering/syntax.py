@@ -256,6 +256,18 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
     return found
 
 
+def names_a_person(span: str, sentence: str) -> bool:
+    """Does the parse read ``span`` in ``sentence`` as a person ("Council leader Bernard
+    Ashworth said…")? Unfamiliar names are read unsurely; this serves only to keep a person
+    from answering a question that asks for a place."""
+    low = span.lower()
+    # A full name only: the small model also reads a lone unfamiliar place ("the Brennick
+    # factory") as a person, but news introduces a person by given name and surname.
+    return any(e.label_ == "PERSON" and len(e) >= 2
+               and (low in e.text.lower() or e.text.lower() in low)
+               for e in parse(sentence).ents)
+
+
 # What a name the question wants a country or city for must not be: the parse's entity
 # types are unsure on unfamiliar names, but a person for a country is a clear miss.
 _NOT_PLACES = frozenset({"PERSON"})
