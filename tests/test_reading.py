@@ -201,6 +201,55 @@ def test_a_why_question_gets_the_sentence_that_gives_the_reason(embedder):
     assert "electric buses would have been cheaper" in a.answer
 
 
+def test_a_reason_word_that_may_be_a_time_counts_for_less(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Residents of 340 homes in Dunmere spent a second night away after a fire ripped "
+            "through a chemical coatings factory. Firefighters worked through the night. "
+            "A faulty battery charger in a forklift bay is the most likely cause of the fire, "
+            "investigators said.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "Why did the Dunmere coatings factory go up in flames?",
+        [passage(text, "Hundreds of homes evacuated", "Herald")])
+    assert not a.abstained and "battery charger" in a.answer
+
+
+def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(
+        embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+    from bot.answering.question import analyse
+
+    assert analyse("What made the slope at Hollin Gap give way?").kind == "why"
+    assert analyse("What products made the list?").kind != "why"
+    text = ("The line through the Hollin Gap cutting will stay closed until January. "
+            "Engineers found that a drainage culvert had become blocked, so 96mm of rain "
+            "had nowhere to go. That saturated the soil until the slope gave way.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "What made the slope at Hollin Gap give way?",
+        [passage(text, "Marrick Valley line to stay shut", "Herald")])
+    assert not a.abstained
+    # "That" is the blocked culvert: quoted with it, as one cited passage.
+    assert "culvert" in a.citations[0].quote and "saturated" in a.citations[0].quote
+
+
+@pytest.mark.parametrize("sentence,points_back", [
+    ("That saturated the soil.", True),
+    ("It said the line would reopen.", True),
+    ("This week the line reopened.", False),  # a time, not a pointer
+    ("That day the line reopened.", False),
+    ("Engineers reopened the line.", False),
+])
+def test_only_a_sentence_pointing_back_is_quoted_with_the_one_before(sentence, points_back):
+    from dataclasses import replace
+
+    from bot.answering.candidates import with_antecedent
+
+    before = "Rain fell for two days."
+    text = f"{before} {sentence}"
+    c = replace(_cand(text), start=len(before) + 1, text=sentence, before=before)
+    assert (with_antecedent(c).text == text) is points_back
+
+
 def test_a_relative_date_in_the_quote_is_spelled_out(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 
@@ -373,6 +422,19 @@ def test_two_parties_giving_different_figures_are_both_shown(embedder):
     assert a.short_answer is None and a.conflict
     assert "2,300" in a.answer and "1,400" in a.answer and len(a.citations) == 2
     assert [(v.value, v.citation) for v in a.conflict_values] == [("2,300", 1), ("1,400", 2)]
+
+
+def test_a_report_of_the_true_cost_disputes_the_figure(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("Fellway puts the cost of the repair at 6.2 million pounds. However, a report "
+            "commissioned by the county council from independent engineers says the true "
+            "cost is likely to be nearer 9 million pounds.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "What will the Hollin Gap repairs cost?",
+        [passage(text, "Hollin Gap line to stay shut", "Herald")])
+    assert a.short_answer is None and a.conflict
+    assert "6.2 million" in a.answer and "9 million" in a.answer
 
 
 def test_who_says_it_and_a_sentences_first_word_are_not_what_it_is_about(embedder):

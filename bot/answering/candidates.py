@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer import Citation
 from bot.answering.question import QuestionInfo, term_set
@@ -136,6 +136,24 @@ def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> l
             out.append(Candidate(chunk, rank, s, e, text, required=required, before=prev,
                                  lead=lead))
     return out
+
+
+# "That saturated the soil until the slope gave way.": a sentence whose subject points back
+# says nothing alone. Not "This week…" or "That day…": those are times.
+_POINTS_BACK = re.compile(r"^\W*(?:That|This|These|Those|It|They|Such)\s+(?!(?:year|week|month|"
+                          r"day|morning|afternoon|evening|night|time|season|summer|winter|"
+                          r"spring|autumn|weekend)\b)")
+
+
+def with_antecedent(c: Candidate) -> Candidate:
+    """The candidate quoted from the sentence before, when it opens by pointing back to it;
+    otherwise itself."""
+    if not c.before or not _POINTS_BACK.match(c.text):
+        return c
+    start = c.chunk.text.rfind(c.before, 0, c.start)
+    if start < 0:
+        return c
+    return replace(c, start=start, text=c.chunk.text[start:c.end])
 
 
 def _names_held(info: QuestionInfo, text: str, chunk: Chunk) -> float:

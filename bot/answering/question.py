@@ -199,7 +199,9 @@ _SAY = (r"(?:say|said|tell|told|announce|claim|warn|state|report|argue|respond|r
         r"think|believe|want|promise|pledge|deny|admit|insist|predict|demand)")
 _KINDS = [
     (re.compile(r"\bwhy\b|\bwhat (?:\w+ ){0,2}(?:caused|led to|prompted|triggered|is behind|"
-                r"was behind|reason)\b|\bfor what reason\b", re.I), "why"),
+                r"was behind|reason)\b|\bfor what reason\b|"
+                # "What made the slope give way?", "What forced the closure?"
+                r"^\W*what (?:made|forced|sparked)\b", re.I), "why"),
     (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?:[\w’'.-]+ ){{1,6}}?{_SAY}\b"
                 rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react)\b"
                 rf"|\bwhat (?:was|is|were) (?:[\w’'.-]+ ){{1,6}}?(?:response|reaction|"

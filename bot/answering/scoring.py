@@ -47,6 +47,8 @@ class Weights:
     # What a descriptive question's kind needs (a reason, a speaker, the lead): the same
     # size as a typed span, for the same reason.
     kind_cue: float = 0.15
+    # A word that may be a reason or a time ("after"): half of it.
+    weak_kind_cue: float = 0.075
     # The search's own order breaks near-ties, never more.
     rank_prior: float = 0.04
     # The sentence tells the question's event with the asked part filled by a name (the
@@ -66,9 +68,12 @@ _REASON = re.compile(
     r"\b(?:because|due to|owing to|as a result|in protest|to protest|protesting|citing|cited|"
     r"over concerns?|concerns? (?:about|over|that)|fears?|feared|worried|argued?|arguing|"
     r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|(?:caused|started|sparked|"
-    r"triggered|set off) by|so that|"
-    r"in order to|the reason|reasons?|since|after|led to|prompted|would have been|"
+    r"triggered|set off) by|so that|causes? of|blame for|"
+    r"in order to|the reason|reasons?|led to|prompted|would have been|"
     r"too (?:expensive|costly|slow|risky)|cheaper|safer)\b", re.I)
+# "after" and "since" give a reason as often as a time ("resigned after a row", "closed
+# after the storm", "shut since Monday"): a sentence with nothing else is half a cue.
+_TIME_OR_REASON = re.compile(r"\b(?:after|since)\b", re.I)
 # "said", "told reporters", "according to", "warned": someone is reported speaking.
 _SPEECH = re.compile(
     r"\b(?:said|says|told|tells|stated|warned|announced|added|noted|insisted|argued|claimed|"
@@ -177,6 +182,11 @@ def kind_cue(info: QuestionInfo, c: Candidate, speakers: set[str] | None = None)
     return False
 
 
+def weak_reason(info: QuestionInfo, c: Candidate) -> bool:
+    """A "why" answered by a sentence whose only reason word may be a time ("after")."""
+    return info.kind == "why" and bool(_TIME_OR_REASON.search(c.text))
+
+
 def counts_asked_noun(sentence: str, info: QuestionInfo) -> bool:
     """The sentence counts the very noun asked about ("How many homes" - "40,000 homes")."""
     return info.kind in ("count", "amount") and any(
@@ -222,7 +232,8 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
             # answers some other question ("900,000 containers" for "how big a premium").
             + (weights.typed_span if c.short and c.lexical > 0 else 0.0)
             + (weights.counted_noun if c.short and counts_asked_noun(c.text, info) else 0.0)
-            + (weights.kind_cue if kind_cue(info, c, speakers) else 0.0)
+            + (weights.kind_cue if kind_cue(info, c, speakers)
+               else weights.weak_kind_cue if weak_reason(info, c) else 0.0)
         )
     cands.sort(key=lambda c: -c.score)
     if asked_role(info) is not None:

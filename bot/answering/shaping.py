@@ -17,7 +17,7 @@ from datetime import date
 
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
-from bot.answering.candidates import Candidate, citation_for, mentions
+from bot.answering.candidates import Candidate, citation_for, mentions, with_antecedent
 from bot.answering.question import (
     PLACE_TYPE,
     STOPWORDS,
@@ -35,6 +35,7 @@ from bot.answering.scoring import (
     kind_cue,
     predicate_share,
     relevance,
+    weak_reason,
 )
 from bot.answering.spans import (
     LOCATIVE,
@@ -436,7 +437,7 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
             if (c.chunk.article_id != best.chunk.article_id
                     or c.score < SECOND_SENTENCE * best.score):
                 continue
-            if kind_cue(info, c) and not kind_cue(info, best):
+            if (kind_cue(info, c) or weak_reason(info, c)) and not kind_cue(info, best):
                 return c
     return runner_up(best, cands)
 
@@ -531,7 +532,9 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     rival = rival_figure(info, best, cands, t)
     if rival is not None:
         short = None
-    cites = [citation_for(best, 1)]
+    # For quoting only: the spans and checks read the sentence itself.
+    quoted = with_antecedent(best)
+    cites = [citation_for(quoted, 1)]
     # A second source saying the same thing is worth showing: news is about who said it.
     for c in cands[1:4]:
         if (c.chunk.article_id != best.chunk.article_id and short and c.short
@@ -540,10 +543,10 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
             cites.append(citation_for(c, 2))
             break
     markers = "".join(f"[{c.n}]" for c in cites)
-    text = f"{short} — “{best.text}” {markers}" if short else f"{best.text} {markers}"
+    text = f"{short} — “{quoted.text}” {markers}" if short else f"{quoted.text} {markers}"
     text += spelled_out_days(cites[0], short)
     second = rival or supporting(info, best, cands, w, short)
-    if second is not None:
+    if second is not None and second.text not in quoted.text:
         cites.append(citation_for(second, len(cites) + 1))
         text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
     answer = Answer(question, text, abstained=False, citations=cites, short_answer=short,
@@ -561,7 +564,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
 _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|number|bill|cost|"
                       r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
                       r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
-                      r"\bhigher figure\b|\bthe real (?:figure|number|total|toll)\b|"
+                      r"\bhigher figure\b|"
+                      r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
                       r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
                       re.I)
 
