@@ -42,6 +42,9 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What is the Ellisford bridge going to cost?", "amount"),
     ("Who brokered the truce?", "who"),
     ("How quickly did guards reach the gallery?", "duration"),
+    # "who" after the named thing says it is a person.
+    ("What's the name of the driver who braked in time?", "who"),
+    ("What is the name of the ship?", "which"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -58,6 +61,9 @@ def test_question_kinds(question, kind):
     ("How big a reward was offered?", "offer"),
     # A copula names no event.
     ("Who will be the permanent coach?", None),
+    # "the name of" frames the question; the event is the relative clause's.
+    ("What's the name of the driver who braked in time?", "brak"),
+    ("What is the name of the ship?", None),
 ])
 def test_the_event_verb_of_a_question(question, event):
     assert analyse(question).event == event

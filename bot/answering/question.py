@@ -18,7 +18,8 @@ STOPWORDS = frozenset(
     reported report reports said says say week this last latest recently recent many much
     news article articles tell me please
     """.split()
-)
+) | {f"{w}{a}s" for w in ("what", "who", "where", "when", "how", "that", "there")
+     for a in ("'", "’")}
 # Hyphens split words ("Russian-mediated" holds "mediated"); inner periods and apostrophes
 # do not ("U.S.", "Turkey's").
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -225,7 +226,10 @@ _KINDS = [
      "amount"),
     (re.compile(r"\b(when|what (?:day|date|time|year|month)|on what date|which (?:day|date|"
                 r"year|month))\b", re.I), "when"),
-    (re.compile(r"\b(who|whom|whose)\b|\b(?:which|what) (?:\w+ )?(?:person|man|woman|people|"
+    (re.compile(r"\b(who|whom|whose)\b|"
+                # "What's the name of the driver who braked?": a person, by the "who".
+                r"\bwhat(?:['’]s| is| was) the names? of\b[^?]*?\bwho(?:se|m)?\b|"
+                r"\b(?:which|what) (?:\w+ )?(?:person|man|woman|people|"
                 r"company|firm|country|nation|team|club|group|player|star|actor|actress|"
                 r"singer|politician|leader|president|minister|mp|senator|official|brand|"
                 r"airline|organi[sz]ation|agency|party|state|city|university|band)\b", re.I),
@@ -344,7 +348,7 @@ _FRAME_WORDS = frozenset(stem(w) for w in (
     "happen happened happening reason reasons respond responded response react reaction "
     "position view message statement think believe cause caused prompted long old "
     "far big large exactly first new answer answers question questions now currently "
-    "originally").split())
+    "originally name names").split())
 
 
 _BE_QUESTION = re.compile(r"^\s*(?:when|where|how|why)\s+(?:was|were|is|are)\s+(.*)$", re.I)
@@ -375,11 +379,18 @@ _PREPOSITIONS = frozenset("in on at for from under with to by after before durin
                           "about against than as".split())
 
 
+_NAME_OF = re.compile(r"^\W*what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+the\s+names?\s+of\b", re.I)
+
+
 def _event_verb(asking: str) -> str | None:
     """The stemmed verb of the event asked about, or None: "Who brokered the deal?" ->
     "broker"; "When did the ceasefire collapse?" -> "collaps"; "How many games did Rovers
     win under Lenz?" -> "win" (the last lower-case word before a preposition); "Who will be
     coach?" -> None (a copula names no event)."""
+    if framed := _NAME_OF.match(asking):
+        # "What's the name of the driver who braked?": the event is the relative clause's.
+        rel = re.search(r"\b(?:who|that)\s+(.*)", asking[framed.end():])
+        return _event_verb("Who " + rel.group(1)) if rel else None
     m = _SUBJECT_ASKED.match(asking)
     if m and not _AUX.match(m.group(1)):
         for w in m.group(1).split():
