@@ -42,6 +42,9 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What is the Ellisford bridge going to cost?", "amount"),
     ("Who brokered the truce?", "who"),
     ("How quickly did guards reach the gallery?", "duration"),
+    # A reaction asked about is someone's words.
+    ("What was the councillor's complaint about the evacuation?", "said"),
+    ("What did the head of the Ashcombe traders' group make of the payouts?", "said"),
     # "who" after the named thing says it is a person.
     ("What's the name of the driver who braked in time?", "who"),
     ("What is the name of the ship?", "which"),

@@ -261,6 +261,29 @@ def test_a_quoted_title_is_no_place():
 @pytest.mark.parametrize(
     "question,sentence,short",
     [
+        # A share is no count.
+        ("How many councillors opposed the budget?",
+         "The council approved a 4.99 per cent rise in council tax.", None),
+        # A vote's tally gives the side the sentence tells first.
+        ("How many councillors opposed the budget?",
+         "Councillors voted by 31 to 24 in favour of the budget.", "24"),
+        ("How many councillors backed the budget?",
+         "Councillors voted by 31 to 24 in favour of the budget.", "31"),
+        ("How many MPs voted against the bill?",
+         "MPs rejected the bill by 300 votes to 250.", "300"),
+        ("How many MPs supported the bill?", "MPs rejected the bill by 300 votes to 250.",
+         "250"),
+        # Untold, for comes first.
+        ("How many members opposed the motion?", "The vote was 12 to 5.", "5"),
+    ],
+)
+def test_a_vote_tally_answers_for_the_side_asked(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
         # An age is no length of time.
         ("How long were the jurors out before they convicted Pinnock?",
          "The jury convicted the 58-year-old after deliberating for 14 hours.", "14 hours"),

@@ -206,7 +206,10 @@ _KINDS = [
     (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?:[\w’'.-]+ ){{1,6}}?{_SAY}\b"
                 rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react)\b"
                 rf"|\bwhat (?:was|is|were) (?:[\w’'.-]+ ){{1,6}}?(?:response|reaction|"
-                rf"position|view|message|statement)\b", re.I), "said"),
+                rf"position|view|message|statement|complaint|criticism|verdict|warning|"
+                rf"explanation|plea|answer)\b"
+                # "What did the traders' head make of the payouts?": a reaction.
+                rf"|\bwhat (?:did|does|do) (?:[\w’'.-]+ ){{1,8}}?make of\b", re.I), "said"),
     (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b",
                 re.I), "happened"),
     (re.compile(r"\bhow many\b", re.I), "count"),

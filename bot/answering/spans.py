@@ -89,6 +89,7 @@ def number_value(word: str) -> int | None:
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
 _CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
+_SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _MONTH_YEAR = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:(?:January|February|March|April|May|"
                          r"June|July|August|September|October|November|December|spring|"
@@ -439,6 +440,15 @@ def short_answer(
         scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]
         if scores:
             return pick(scores)
+    if info.kind == "count" and (side := _VOTE_SIDE.search(info.text)):
+        # "voted by 31 to 24 in favour": the first number is the side the sentence tells
+        # ("rejected by 300 votes to 250": the first rejected).
+        tally = _TALLY.search(sentence)
+        if tally and re.search(r"\bvot|\bballot", sentence, re.I):
+            told = _VOTE_SIDE.search(sentence[tally.end():] + " " + sentence[:tally.start()])
+            # Untold, a tally is given for, then against.
+            told_against = bool(told and told.group(1))
+            return as_count(tally.group(1 if told_against == bool(side.group(1)) else 2), info)
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
@@ -462,10 +472,10 @@ def short_answer(
             asks_money = _ASKS_MONEY.search(info.text) or _ASKS_PRICE.search(info.text)
             nums = money if asks_money else money or nums
         else:
-            # "How many" counts people or things; a sum of money is no count of them, nor
+            # "How many" counts people or things; a sum of money or a share is no count of them, nor
             # a length of time or a distance ("in twenty minutes" for "how many households"),
             # nor a scale word alone ("more than a dozen" says no number).
-            nums = [n for n in nums if not _CURRENCY.search(n[2])
+            nums = [n for n in nums if not _CURRENCY.search(n[2]) and not _SHARE.search(n[2])
                     and _value_of(n[2]) is not None and not _counts_other_unit(n[2], info)
                     and not _WHOLE_OF_PART.search(sentence[:n[0]])]
         if _ASKS_TOTAL.search(info.text):
@@ -478,6 +488,14 @@ def short_answer(
     if info.kind in ("who", "where", "which"):
         return pick(names(sentence, info))
     return None
+
+
+# A vote's tally, for then against: "voted by 31 to 24", "by 31 votes to 24".
+_TALLY = re.compile(rf"\b(?:by\s+)?(\d+|{_NUMBER_WORD})\s+(?:votes?\s+)?to\s+"
+                    rf"(\d+|{_NUMBER_WORD})\b", re.I)
+# Which side a "how many" asks for: group 1 is set for those against.
+_VOTE_SIDE = re.compile(r"\b(opposed?|against|rejected?|voted no)\b|\b(?:backed|supported|"
+                        r"in favour|in favor|voted for|approved)\b", re.I)
 
 
 # Units that measure rather than count: a figure in them answers "how long" or "how far".
