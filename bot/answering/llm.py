@@ -21,7 +21,7 @@ from bot.answering.extractive import Candidate, ExtractiveAnswerer
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
-from bot.answering.shaping import spelled_out_days
+from bot.answering.shaping import fits, spelled_out_days
 from bot.answering.spans import guess_from, short_answer, shown_generated_answer
 from bot.citations import (
     CitationVerifier,
@@ -392,6 +392,11 @@ class LLMAnswerer:
             named = self.fallback.vote_for_name(plan.info, claims, nouns=False).short
         texts = [t for t, _c in pairs]
         shown = shown_generated_answer(texts, plan.info, extractive, named)
+        if shown and not any(fits(plan.info, shown, c.quote) for c in verified.citations):
+            # The model's name for the role, the owner or the place, where no source
+            # sentence gives it that part ("Janet Proudfoot, the leader of the council" as
+            # the rail operator's managing director).
+            shown = None
         # The guess adds the words a claim adds to the question, only where nothing is shown.
         guess = guess_from(texts, plan.info, shown)
         return (None if fb.conflict else shown), guess

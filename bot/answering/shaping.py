@@ -496,6 +496,14 @@ def spelled_out_days(cite: Citation, short: str | None, said: str | None = None)
     return f" ({'; '.join(days)})" if days else ""
 
 
+def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """Is ``short`` what the question asks for, as ``sentence`` tells it: not a stand-in for
+    a permanent holder, an owner for "whose", the holder of the role asked about, a place
+    for "where"? Both answerers check what they would show against the source sentence."""
+    return (not stand_in_for_permanent(info, sentence) and possessor_fits(info, short, sentence)
+            and role_fits(info, short, sentence) and place_fits(info, short, sentence))
+
+
 def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
           embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
           w: Weights = DEFAULT_WEIGHTS) -> Answer:
@@ -513,13 +521,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     else:
         guess = short_for(info, best, cands, embedder) if info.factoid else None
         short = guess if guess and confident(info, best, guess, t) else None
-    if short and stand_in_for_permanent(info, best.text):
-        short = None
-    if short and not possessor_fits(info, short, best.text):
-        short = None
-    if short and not role_fits(info, short, best.text):
-        short = None
-    if short and not place_fits(info, short, best.text):
+    if short and not fits(info, short, best.text):
         short = None
     if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences
