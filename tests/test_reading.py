@@ -517,6 +517,14 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
     kin = analyse("What is the name of Gerald Pinnock's brother-in-law whose firm was paid?")
     assert not role_fits(kin, "Helen Marchetti", "Helen Marchetti said the money went to a "
                                                  "firm in the name of Pinnock's brother-in-law.")
+    assert role_fits(boss, "Alan Pritchard", "The board's chief executive, Alan Pritchard, "
+                                             "said the delay would help.")
+    driver = analyse("What's the name of the driver who braked in time?")
+    assert role_fits(driver, "Colin Brereton", "The driver of the train that stopped short of "
+                                               "the slip, Colin Brereton, was commended.")
+    worker = analyse("What is the name of the Brinsley worker who was hospitalised?")
+    assert not role_fits(worker, "Tessa Varley", "Group Manager Tessa Varley, who led the "
+                                                 "operation, said the fire was out.")
     # A question that names no role is not held to it.
     assert role_fits(analyse("Who brokered the deal?"), "Ruth Castellan", "Talks brokered by "
                                                                          "Ruth Castellan.")

@@ -194,8 +194,9 @@ def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
 # the person holding a role; the role word is the last before "of", "at", a relative clause
 # or the end.
 _ROLE_QUESTION = re.compile(
-    r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat\s+is\s+the\s+name\s+of)\s+"
-    r"(?:the\s+|its\s+|their\s+|(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
+    r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of)\s+"
+    r"(?:(?:the|its|their)\s+(?:[A-Z][\w’'.-]*\s+){0,2}|"
+    r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
     r"(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)(?=\s+(?:of|at|for|in|on|who|whose|that)\b|\s*\?)")
 # Words news uses for whoever runs an organisation.
 _HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
@@ -214,9 +215,12 @@ def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     roles = _HEADS if role in _HEADS else {role}
     words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
     name = re.escape(short)
-    # "chief executive Alan Pritchard", "Alan Pritchard, the board's chief executive".
+    # "chief executive Alan Pritchard", "Alan Pritchard, the board's chief executive", "the
+    # board's chief executive, Alan Pritchard", "the driver of the train that stopped short,
+    # Colin Brereton".
     return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{name}\b|"
-                          rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b",
+                          rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
+                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{name}\b",
                           sentence, re.I))
 
 
