@@ -530,6 +530,23 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                                                          "Ruth Castellan.")
 
 
+def test_a_role_no_passage_gives_anyone_is_not_answered(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("A fire ripped through the Brinsley Coatings factory in Dunmere on Monday. Three "
+            "night-shift workers were treated by paramedics for smoke inhalation. Group "
+            "Manager Tessa Varley, who led the operation, said the fire was under control.")
+    hit = passage(text, "Factory fire in Dunmere", "Herald")
+    reader = ExtractiveAnswerer(embedder)
+    assert reader.answer("What is the name of the Brinsley worker who was hospitalised?",
+                         [hit]).abstained
+    # The role given to a name, the question is answered.
+    named = passage(text.replace("Three night-shift workers were", "Night-shift worker Sam "
+                                 "Reyes was"), "Factory fire in Dunmere", "Herald")
+    a = reader.answer("What is the name of the Brinsley worker who was hospitalised?", [named])
+    assert not a.abstained and "Reyes" in a.answer
+
+
 def test_now_is_answered_by_the_latest_report():
     from dataclasses import replace
 

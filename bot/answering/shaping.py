@@ -82,6 +82,8 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
         return False
     if info.kind == "said" and not named_speaker_speaks(info, cands):
         return False
+    if not role_held(info, [c for c in cands if c.required >= t.required]):
+        return False
     if best.spoken:
         return max(relevance(c, w) for c in cands
                    if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
@@ -251,6 +253,15 @@ def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
 # "in the market town of Caddon", "the village of Upper Brinsley".
 _PLACE_OF = re.compile(r"\b(?:town|village|city|port|county|district|region|suburb|island|"
                        r"province|state|borough|hamlet)\s+of\s+$", re.I)
+
+
+def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
+    """"What is the name of the worker who was hospitalised?" is answered only where a
+    sentence gives someone that role ("worker Tom Hale", "the driver…, Colin Brereton"):
+    passages that never do (three workers were treated, unnamed) do not say who."""
+    if not _ROLE_QUESTION.search(asking_sentence(info.text)):
+        return True
+    return any(role_fits(info, n, c.text) for c in cands for _s, _e, n in names(c.text, info))
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
