@@ -545,6 +545,15 @@ def test_a_role_no_passage_gives_anyone_is_not_answered(embedder):
                                  "Reyes was"), "Factory fire in Dunmere", "Herald")
     a = reader.answer("What is the name of the Brinsley worker who was hospitalised?", [named])
     assert not a.abstained and "Reyes" in a.answer
+    # Someone introduced by the role ("a local businesswoman") may be named elsewhere: the
+    # question is answered, with no name the sentence does not give that role.
+    theatre = passage("The board agreed to keep The Loft studio open after a local "
+                      "businesswoman offered to cover its running costs. Maureen Tolland, who "
+                      "founded a bakery chain, has pledged 75,000 pounds.",
+                      "Playhouse studio saved", "Post")
+    b = reader.answer("Who is the businesswoman paying to keep the studio theatre running?",
+                      [theatre])
+    assert not b.abstained and b.short_answer != "Loft"
 
 
 def test_now_is_answered_by_the_latest_report():

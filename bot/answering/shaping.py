@@ -199,7 +199,9 @@ _ROLE_QUESTION = re.compile(
     r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of)\s+"
     r"(?:(?:the|its|their)\s+(?:[A-Z][\w’'.-]*\s+){0,2}|"
     r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
-    r"(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)(?=\s+(?:of|at|for|in|on|who|whose|that)\b|\s*\?)")
+    r"(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)"
+    # "the businesswoman paying to keep…": a participle starts what the holder does.
+    r"(?=\s+(?:of|at|for|in|on|who|whose|that|[a-z]+ing)\b|\s*\?)")
 # Words news uses for whoever runs an organisation.
 _HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
                    "director-general".split())
@@ -259,9 +261,15 @@ def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
     """"What is the name of the worker who was hospitalised?" is answered only where a
     sentence gives someone that role ("worker Tom Hale", "the driver…, Colin Brereton"):
     passages that never do (three workers were treated, unnamed) do not say who."""
-    if not _ROLE_QUESTION.search(asking_sentence(info.text)):
+    m = _ROLE_QUESTION.search(asking_sentence(info.text))
+    if not m or m.group(1) in STOPWORDS:
         return True
-    return any(role_fits(info, n, c.text) for c in cands for _s, _e, n in names(c.text, info))
+    # "after a local businesswoman offered to cover the costs": news introduces someone by
+    # the role and names them in another sentence, which may be the answer.
+    introduced = re.compile(rf"\ban?\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(m.group(1))}\b", re.I)
+    return any(introduced.search(c.text)
+               or any(role_fits(info, n, c.text) for _s, _e, n in names(c.text, info))
+               for c in cands)
 
 
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
