@@ -530,6 +530,20 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                                                          "Ruth Castellan.")
 
 
+def test_going_home_is_returning_not_leaving(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("About 1,100 residents of Dunmere were ordered out of their homes on Sunday night "
+            "as the flames moved east. Firefighters contained the blaze on Monday. Residents "
+            "were allowed back on Tuesday afternoon.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "When could Dunmere residents go home after the fire?",
+        [passage(text, "Wildfire forces evacuations", "Herald",
+                 published=datetime(2025, 8, 6, tzinfo=UTC))])
+    assert not a.abstained and a.short_answer != "Sunday 3 August 2025"
+    assert "allowed back" in a.answer
+
+
 def test_a_role_no_passage_gives_anyone_is_not_answered(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 

@@ -61,6 +61,8 @@ _SYNONYM_GROUPS = [
     {"debut", "first game", "first match", "first appearance"},
     {"build", "construct", "built"},
     {"evacuat", "flee", "fled", "leave their homes", "left their homes", "ordered out"},
+    {"return", "go home", "went home", "go back", "went back", "allowed back", "allowed home",
+     "back home", "move back", "moved back", "get back"},
     {"house", "houses", "home", "homes", "dwelling", "properties"},
     {"people", "residents", "inhabitants", "persons"},
     {"children", "child", "pupils", "kids"},
@@ -304,7 +306,11 @@ def analyse(question: str) -> QuestionInfo:
     terms = tuple(seen)
     weights = [1.0] * len(terms)
     event = _event_verb(asking)
-    if event in terms:
+    if event is not None and event not in terms and event == phrase_verb(asking):
+        # "go home" asks about returning: the group's verb stands for the phrase.
+        terms = (*terms, event)
+        weights.append(2.0)
+    elif event in terms:
         weights[terms.index(event)] = 2.0
     else:
         event = None
@@ -382,6 +388,17 @@ _PREPOSITIONS = frozenset("in on at for from under with to by after before durin
                           "about against than as".split())
 
 
+def phrase_verb(asking: str) -> str | None:
+    """The one-word verb of a synonym group a phrase of ``asking`` belongs to."""
+    low = f" {stemmed_text(asking)} "
+    for phrase, group in SYNONYMS.items():
+        if " " in phrase and f" {phrase} " in low:
+            singles = sorted(w for w in group if " " not in w)
+            if singles:
+                return singles[0]
+    return None
+
+
 _NAME_OF = re.compile(r"^\W*what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+the\s+names?\s+of\b", re.I)
 
 
@@ -426,7 +443,9 @@ def _event_verb(asking: str) -> str | None:
             clause.append(w)  # "step down": the verb is "step", "down" its particle
     known = [w for w in clause if stem(w) in NEWS_VERBS and w not in _LIGHT_VERBS]
     if not known and any(w in _LIGHT_VERBS for w in clause):
-        return None  # "go home", "get into the museum": no event named past the light verb
+        # "go home", "get into the museum": no event named past the light verb, unless the
+        # phrase is one a news verb says otherwise ("go home": return).
+        return phrase_verb(asking)
     last = known[0] if known else (clause[-1] if clause else None)
     return stem(last) if last else None
 

@@ -29,6 +29,7 @@ from bot.answering.question import (
     PLACE_TYPE,
     QuestionInfo,
     asking_sentence,
+    phrase_verb,
     stem,
     term_set,
     word_terms,
@@ -375,10 +376,13 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
         # "made landfall", "made an offer": the event is what was made.
         event = next((stem(c.text) for c in verb.children if c.dep_ == "dobj"), None)
     elif verb.lemma_ in _LIGHT_VERBS:
-        # "go on strike": the event is the noun after "on"; "go home" names none.
+        # "go on strike": the event is the noun after "on"; "go into the museum" none.
         event = next((stem(g.text) for c in verb.children if verb.lemma_ == "go"
                       and c.dep_ == "prep" and c.lower_ == "on"
                       for g in c.children if g.dep_ == "pobj"), None)
+        phrased = phrase_verb(asking_sentence(info.text))
+        if event is None and phrased is not None and info.event == phrased:
+            return info  # the patterns read the phrase as a verb's ("go home": return)
     else:
         event = stem(verb.text)
     if event == info.event:
