@@ -530,6 +530,19 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                                                          "Ruth Castellan.")
 
 
+def test_a_figure_about_someone_else_is_no_answer_about_the_person_asked(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    text = ("The chair of the Grenmouth Playhouse board has stepped down, a week after the "
+            "theatre's artistic director resigned. He has been replaced as chair by the "
+            "board's vice-chair, Beatrice Lund, a retired solicitor who has been a trustee "
+            "for eight years. Ms Lund said the theatre had a future.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "How long had Beatrice Lund been on the playhouse board before she became chair?",
+        [passage(text, "Playhouse chair quits", "Post")])
+    assert not a.abstained and a.short_answer != "a week" and "eight years" in a.answer
+
+
 def test_going_home_is_returning_not_leaving(embedder):
     from bot.answering.extractive import ExtractiveAnswerer
 

@@ -272,6 +272,33 @@ def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
                for c in cands)
 
 
+def about_person_asked(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> bool:
+    """A question about a person the passages name ("How long had Beatrice Lund been on the
+    board?") is answered by a sentence about them: it, or the one before, names them or
+    speaks of a he or she. A figure in the story's lead ("stepped down a week after…") is
+    someone else's."""
+    people = people_named(info, cands)
+    if not people:
+        return True
+    text = best.text + " " + best.before
+    if _PERSONAL.search(text):
+        return True
+    return all(re.search(rf"\b{re.escape(p.split()[-1])}\b", text) for p in people)
+
+
+def people_named(info: QuestionInfo, cands: list[Candidate]) -> list[str]:
+    """The people the asking sentence names in full, as the passages' parse reads them."""
+    runs = [r for r in _NAME_RUN.findall(re.sub(r"^\W*[A-Z][\w’'-]*\s+", "",
+                                                asking_sentence(info.text)))
+            if len(r.split()) >= 2]
+    people = []
+    for run in runs:
+        holder = next((c.text for c in cands if run in c.text), None)
+        if holder is not None and names_a_person(run, holder):
+            people.append(run)
+    return people
+
+
 _PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
 _STAND_IN = re.compile(r"\b(?:interim|caretaker|acting|temporary|stand-in|stopgap)\b", re.I)
 
@@ -545,6 +572,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         guess = short_for(info, best, cands, embedder) if info.factoid else None
         short = guess if guess and confident(info, best, guess, t) else None
     if short and not fits(info, short, best.text):
+        short = None
+    if short and not best.argument and not about_person_asked(info, best, cands):
         short = None
     if info.kind in ("who", "where", "which") and not best.argument:
         # Two readings of one name: the best sentence's own, and the one the top sentences
