@@ -454,15 +454,16 @@ def test_two_parties_figures_are_shown_without_asking_the_model(seed_bot, fake_l
     assert a.notice and "different figures" in a.notice
 
 
-def test_a_models_name_for_a_role_no_source_gives_them_is_not_shown(seed_bot, fake_llm):
-    """The same check as the extractive answer's: a name is shown for "who is the
-    spokesperson" only where a source sentence gives that person the role."""
+def test_a_models_name_for_a_role_no_source_gives_them_is_not_shown(examples_bot, fake_llm):
+    """The same check as the extractive answer's: a name is shown for "who is the director"
+    only where a source sentence gives that person the role."""
     def named(body) -> Reply:
-        n = _cite_source(body, "Ali Rabiee said")
-        return Reply(f"Ali Rabiee said Iran welcomes a lasting ceasefire [{n}].")
+        n = _cite_source(body, "Mayor Ingrid Solberg")
+        return Reply("Mayor Ingrid Solberg said the project would cost 412 million euros "
+                     f"[{n}].")
 
     fake_llm.script(named)
-    a = seed_bot.ask("Who is the defense minister of Armenia?", NOW,
-                     answerer=llm(seed_bot, fake_llm))
+    a = examples_bot.ask("Who is the director of the Northbay museum?",
+                         answerer=llm(examples_bot, fake_llm))
     assert a.answerer == "llm" and a.citations and a.citations[0].verified
-    assert "Rabiee" in a.answer and a.short_answer is None
+    assert "Solberg" in a.answer and a.short_answer is None

@@ -507,7 +507,7 @@ def test_what_a_named_person_said_needs_their_words(embedder):
 
 def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
     from bot.answering.question import analyse
-    from bot.answering.shaping import role_fits
+    from bot.answering.spans import role_fits
 
     boss = analyse("Who is the boss of the health board that runs Pellworth General?")
     assert role_fits(boss, "Alan Pritchard", "Alan Pritchard, the board's chief executive, said.")

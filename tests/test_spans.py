@@ -311,6 +311,23 @@ def test_what_a_figure_measures_must_be_what_is_asked(question, sentence, short)
     assert short_answer(sentence, analyse(question), None) == short
 
 
+@pytest.mark.parametrize("question,role", [
+    ("Who is the managing director of Northfell Rail?", "managing director"),
+    ("Who is the boss of the health board that runs the hospital?", "boss"),
+    ("What is the name of the Brinsley worker who was hospitalised?", "worker"),
+    ("What's the name of the driver who braked in time?", "driver"),
+    ("Who is the businesswoman paying to keep the theatre running?", "businesswoman"),
+    # When a role is held does not change which.
+    ("Who is the new chairman of the club?", "chairman"),
+    ("Who will be the permanent head coach?", "head coach"),
+    ("Who brokered the deal?", None),
+])
+def test_the_role_a_question_asks_the_holder_of(question, role):
+    from bot.answering.spans import role_asked
+
+    assert role_asked(analyse(question)) == role
+
+
 def test_an_ampersand_joins_a_name():
     info = analyse("Which company turned off the AC in its stores?")
     assert [n for _, _, n in names("Bed Bath & Beyond cut its AC, analysts said.", info)] == [

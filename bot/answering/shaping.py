@@ -20,7 +20,6 @@ from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for, mentions, with_antecedent
 from bot.answering.question import (
     PLACE_TYPE,
-    STOPWORDS,
     QuestionInfo,
     answer_type,
     asking_sentence,
@@ -43,6 +42,8 @@ from bot.answering.spans import (
     name_candidates,
     names,
     plausible_span,
+    role_asked,
+    role_fits,
     short_answer,
 )
 from bot.answering.syntax import names_a_person
@@ -192,42 +193,6 @@ def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
                           rf"\b{name},\s+(?:his|her|their) predecessor\b", sentence))
 
 
-# "Who is the boss of the health board?", "What is the name of Pinnock's brother-in-law?":
-# the person holding a role; the role word is the last before "of", "at", a relative clause
-# or the end.
-_ROLE_QUESTION = re.compile(
-    r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of)\s+"
-    r"(?:(?:the|its|their)\s+(?:[A-Z][\w’'.-]*\s+){0,2}|"
-    r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
-    r"(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)"
-    # "the businesswoman paying to keep…": a participle starts what the holder does.
-    r"(?=\s+(?:of|at|for|in|on|who|whose|that|[a-z]+ing)\b|\s*\?)")
-# Words news uses for whoever runs an organisation.
-_HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
-                   "director-general".split())
-
-
-def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """A question asking who holds a role is answered by a name the sentence gives that role:
-    "Alan Pritchard, the board's chief executive" for "Who is the boss of the board?", not
-    "Miriam Leclerc, the board's medical director", nor the prosecutor quoted in a sentence
-    that mentions the brother-in-law."""
-    m = _ROLE_QUESTION.search(asking_sentence(info.text))
-    if not m or m.group(1) in STOPWORDS:
-        return True
-    role = m.group(1).lower()
-    roles = _HEADS if role in _HEADS else {role}
-    words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
-    name = re.escape(short)
-    # "chief executive Alan Pritchard", "Alan Pritchard, the board's chief executive", "the
-    # board's chief executive, Alan Pritchard", "the driver of the train that stopped short,
-    # Colin Brereton".
-    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{name}\b|"
-                          rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
-                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{name}\b",
-                          sentence, re.I))
-
-
 # "Where…", "Which plant…", "Which town…": a place or a site, which no person is.
 _ASKS_PLACE = re.compile(
     r"^\W*where\b|\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|city|"
@@ -261,12 +226,12 @@ def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
     """"What is the name of the worker who was hospitalised?" is answered only where a
     sentence gives someone that role ("worker Tom Hale", "the driver…, Colin Brereton"):
     passages that never do (three workers were treated, unnamed) do not say who."""
-    m = _ROLE_QUESTION.search(asking_sentence(info.text))
-    if not m or m.group(1) in STOPWORDS:
+    role = role_asked(info)
+    if role is None:
         return True
     # "after a local businesswoman offered to cover the costs": news introduces someone by
     # the role and names them in another sentence, which may be the answer.
-    introduced = re.compile(rf"\ban?\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(m.group(1))}\b", re.I)
+    introduced = re.compile(rf"\ban?\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(role)}\b", re.I)
     return any(introduced.search(c.text)
                or any(role_fits(info, n, c.text) for _s, _e, n in names(c.text, info))
                for c in cands)

@@ -11,6 +11,7 @@ from bot.answering.question import (
     STOPWORDS,
     QuestionInfo,
     answer_type,
+    asking_sentence,
     stem,
     term_set,
     token_spans,
@@ -543,6 +544,54 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
         if any(stem(w) in info.terms for w in words):
             return False
     return True
+
+
+# "Who is the boss of the health board?", "What is the name of Pinnock's brother-in-law?",
+# "Who is the managing director of Northfell Rail?": the person holding a role; the role is
+# the one or two words before "of", "at", a relative clause, a participle or the end.
+_ROLE_QUESTION = re.compile(
+    r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of)\s+"
+    r"(?:(?:the|its|their)\s+(?:[A-Z][\w’'.-]*\s+){0,2}|"
+    r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
+    r"(?:[a-z][\w-]*\s+){0,2}?((?:[a-z][\w-]*\s+)?[a-z][\w-]*)"
+    # "the businesswoman paying to keep…": a participle starts what the holder does.
+    r"(?=\s+(?:of|at|for|in|on|who|whose|that|[a-z]+ing)\b|\s*\?)")
+# Words that say when a role is held, not which: "the new chairman" is a chairman.
+_ROLE_TIME = frozenset("new former current permanent interim acting next late".split())
+# Words news uses for whoever runs an organisation.
+_HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
+                   "director-general".split())
+
+
+def role_asked(info: QuestionInfo) -> str | None:
+    """The role whose holder the question asks for ("managing director"), or None."""
+    m = _ROLE_QUESTION.search(asking_sentence(info.text))
+    if not m:
+        return None
+    words = [w for w in m.group(1).lower().split() if w not in _ROLE_TIME]
+    if not words or words[-1] in STOPWORDS:
+        return None
+    return " ".join(words)
+
+
+def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A question asking who holds a role is answered by a name the sentence gives that role:
+    "Alan Pritchard, the board's chief executive" for "Who is the boss of the board?", not
+    "Miriam Leclerc, the board's medical director", nor the prosecutor quoted in a sentence
+    that mentions the brother-in-law."""
+    role = role_asked(info)
+    if role is None:
+        return True
+    roles = _HEADS if role in _HEADS else {role}
+    words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
+    name = re.escape(short)
+    # "chief executive Alan Pritchard", "Alan Pritchard, the board's chief executive", "the
+    # board's chief executive, Alan Pritchard", "the driver of the train that stopped short,
+    # Colin Brereton".
+    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{name}\b|"
+                          rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
+                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{name}\b",
+                          sentence, re.I))
 
 
 def event_answer(sentence: str, info: QuestionInfo, published_at: datetime | None,
