@@ -583,6 +583,22 @@ def test_a_role_no_passage_gives_anyone_is_not_answered(embedder):
     assert not b.abstained and b.short_answer != "Loft"
 
 
+def test_the_name_a_passage_gives_the_asked_role_answers(embedder):
+    from bot.answering.extractive import ExtractiveAnswerer
+    from bot.answering.spans import gives_role
+
+    text = ("The landslip happened early on Saturday in the Hollin Gap cutting, a mile south "
+            "of the village of Thursby Edge. The first train of the day was approaching the "
+            "cutting when its driver spotted the debris. The driver of the train that stopped "
+            "short of the slip, Colin Brereton, has been given a commendation.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "What's the name of the driver who braked in time to avoid the Hollin Gap landslip?",
+        [passage(text, "Train stops yards from landslip", "Herald")])
+    assert not a.abstained and a.short_answer == "Colin Brereton"
+    assert gives_role("guest", "Serena Williams", "The Duchess's first guest was friend and "
+                                                  "tennis champion Serena Williams.")
+
+
 def test_now_is_answered_by_the_latest_report():
     from dataclasses import replace
 

@@ -321,6 +321,8 @@ def test_what_a_figure_measures_must_be_what_is_asked(question, sentence, short)
     ("Who is the new chairman of the club?", "chairman"),
     ("Who will be the permanent head coach?", "head coach"),
     ("Who brokered the deal?", None),
+    ("What was the name of the mission?", None),
+    ("What is the name of the driver of the derailed tram?", "driver"),
 ])
 def test_the_role_a_question_asks_the_holder_of(question, role):
     from bot.answering.spans import role_asked

@@ -20,7 +20,15 @@ import numpy as np
 
 from bot.answering.candidates import Candidate
 from bot.answering.question import QuestionInfo, asking_sentence, stem, term_set
-from bot.answering.spans import event_answer, numbers, plausible_span, short_answer
+from bot.answering.spans import (
+    event_answer,
+    names,
+    numbers,
+    plausible_span,
+    role_asked,
+    role_fits,
+    short_answer,
+)
 from bot.answering.syntax import asked_role
 from retrieval.types import Embedder
 
@@ -246,6 +254,21 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
             if arg:
                 typed = bool(c.short) and c.lexical > 0
                 c.argument = c.short = arg
+                c.score += weights.event_argument + (0.0 if typed else weights.typed_span)
+        cands.sort(key=lambda c: -c.score)
+    if role_asked(info) is not None:
+        for c in cands[:weights.parsed]:
+            if c.required < 1.0 or c.argument:
+                continue
+            # "the driver of the train…, Colin Brereton" for "What's the name of the driver
+            # who braked?": the name the sentence gives the asked role fills the asked part,
+            # as a parsed argument does.
+            held = next((n for _s, _e, n in names(c.text, info)
+                         if role_fits(info, n, c.text) and plausible_span(info, n, c.chunk.text)),
+                        None)
+            if held:
+                typed = bool(c.short) and c.lexical > 0
+                c.argument = c.short = held
                 c.score += weights.event_argument + (0.0 if typed else weights.typed_span)
         cands.sort(key=lambda c: -c.score)
     if speakers:

@@ -39,6 +39,7 @@ from bot.answering.scoring import (
 from bot.answering.spans import (
     LOCATIVE,
     figure_of,
+    gives_role,
     name_candidates,
     names,
     plausible_span,
@@ -225,15 +226,18 @@ _PLACE_OF = re.compile(r"\b(?:town|village|city|port|county|district|region|subu
 def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
     """"What is the name of the worker who was hospitalised?" is answered only where a
     sentence gives someone that role ("worker Tom Hale", "the driver…, Colin Brereton"):
-    passages that never do (three workers were treated, unnamed) do not say who."""
+    passages that never do (three workers were treated, unnamed) do not say who. The role's
+    head noun is enough here ("first guest" for "the star guest"); the name shown is held
+    to the whole role (``role_fits``)."""
     role = role_asked(info)
     if role is None:
         return True
+    head = role.split()[-1]
     # "after a local businesswoman offered to cover the costs": news introduces someone by
     # the role and names them in another sentence, which may be the answer.
-    introduced = re.compile(rf"\ban?\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(role)}\b", re.I)
+    introduced = re.compile(rf"\ban?\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(head)}\b", re.I)
     return any(introduced.search(c.text)
-               or any(role_fits(info, n, c.text) for _s, _e, n in names(c.text, info))
+               or any(gives_role(head, n, c.text) for _s, _e, n in names(c.text, info))
                for c in cands)
 
 

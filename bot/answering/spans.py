@@ -571,7 +571,13 @@ def role_asked(info: QuestionInfo) -> str | None:
     words = [w for w in m.group(1).lower().split() if w not in _ROLE_TIME]
     if not words or words[-1] in STOPWORDS:
         return None
+    if info.kind != "who" and not _PERSON_HEAD.search(words[-1]):
+        return None  # "What was the name of the mission?" asks for no holder of a role
     return " ".join(words)
+
+
+# Nouns for people by what they do: "driver", "director", "economist", "spokeswoman".
+_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss)$")
 
 
 def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
@@ -580,17 +586,21 @@ def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     "Miriam Leclerc, the board's medical director", nor the prosecutor quoted in a sentence
     that mentions the brother-in-law."""
     role = role_asked(info)
-    if role is None:
-        return True
+    return role is None or gives_role(role, short, sentence)
+
+
+def gives_role(role: str, name: str, sentence: str) -> bool:
+    """Does ``sentence`` give ``name`` the ``role``? "chief executive Alan Pritchard", "Alan
+    Pritchard, the board's chief executive", "the board's chief executive, Alan Pritchard",
+    "the driver of the train that stopped short, Colin Brereton", "her first guest was
+    tennis champion Serena Williams"."""
     roles = _HEADS if role in _HEADS else {role}
     words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
-    name = re.escape(short)
-    # "chief executive Alan Pritchard", "Alan Pritchard, the board's chief executive", "the
-    # board's chief executive, Alan Pritchard", "the driver of the train that stopped short,
-    # Colin Brereton".
-    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{name}\b|"
-                          rf"\b{name},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
-                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{name}\b",
+    held = re.escape(name)
+    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{held}\b|"
+                          rf"\b{held},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
+                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{held}\b|"
+                          rf"\b{words}\s+(?:is|was|will be)\s+(?:[\w’'-]+\s+){{0,5}}?{held}\b",
                           sentence, re.I))
 
 
