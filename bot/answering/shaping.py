@@ -194,12 +194,12 @@ def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
                           rf"\b{name},\s+(?:his|her|their) predecessor\b", sentence))
 
 
-# "Where…", "Which plant…", "Which town…": a place or a site, which no person is.
-_ASKS_PLACE = re.compile(
-    r"^\W*where\b|\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:country|nation|state|island|city|"
-    r"region|town|village|county|district|province|area|site|plant|factory|works|mine|depot|"
-    r"creamery|hospital|school|port|airport|station|stadium|ground|venue|building|street|"
-    r"road)\b", re.I)
+# "Where…", "Which plant…", "Which town…": besides the countries and cities of PLACE_TYPE,
+# the places and sites news asks about, which no person is.
+_ASKS_SITE = re.compile(
+    r"^\W*where\b|\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:town|village|county|district|"
+    r"province|area|site|plant|factory|works|mine|depot|creamery|hospital|school|port|airport|"
+    r"station|stadium|ground|venue|building|street|road)\b", re.I)
 
 
 def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
@@ -207,7 +207,8 @@ def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     ("Bernard Ashworth said the leisure centre would stay shut" for "Where will…"), and a
     "where" is answered by a name the sentence writes as a place: after "in", "at", "near"
     and the like ("arrested in Kessling"), not "the Joost Vermaelen painting"."""
-    if not _ASKS_PLACE.search(asking_sentence(info.text)):
+    asking = asking_sentence(info.text)
+    if not (_ASKS_SITE.search(asking) or PLACE_TYPE.search(asking)):
         return True
     if names_a_person(short, sentence):
         return False

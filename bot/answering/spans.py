@@ -372,7 +372,8 @@ def _plural_duration(text: str) -> str:
 
 
 # "How much did it cost?": the answer is money, however many other figures the sentence has.
-_ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|paid|pay|spend|spent|worth|budget|fund|"
+_ASKS_MONEY = re.compile(r"\b(?:cost|costs|costing|price|paid|pay|paying|pays|spend|spent|"
+                         r"spending|worth|budget|fund|"
                          r"funding|fine|salary|raise|raised|earn|earned|charge|fee)\b", re.I)
 
 
@@ -384,8 +385,9 @@ _ASKS_PRICE = re.compile(r"\b(?:paid|paying|pays|cost|costs|costing|spend|spent|
 # "in total" asks for the whole sum; "6.20 euros for each share" is a rate, not it.
 _ASKS_TOTAL = re.compile(r"\b(?:in total|total|altogether|in all|overall|combined)\b", re.I)
 _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|each|a|an)\s+"
-                       r"(?:[A-Z][\w’'-]*\s+)?(?:share|day|week|month|year|hour|head|person|worker|employee|ticket|"
-                       r"unit|tonne|barrel|litre|night|passenger|household)\b")
+                       r"(?:[A-Z][\w’'-]*\s+)?(?:share|day|week|month|year|hour|head|person|"
+                       r"worker|employee|ticket|unit|tonne|barrel|litre|night|passenger|"
+                       r"household)\b")
 
 
 _SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report|reported|"
@@ -470,12 +472,11 @@ def short_answer(
             if _ASKS_PRICE.search(info.text):
                 money = [n for n in money if _CURRENCY.search(n[2])]
             # A length or a head count is no price.
-            asks_money = _ASKS_MONEY.search(info.text) or _ASKS_PRICE.search(info.text)
-            nums = money if asks_money else money or nums
+            nums = money if _ASKS_MONEY.search(info.text) else money or nums
         else:
-            # "How many" counts people or things; a sum of money or a share is no count of them, nor
-            # a length of time or a distance ("in twenty minutes" for "how many households"),
-            # nor a scale word alone ("more than a dozen" says no number).
+            # "How many" counts people or things; a sum of money or a share is no count of
+            # them, nor a length of time or a distance ("in twenty minutes" for "how many
+            # households"), nor a scale word alone ("more than a dozen" says no number).
             nums = [n for n in nums if not _CURRENCY.search(n[2]) and not _SHARE.search(n[2])
                     and _value_of(n[2]) is not None and not _counts_other_unit(n[2], info)
                     and not _WHOLE_OF_PART.search(sentence[:n[0]])]
