@@ -25,6 +25,14 @@ def passage(text: str, title: str, source: str = "News",
                      source=source, published_at=published), 1.0)
 
 
+@pytest.fixture
+def reader(embedder):
+    """The extractive answerer every reading test asks."""
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer(embedder)
+
+
 def _cand(text: str, title: str = "News", published: datetime | None = None) -> Candidate:
     chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title=title,
                   source="x", published_at=published)
@@ -124,14 +132,12 @@ def test_a_sentence_without_an_age_has_no_answer_to_how_old():
                         None) == "34"
 
 
-def test_an_unsure_factoid_shows_the_next_sentence_offering_the_asked_type(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_an_unsure_factoid_shows_the_next_sentence_offering_the_asked_type(reader):
     text = ("The new road bridge over the River Tane at Ellisford will not open until "
             "September 2026, the regional transport commissioner said. "
             "He said the contractor, Brightwater Civil, had lost most of a year to floods.")
     hit = passage(text, "Ellisford bridge delayed", "Courier")
-    a = ExtractiveAnswerer(embedder).answer("Who is building the Ellisford bridge?", [hit])
+    a = reader.answer("Who is building the Ellisford bridge?", [hit])
     assert not a.abstained and a.short_answer is None
     assert "Brightwater Civil" in a.answer and len(a.citations) == 2
 
@@ -199,33 +205,27 @@ def test_the_day_something_was_said_is_not_when_it_happened():
     assert short_answer(began, info, published) == "Saturday 2 August 2025"
 
 
-def test_a_why_question_gets_the_sentence_that_gives_the_reason(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_why_question_gets_the_sentence_that_gives_the_reason(reader):
     text = ("Northbay city council voted 31 to 12 on Tuesday night to build a tram line. "
             "Opponents on the council argued that electric buses would have been cheaper.")
     hit = passage(text, "Council approves harbour tram line", "Gazette")
-    a = ExtractiveAnswerer(embedder).answer("Why did opponents object to the tram?", [hit])
+    a = reader.answer("Why did opponents object to the tram?", [hit])
     assert not a.abstained and a.short_answer is None
     assert "electric buses would have been cheaper" in a.answer
 
 
-def test_a_reason_word_that_may_be_a_time_counts_for_less(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_reason_word_that_may_be_a_time_counts_for_less(reader):
     text = ("Residents of 340 homes in Dunmere spent a second night away after a fire ripped "
             "through a chemical coatings factory. Firefighters worked through the night. "
             "A faulty battery charger in a forklift bay is the most likely cause of the fire, "
             "investigators said.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "Why did the Dunmere coatings factory go up in flames?",
         [passage(text, "Hundreds of homes evacuated", "Herald")])
     assert not a.abstained and "battery charger" in a.answer
 
 
-def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(
-        embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
+def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 
     assert analyse("What made the slope at Hollin Gap give way?").kind == "why"
@@ -233,7 +233,7 @@ def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_an
     text = ("The line through the Hollin Gap cutting will stay closed until January. "
             "Engineers found that a drainage culvert had become blocked, so 96mm of rain "
             "had nowhere to go. That saturated the soil until the slope gave way.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "What made the slope at Hollin Gap give way?",
         [passage(text, "Marrick Valley line to stay shut", "Herald")])
     assert not a.abstained
@@ -259,18 +259,14 @@ def test_only_a_sentence_pointing_back_is_quoted_with_the_one_before(sentence, p
     assert (with_antecedent(c).text == text) is points_back
 
 
-def test_a_relative_date_in_the_quote_is_spelled_out(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_relative_date_in_the_quote_is_spelled_out(reader):
     text = "Kingsport Rovers dismissed head coach Marco Lenz on Sunday after a 4-0 defeat."
     hit = passage(text, "Rovers sack Lenz", "Sport", published=datetime(2025, 10, 27, tzinfo=UTC))
-    a = ExtractiveAnswerer(embedder).answer("Why was the Rovers coach dismissed?", [hit])
+    a = reader.answer("Why was the Rovers coach dismissed?", [hit])
     assert "on Sunday = Sunday 26 October 2025" in a.answer
 
 
-def test_what_did_x_say_is_answered_by_xs_words(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_what_did_x_say_is_answered_by_xs_words(reader):
     text = ("Norvale chief executive Simon Achterberg resigned on Monday after the recall. "
             "The board named chairman Oliver Brandt to lead the search for a successor. "
             "\"Simon has taken responsibility for a failure that happened on his watch,\" "
@@ -278,7 +274,7 @@ def test_what_did_x_say_is_answered_by_xs_words(embedder):
     hit = passage(text, "Norvale chief quits", "Ledger")
     info = analyse("What did Norvale's chairman say about Achterberg's departure?")
     assert info.kind == "said" and info.speaker == ("norvale", "chairman")
-    a = ExtractiveAnswerer(embedder).answer(info.text, [hit])
+    a = reader.answer(info.text, [hit])
     assert not a.abstained and a.short_answer is None
     assert "taken responsibility" in a.answer
 
@@ -291,35 +287,27 @@ def test_paraphrase_phrases_match_as_stems():
 
 
 
-def test_every_quoted_sentence_has_its_relative_dates_spelled_out(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_every_quoted_sentence_has_its_relative_dates_spelled_out(reader):
     text = ("Cargo handling at the port came to a near standstill as dockworkers stayed away "
             "for a third day in a dispute over night-shift pay. The walkout began on Monday "
             "morning, when crane operators refused to clock in.")
     hit = passage(text, "Port standstill", "Courier", published=datetime(2025, 3, 12, tzinfo=UTC))
-    a = ExtractiveAnswerer(embedder).answer("When did the dockworkers stop work?", [hit])
+    a = reader.answer("When did the dockworkers stop work?", [hit])
     assert "Monday 10 March 2025" in a.answer
 
 
-def test_a_place_named_in_passing_does_not_make_the_story_about_it(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_place_named_in_passing_does_not_make_the_story_about_it(reader):
     text = ("Dockworkers at the port of Carrowmore walked out on Monday over night-shift pay. "
             "The dispute centres on the extra pay dockworkers receive for night shifts. "
             "Shipping lines diverted dozens of calls to Deelwick during the dispute.")
     hit = passage(text, "Carrowmore dockers walk out", "Gazette",
                   published=datetime(2025, 3, 11, tzinfo=UTC))
-    reader = ExtractiveAnswerer(embedder)
     assert reader.answer("When did dockworkers at Deelwick go on strike?", [hit]).abstained
     a = reader.answer("When did dockworkers at Carrowmore go on strike?", [hit])
     assert not a.abstained and "Monday 10 March 2025" in a.answer
 
 
-def test_a_speaker_or_a_pronouns_person_named_once_is_still_in_reach(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
-    reader = ExtractiveAnswerer(embedder)
+def test_a_speaker_or_a_pronouns_person_named_once_is_still_in_reach(reader):
     # The question names who said it; the article quotes him once, far from the figure.
     said = passage(
         "The cost of rebuilding Ukraine after the war is estimated at 750 billion dollars. "
@@ -339,14 +327,12 @@ def test_a_speaker_or_a_pronouns_person_named_once_is_still_in_reach(embedder):
     assert not b.abstained and "Netherlands" in b.answer
 
 
-def test_a_person_named_in_full_once_and_by_surname_after_is_in_reach(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_person_named_in_full_once_and_by_surname_after_is_in_reach(reader):
     text = ("The artistic director of the Grenmouth Playhouse has resigned in protest at the "
             "board's decision to close its studio theatre. Fenella Rourke, who has run the "
             "playhouse since 2019, handed in her notice on Monday. The spring season will "
             "open as planned with a play Ms Rourke was directing.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "When did Fenella Rourke quit as the Grenmouth Playhouse's artistic director?",
         [passage(text, "Playhouse director resigns", "Post",
                  published=datetime(2025, 2, 12, tzinfo=UTC))])
@@ -376,26 +362,23 @@ def test_a_place_is_answered_by_a_place(question, sentence, fits):
     assert place_fits(analyse(question), short, sentence) is fits
 
 
-def test_a_question_of_nothing_but_names_is_about_them(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_question_of_nothing_but_names_is_about_them(reader):
     text = ("Police have recovered the painting stolen from the Velden City Museum. "
             "Officers stopped a white van at a petrol station in Kessling, a port town about "
             "60 kilometres from Velden. The museum will reopen on Thursday.")
-    a = ExtractiveAnswerer(embedder).answer("How far is Kessling from Velden?",
+    a = reader.answer("How far is Kessling from Velden?",
                                             [passage(text, "Painting recovered", "Post")])
     assert not a.abstained and "60 kilometres" in a.answer
 
 
-def test_whose_asks_for_an_owner_not_any_name_nearby(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
+def test_whose_asks_for_an_owner_not_any_name_nearby(reader):
     from bot.answering.question import analyse
     from bot.answering.shaping import possessor_fits
 
     text = ("The board named finance director Grace Whitlow as interim chief executive, a "
             "search for a permanent successor that chairman Oliver Brandt said could take "
             "six months. Achterberg had run the company for seven years.")
-    a = ExtractiveAnswerer(embedder).answer("Whose job did Grace Whitlow take over?",
+    a = reader.answer("Whose job did Grace Whitlow take over?",
                                             [passage(text, "Norvale names interim chief", "FT")])
     assert a.short_answer != "Oliver Brandt"
     whose = analyse("Whose job did Grace Whitlow take over?")
@@ -406,53 +389,44 @@ def test_whose_asks_for_an_owner_not_any_name_nearby(embedder):
     assert possessor_fits(analyse("Who named Whitlow?"), "Oliver Brandt", "Brandt named her.")
 
 
-def test_one_standing_in_is_not_the_permanent_holder(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_one_standing_in_is_not_the_permanent_holder(reader):
     text = ("Assistant coach Tomás Ferreira will take charge of Kingsport Rovers as caretaker, "
             "chairman Derek Fallon said.")
     hit = passage(text, "Rovers sack Lenz", "Sport")
-    reader = ExtractiveAnswerer(embedder)
     permanent = reader.answer("Who will be Kingsport Rovers' permanent head coach?", [hit])
     assert permanent.short_answer is None
     now = reader.answer("Who will take charge of Kingsport Rovers?", [hit])
     assert now.short_answer == "Tomás Ferreira"
 
 
-def test_two_parties_giving_different_figures_are_both_shown(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_two_parties_giving_different_figures_are_both_shown(reader):
     text = ("The union said 2,300 of its members had joined the stoppage at Carrowmore. "
             "The port authority put the figure much lower, saying about 1,400 workers were "
             "absent. Port chief Martin Hale said 14 container ships were waiting.")
     hit = passage(text, "Carrowmore dockers walk out", "Gazette")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "How many workers joined the Carrowmore walkout?", [hit])
     assert a.short_answer is None and a.conflict
     assert "2,300" in a.answer and "1,400" in a.answer and len(a.citations) == 2
     assert [(v.value, v.citation) for v in a.conflict_values] == [("2,300", 1), ("1,400", 2)]
 
 
-def test_a_report_of_the_true_cost_disputes_the_figure(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_report_of_the_true_cost_disputes_the_figure(reader):
     text = ("Fellway puts the cost of the repair at 6.2 million pounds. However, a report "
             "commissioned by the county council from independent engineers says the true "
             "cost is likely to be nearer 9 million pounds.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "What will the Hollin Gap repairs cost?",
         [passage(text, "Hollin Gap line to stay shut", "Herald")])
     assert a.short_answer is None and a.conflict
     assert "6.2 million" in a.answer and "9 million" in a.answer
 
 
-def test_who_says_it_and_a_sentences_first_word_are_not_what_it_is_about(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_who_says_it_and_a_sentences_first_word_are_not_what_it_is_about(reader):
     text = ("Congress adopted the requirement that every pilot have at least 1,500 hours of "
             "flight experience in 2010. Airlines want it cut. The FAA has not commented.")
     hit = passage(text, "Airline fears of pilot shortage", "AP")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "According to the FAA, how many hours of flight experience does a pilot need?", [hit])
     assert not a.abstained and "1,500" in a.answer
 
@@ -473,24 +447,19 @@ def test_an_unsure_answer_quotes_the_runner_up_too():
     assert runner_up(best, [best, replace(close, text=best.text)]) is None
 
 
-def test_a_figure_disputed_further_on_in_the_story_is_shown_beside_it(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_figure_disputed_further_on_in_the_story_is_shown_beside_it(reader):
     text = ("The board said 14 of the unit's 61 midwife posts were vacant. Births will move "
             "to Carnford from next month. About 140 babies are born at Pellworth each month. "
             "The midwives' union put the number at 22, saying the board left out staff on "
             "long-term sick leave.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "How many midwife vacancies does Pellworth's maternity unit have?",
         [passage(text, "Pellworth births to move", "Advertiser")])
     assert a.conflict and a.short_answer is None
     assert "14" in a.answer and "22" in a.answer
 
 
-def test_what_a_named_person_said_needs_their_words(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
-    reader = ExtractiveAnswerer(embedder)
+def test_what_a_named_person_said_needs_their_words(reader):
     q = "What did health minister Clara Benedetti say about the Pellworth maternity unit?"
     met = passage("Births at the Pellworth maternity unit will continue until September. "
                   "Owen Barraclough, the MP for Pellworth, welcomed the decision, which he said "
@@ -530,26 +499,22 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                                                          "Ruth Castellan.")
 
 
-def test_a_figure_about_someone_else_is_no_answer_about_the_person_asked(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_figure_about_someone_else_is_no_answer_about_the_person_asked(reader):
     text = ("The chair of the Grenmouth Playhouse board has stepped down, a week after the "
             "theatre's artistic director resigned. He has been replaced as chair by the "
             "board's vice-chair, Beatrice Lund, a retired solicitor who has been a trustee "
             "for eight years. Ms Lund said the theatre had a future.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "How long had Beatrice Lund been on the playhouse board before she became chair?",
         [passage(text, "Playhouse chair quits", "Post")])
     assert not a.abstained and a.short_answer != "a week" and "eight years" in a.answer
 
 
-def test_going_home_is_returning_not_leaving(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_going_home_is_returning_not_leaving(reader):
     text = ("About 1,100 residents of Dunmere were ordered out of their homes on Sunday night "
             "as the flames moved east. Firefighters contained the blaze on Monday. Residents "
             "were allowed back on Tuesday afternoon.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "When could Dunmere residents go home after the fire?",
         [passage(text, "Wildfire forces evacuations", "Herald",
                  published=datetime(2025, 8, 6, tzinfo=UTC))])
@@ -557,14 +522,11 @@ def test_going_home_is_returning_not_leaving(embedder):
     assert "allowed back" in a.answer
 
 
-def test_a_role_no_passage_gives_anyone_is_not_answered(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
-
+def test_a_role_no_passage_gives_anyone_is_not_answered(reader):
     text = ("A fire ripped through the Brinsley Coatings factory in Dunmere on Monday. Three "
             "night-shift workers were treated by paramedics for smoke inhalation. Group "
             "Manager Tessa Varley, who led the operation, said the fire was under control.")
     hit = passage(text, "Factory fire in Dunmere", "Herald")
-    reader = ExtractiveAnswerer(embedder)
     assert reader.answer("What is the name of the Brinsley worker who was hospitalised?",
                          [hit]).abstained
     # The role given to a name, the question is answered.
@@ -583,15 +545,14 @@ def test_a_role_no_passage_gives_anyone_is_not_answered(embedder):
     assert not b.abstained and b.short_answer != "Loft"
 
 
-def test_the_name_a_passage_gives_the_asked_role_answers(embedder):
-    from bot.answering.extractive import ExtractiveAnswerer
+def test_the_name_a_passage_gives_the_asked_role_answers(reader):
     from bot.answering.spans import gives_role
 
     text = ("The landslip happened early on Saturday in the Hollin Gap cutting, a mile south "
             "of the village of Thursby Edge. The first train of the day was approaching the "
             "cutting when its driver spotted the debris. The driver of the train that stopped "
             "short of the slip, Colin Brereton, has been given a commendation.")
-    a = ExtractiveAnswerer(embedder).answer(
+    a = reader.answer(
         "What's the name of the driver who braked in time to avoid the Hollin Gap landslip?",
         [passage(text, "Train stops yards from landslip", "Herald")])
     assert not a.abstained and a.short_answer == "Colin Brereton"
