@@ -56,6 +56,16 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     # "who" after the named thing says it is a person.
     ("What's the name of the driver who braked in time?", "who"),
     ("What is the name of the ship?", "which"),
+    # Words asked for by the thing said, or by a speech verb: quoted, never a name pulled out.
+    ("What warning did the fire service give?", "said"),
+    ("What statement did the club issue after the game?", "said"),
+    ("What did Dr Patel advise parents to do?", "said"),
+    ("How did residents describe the storm?", "said"),
+    ("What was said at the meeting?", "said"),
+    ("What explanation did the airport give for the delays?", "why"),
+    ("What did the council decide?", "happened"),
+    # A thing found is a thing, not words.
+    ("What did police find in the car?", "which"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -575,3 +585,14 @@ def test_now_is_answered_by_the_latest_report():
     # Without "now" the best reading stands; so it does when the later one reads far worse.
     assert latest_first(analyse("How much is Vessant paying?"), [first, later])[0] is first
     assert latest_first(now, [first, replace(later, score=0.2)])[0] is first
+
+
+def test_a_warning_given_is_quoted_not_cut_to_a_name(reader):
+    text = ("Heavy rain is expected across the Tarn valley from Thursday night. "
+            "The regional fire service warned residents of Lowick to move cars away from the "
+            "river and not to drive through flood water. "
+            "Its chief officer, Gareth Pell, said crews were on standby.")
+    a = reader.answer("What warning did the fire service give?",
+                      [passage(text, "Rain warning for Tarn valley")])
+    assert not a.abstained and a.short_answer is None
+    assert "move cars away from the river" in a.answer

@@ -199,20 +199,30 @@ DESCRIPTIVE_KINDS = frozenset({"why", "how", "said", "happened", "other"})
 # Searched for in the asking sentence; the wh-phrase may sit anywhere in it
 # ("Broadway's stars were recognized at which awards show?").
 _SAY = (r"(?:say|said|tell|told|announce|claim|warn|state|report|argue|respond|react|"
-        r"think|believe|want|promise|pledge|deny|admit|insist|predict|demand)")
+        r"think|believe|want|promise|pledge|deny|admit|insist|predict|demand|advise|urge|"
+        r"recommend|suggest|conclude|describe|accuse|confirm|concede|acknowledge)")
+# What someone says, named as a thing given: "What warning did the fire service give?"
+_SAID_THING = (r"(?:warning|message|statement|advice|promise|pledge|assurance|apology|appeal|"
+               r"plea|answer|response|reply|comment|assessment|verdict|explanation)")
 _KINDS = [
     (re.compile(r"\bwhy\b|\bwhat (?:\w+ ){0,2}(?:caused|led to|prompted|triggered|is behind|"
-                r"was behind|reason)\b|\bfor what reason\b|"
+                r"was behind|reason|explanation|excuse|justification|grounds)\b|"
+                r"\bfor what reason\b|"
                 # "What made the slope give way?", "What forced the closure?"
                 r"^\W*what (?:made|forced|sparked)\b", re.I), "why"),
     (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?:[\w’'.-]+ ){{1,6}}?{_SAY}\b"
-                rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react)\b"
+                rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react|describe)\b"
+                rf"|\bwhat {_SAID_THING}s? (?:did|does|do|has|have|had|will|would) "
+                rf"(?:[\w’'.-]+ ){{1,6}}?(?:give|issue|make|offer|send|deliver)\b"
+                rf"|\bwhat (?:was|is|were|has been|had been) said\b"
                 rf"|\bwhat (?:was|is|were) (?:[\w’'.-]+ ){{1,6}}?(?:response|reaction|"
                 rf"position|view|message|statement|complaint|criticism|verdict|warning|"
                 rf"explanation|plea|answer)\b"
                 # "What did the traders' head make of the payouts?": a reaction.
                 rf"|\bwhat (?:did|does|do) (?:[\w’'.-]+ ){{1,8}}?make of\b", re.I), "said"),
-    (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b",
+    (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b"
+                # "What did the council decide?": a decision is told, not named.
+                r"|\bwhat (?:did|has|have|had) (?:[\w’'.-]+ ){1,6}?decided?\b",
                 re.I), "happened"),
     (re.compile(r"\bhow many\b", re.I), "count"),
     # "How quickly did guards arrive?" asks for the time it took: "within four minutes".
@@ -342,14 +352,17 @@ def analyse(question: str) -> QuestionInfo:
 
 
 _SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+(.+?)\s+"
-                      rf"{_SAY}\w*\b", re.I)
+                      rf"{_SAY}\w*\b"
+                      # "What warning did the fire service give?"
+                      rf"|\b{_SAID_THING}s?\s+(?:did|does|do|has|have|had|will|would)\s+(.+?)\s+"
+                      rf"(?:give|issue|make|offer|send|deliver)\b", re.I)
 
 
 def speaker_phrase(asking: str) -> str | None:
     """The words naming whoever a "what did X say" question asks about, as the question
     writes them ("health minister Clara Benedetti", "the union")."""
     m = _SPEAKER.search(asking)
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
 
 
 # Words that frame a question rather than name what it is about.
@@ -357,7 +370,8 @@ _FRAME_WORDS = frozenset(stem(w) for w in (
     "happen happened happening reason reasons respond responded response react reaction "
     "position view message statement think believe cause caused prompted long old "
     "far big large exactly first new answer answers question questions now currently "
-    "originally name names").split())
+    "originally name names explanation excuse justification grounds comment reply "
+    "assessment").split())
 
 
 _BE_QUESTION = re.compile(r"^\s*(?:when|where|how|why)\s+(?:was|were|is|are)\s+(.*)$", re.I)
