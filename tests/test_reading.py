@@ -64,6 +64,12 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What was said at the meeting?", "said"),
     ("What explanation did the airport give for the delays?", "why"),
     ("What did the council decide?", "happened"),
+    # The matter of a protest or a row is its reason; what came of something is told.
+    ("What were the lecturers protesting about?", "why"),
+    ("What is the row over?", "why"),
+    ("What came out of the emergency meeting of the trustees?", "happened"),
+    ("What became of the plan to stop deliveries?", "happened"),
+    ("What did the lynx do after escaping?", "happened"),
     # A thing found is a thing, not words.
     ("What did police find in the car?", "which"),
 ])
@@ -596,3 +602,43 @@ def test_a_warning_given_is_quoted_not_cut_to_a_name(reader):
                       [passage(text, "Rain warning for Tarn valley")])
     assert not a.abstained and a.short_answer is None
     assert "move cars away from the river" in a.answer
+
+
+def test_two_sources_figures_in_one_sentence_are_both_the_answer(reader):
+    text = ("The Brenholt tunnel has been shut to lorries since Monday. The two sides "
+            "disagree on how many drivers are affected. The operator puts the figure at 900 "
+            "drivers a day, while the hauliers' federation said its members counted closer "
+            "to 2,000.")
+    a = reader.answer("How many lorry drivers a day are hit by the Brenholt closure?",
+                      [passage(text, "Brenholt tunnel shut to lorries", "Courier")])
+    assert a.short_answer is None and a.conflict
+    assert {v.value for v in a.conflict_values} == {"900", "2,000"}
+    assert {v.attributed_to for v in a.conflict_values} == {
+        "The operator", "the hauliers' federation"}
+    one = ("The opposition said the shares were worth about 310,000 euros; the minister's "
+           "office said they were worth 180,000 euros.")
+    b = reader.answer("How much were the minister's shares worth?",
+                      [passage(one, "Minister's shares", "Register")])
+    assert b.short_answer is None and b.conflict
+    assert "310,000" in b.answer and "180,000" in b.answer
+
+
+def test_one_source_giving_two_figures_is_no_dispute():
+    from bot.answering.shaping import split_figures
+
+    text = ("The council said 300 homes were flooded, while 40 businesses had to close.")
+    info = analyse("How many homes were flooded?")
+    assert split_figures(info, _cand(text)) == []
+
+
+def test_an_article_holding_every_name_asked_outranks_another_story():
+    from dataclasses import replace
+
+    from bot.answering.shaping import whole_story_first
+
+    other = replace(_cand("A wildfire broke out on Saturday in the Sarrow Valley."),
+                    score=0.64, required=0.5)
+    this = replace(_cand("A lynx escaped from Hallowmere Zoo on Sunday."), score=0.63)
+    assert whole_story_first([other, this])[0] is this
+    # Far behind, it does not: nothing else reads as close to the question.
+    assert whole_story_first([other, replace(this, score=0.3)])[0] is other

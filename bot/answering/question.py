@@ -209,7 +209,12 @@ _KINDS = [
                 r"was behind|reason|explanation|excuse|justification|grounds)\b|"
                 r"\bfor what reason\b|"
                 # "What made the slope give way?", "What forced the closure?"
-                r"^\W*what (?:made|forced|sparked)\b", re.I), "why"),
+                r"^\W*what (?:made|forced|sparked)\b|"
+                # "What were the lecturers protesting about?", "What is the row over?": the
+                # matter of a protest or a dispute is its reason.
+                r"\bwhat (?:is|are|was|were|has|have|had) (?:[\w’'.-]+ ){0,6}?(?:protest\w*|"
+                r"strik\w*|complain(?:s|ed|ing)?|angry|upset|campaign\w*|dispute|row|argument|fuss|"
+                r"fight\w*|object\w*|arguing) (?:about|over|against)\b", re.I), "why"),
     (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?:[\w’'.-]+ ){{1,6}}?{_SAY}\b"
                 rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react|describe)\b"
                 rf"|\bwhat {_SAID_THING}s? (?:did|does|do|has|have|had|will|would) "
@@ -222,7 +227,11 @@ _KINDS = [
                 rf"|\bwhat (?:did|does|do) (?:[\w’'.-]+ ){{1,8}}?make of\b", re.I), "said"),
     (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b"
                 # "What did the council decide?": a decision is told, not named.
-                r"|\bwhat (?:did|has|have|had) (?:[\w’'.-]+ ){1,6}?decided?\b",
+                r"|\bwhat (?:did|has|have|had) (?:[\w’'.-]+ ){1,6}?decided?\b"
+                # What came of something, or what someone did: told, not named.
+                r"|\bwhat (?:came out of|came of|became of|will happen|would happen|"
+                r"is happening|is being done|was done|has been done)\b"
+                r"|\bwhat (?:did|does|do|will|would) (?:[\w’'.-]+ ){1,6}?do\b",
                 re.I), "happened"),
     (re.compile(r"\bhow many\b", re.I), "count"),
     # "How quickly did guards arrive?" asks for the time it took: "within four minutes".
