@@ -168,3 +168,12 @@ def test_what_how_many_counts_is_the_noun_it_modifies():
     assert counted_noun("How many Norvale factory workers lost their jobs?") == "workers"
     assert counted_noun("How many more troops will be sent?") == "troops"
     assert counted_noun("How many were killed?") is None
+
+
+def test_the_same_verb_done_to_another_named_thing_is_another_event():
+    info = analyse("Who chairs the board of Pennant Bank?")
+    sentence = ("Dermot Gallacher, who chairs parliament's Treasury committee, said it was "
+                "the third serious outage at a major bank this year.")
+    assert event_arguments(sentence, info) == []
+    same = "Mary Obi, who chairs the board of Pennant Bank, said the app was fixed."
+    assert event_arguments(same, info) == ["Mary Obi"]

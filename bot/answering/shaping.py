@@ -42,6 +42,7 @@ from bot.answering.spans import (
     gives_role,
     name_candidates,
     names,
+    numbers,
     plausible_span,
     role_asked,
     role_fits,
@@ -484,6 +485,21 @@ def latest_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     return [newest, *(c for c in cands if c is not newest)]
 
 
+def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
+    """The question's names say which story it asks about: a sentence whose article misses
+    one of them ("When did the lynx break out of Hallowmere Zoo?" over a wildfire that
+    "broke out on Saturday") gives way to one, scoring about as close (within
+    ``RUNNER_UP``), whose article holds them all."""
+    if not cands or cands[0].required >= 1.0:
+        return cands
+    best = cands[0]
+    whole = next((c for c in cands[1:4]
+                  if c.required >= 1.0 and c.score >= RUNNER_UP * best.score), None)
+    if whole is None:
+        return cands
+    return [whole, *(c for c in cands if c is not whole)]
+
+
 def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The next best sentence, when the reader cannot tell which of two answers: close in
     score, and from a passage holding the question's names (the same story, perhaps a later
@@ -530,7 +546,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     """The answer the user sees from ranked candidates."""
     if not answerable(info, cands, t, w):
         return Answer(question, NO_ANSWER, abstained=True, answerer=name)
-    cands = latest_first(info, cands)
+    cands = latest_first(info, whole_story_first(cands))
     best = cands[0]
     guess: str | None
     short: str | None
@@ -554,7 +570,15 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
             short = None
         guess = voted or guess
     rival = rival_figure(info, best, cands, t)
-    if rival is not None:
+    split = split_figures(info, best)
+    if not split and rival is None and _DISPUTE.search(best.text):
+        # "The two sides disagree on how many travellers are affected." and the figures
+        # in the sentence after it.
+        after = next((c for c in cands if c.before == best.text
+                      and c.chunk.article_id == best.chunk.article_id), None)
+        if after is not None and (split := split_figures(info, after)):
+            rival = after
+    if rival is not None or split:
         short = None
     # For quoting only: the spans and checks read the sentence itself.
     quoted = with_antecedent(best)
@@ -575,11 +599,17 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
     answer = Answer(question, text, abstained=False, citations=cites, short_answer=short,
                     answerer=name, guess=guess)
-    if rival is not None:
+    if rival is not None and not split:
         answer.conflict = True
         answer.conflict_values = [
             ConflictValue("figure", c.short, attribute(c.text), cite.n)
             for c, cite in ((best, cites[0]), (rival, cites[-1])) if c.short]
+    elif split:
+        answer.conflict = True
+        # Both figures are in one quote: the best sentence's, or the one after it.
+        n = cites[-1].n if rival is not None else cites[0].n
+        answer.conflict_values = [ConflictValue("figure", figure, who, n)
+                                  for figure, who in split]
     return answer
 
 
@@ -589,7 +619,7 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
                       r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
                       r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
                       r"\bhigher figure\b|"
-                      r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
+                      r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|\bdisagree\w*|"
                       r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
                       re.I)
 
@@ -627,6 +657,39 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
                 and other and speaker and other != speaker and len(nouns) < 2):
             return c
     return None
+
+
+# Where one sentence turns from one source's figure to another's: "The airport puts the
+# figure at 4,200 a day, while the travel agents' association says 7,000"; "X said …; Y
+# said …".
+_TURN = re.compile(r",?\s+(?:while|whereas|but)\s+|;\s+")
+
+
+def split_figures(info: QuestionInfo, best: Candidate) -> list[tuple[str, str | None]]:
+    """Two sources' different figures for the asked quantity in one sentence, each with its
+    source; empty when the sentence gives one figure or one source. As with
+    ``rival_figure``, neither figure alone is the answer."""
+    if info.kind not in ("count", "amount"):
+        return []
+    parts = _TURN.split(best.text)
+    if len(parts) < 2:
+        return []
+    found: list[tuple[str, str | None, tuple[str, str]]] = []
+    for part in parts:
+        who = attribute(part) or (m.group(1) if (m := _PUTS.search(part)) else None)
+        figures = [(part[s:e].strip(), f) for s, e, text in numbers(part, info)
+                   if (f := figure_of(text)) is not None]
+        if who and figures:
+            found.append((figures[0][0], who, figures[0][1]))
+    for (a, who_a, fa), (b, who_b, fb) in itertools.combinations(found, 2):
+        if fa[1] == fb[1] and fa[0] != fb[0] and who_a != who_b:
+            return [(a, who_a), (b, who_b)]
+    return []
+
+
+# "The airport puts the figure at 4,200": a source giving its own figure.
+_PUTS = re.compile(r"^\W*(.+?)\s+(?:puts?|estimates?|estimated)\s+(?:the|its|their)\s+(?:figure|"
+                   r"number|total|cost|bill|toll)\s+at\b", re.I)
 
 
 def _counted(span: str) -> str:

@@ -245,8 +245,14 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
     # "Which country declared victory?" is not answered by the leader who declared it.
     unlike = _NOT_PLACES if PLACE_TYPE.search(info.text) else frozenset()
     found: list[str] = []
+    asked_object = _object_names(parse(asking_sentence(info.text)), info.event)
     for tok in doc:
         if not _tells_event(tok, info.event):
+            continue
+        told_object = _object_names(doc, info.event, tok)
+        if asked_object and told_object and not asked_object & told_object:
+            # "Who chairs the board of Pennant Bank?" is not answered by "Gallacher, who
+            # chairs parliament's Treasury committee": the same verb of another thing.
             continue
         for arg in _arguments(tok, role):
             if any(e.start <= arg.i < e.end and e.label_ in unlike for e in doc.ents):
@@ -255,6 +261,14 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
             if name and name not in found:
                 found.append(name)
     return found
+
+
+def _object_names(doc: Doc, event: str, verb: Token | None = None) -> set[str]:
+    """The proper names in the direct object of the event's verb (``verb``, or the first
+    verb telling ``event`` in ``doc``), lower-cased: what the event was done to, by name."""
+    verbs = [verb] if verb is not None else [t for t in doc if _tells_event(t, event)][:1]
+    return {t.lower_ for v in verbs for c in v.children if c.dep_ == "dobj"
+            for t in c.subtree if t.pos_ == "PROPN"}
 
 
 def names_a_person(span: str, sentence: str) -> bool:
