@@ -619,7 +619,8 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
                       r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
                       r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
                       r"\bhigher figure\b|"
-                      r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|\bdisagree\w*|"
+                      r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
+                      r"\bdisagree\w*|"
                       r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
                       re.I)
 
