@@ -70,6 +70,10 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What came out of the emergency meeting of the trustees?", "happened"),
     ("What became of the plan to stop deliveries?", "happened"),
     ("What did the lynx do after escaping?", "happened"),
+    # A sum asked for by its name, contracted or not.
+    ("What's the bill for fixing the runway?", "amount"),
+    ("What's the death toll?", "amount"),
+    ("What compensation will households get?", "amount"),
     # A thing found is a thing, not words.
     ("What did police find in the car?", "which"),
 ])

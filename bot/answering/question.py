@@ -238,7 +238,8 @@ _KINDS = [
     (re.compile(r"\bhow (?:long|quickly|soon)\b|\bfor how many (?:days|weeks|months|years|"
                 r"hours)\b", re.I), "duration"),
     (re.compile(r"\bwhat (?:(?:is|was|are|were|will be) )?(?:the )?(?:[\w-]+ ){0,3}"
-                r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee)s?\b", re.I),
+                r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee|bill|"
+                r"compensation|payout|fine|reward|bonus|wage|fare|rent)s?\b", re.I),
      "amount"),
     (re.compile(r"\bwhat (?:will|would|does|did|do|is|was|are|were)\b(?:\s+[\w’'-]+){1,6}?\s+"
                 r"(?:cost|be worth|earn|pay|charge)\b", re.I), "amount"),
@@ -306,6 +307,7 @@ _TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 _SETTING_CLAUSE = re.compile(r"^\s*(?:when|after|before|while|once|as|since)\s+[^,?]+,\s*",
                              re.I)
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
+_CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -316,8 +318,10 @@ def analyse(question: str) -> QuestionInfo:
     # time opens the question, and the wh-phrase after its comma asks.
     if (lead := _SETTING_CLAUSE.match(asking)) and _WH.search(asking[lead.end():]):
         asking = asking[lead.end():]
+    # "What's the bill…" asks what "What is the bill…" asks.
+    spelled = _CONTRACTED_IS.sub(r"\1 is", asking)
     found = [(m.start(), i, k) for i, (pattern, k) in enumerate(_KINDS)
-             if (m := pattern.search(asking))]
+             if (m := pattern.search(spelled))]
     kind = min(found)[2] if found else "other"
     seen: dict[str, None] = {}
     for t in content_terms(question):
