@@ -17,7 +17,7 @@ from bot.answer import Answer
 from bot.answering.candidates import Candidate, candidate_sentences, citation_for
 from bot.answering.question import QuestionInfo, analyse
 from bot.answering.scoring import Weights, score
-from bot.answering.shaping import Thresholds, answerable, name_vote, shape
+from bot.answering.shaping import Thresholds, answerable, choose, name_vote, shape
 from bot.answering.syntax import with_parsed_event
 from retrieval.types import Embedder, Hit
 
@@ -47,7 +47,7 @@ class ExtractiveAnswerer:
             # numbers: it answers another question. Those that hold them are the answer or
             # there is none.
             cands = [c for c in cands if c.required >= self.thresholds.required]
-        return info, cands
+        return info, choose(info, cands)
 
     def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
         info, cands = self.rank(question, hits)

@@ -485,6 +485,13 @@ def latest_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     return [newest, *(c for c in cands if c is not newest)]
 
 
+def choose(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """The ranked sentences with the one that answers first: scores say how close each
+    reads; these say which of the close ones is about the story asked and, when "now" is
+    asked, the latest report. Both answerers judge the same first sentence."""
+    return latest_first(info, whole_story_first(cands))
+
+
 def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
     """The question's names say which story it asks about: a sentence whose article misses
     one of them ("When did the lynx break out of Hallowmere Zoo?" over a wildfire that
@@ -546,7 +553,6 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     """The answer the user sees from ranked candidates."""
     if not answerable(info, cands, t, w):
         return Answer(question, NO_ANSWER, abstained=True, answerer=name)
-    cands = latest_first(info, whole_story_first(cands))
     best = cands[0]
     guess: str | None
     short: str | None
