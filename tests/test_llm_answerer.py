@@ -346,8 +346,9 @@ def test_context_sentences_comes_from_settings(make_bot):
     assert answerer.context_sentences == 5
 
 
-def test_short_answer_is_what_the_model_adds_to_the_question(seed_bot, fake_llm):
-    """No date, name or number answers "what": the words the model's sentence adds do."""
+def test_words_the_model_adds_to_the_question_are_a_guess_not_shown(seed_bot, fake_llm):
+    """No date, name or number answers "what": the words the model's sentence adds are the
+    quiz's guess; the extractive reading gives no such span, so nothing is shown."""
     def echo(body) -> Reply:
         n = next(n for n, src in source_numbers(user_prompt(body)).items()
                  if "exchange of detainees" in src)
@@ -358,7 +359,27 @@ def test_short_answer_is_what_the_model_adds_to_the_question(seed_bot, fake_llm)
     a = seed_bot.ask("What did the ceasefire aim to allow?", NOW,
                      answerer=llm(seed_bot, fake_llm))
     assert a.answerer == "llm" and a.citations and a.citations[0].verified
-    assert a.short_answer == "exchange of detainees and the collection of bodies"
+    assert a.short_answer is None
+    assert a.guess == "exchange of detainees and the collection of bodies"
+
+
+def test_a_short_answer_is_shown_where_both_readers_name_it(seed_bot, fake_llm):
+    """The model's figure is shown where the extractive reading of the same passages gives
+    the same one; a figure only the model picks (another of the sentence's) is not."""
+    def says(claim: str):
+        def reply(body) -> Reply:
+            return Reply(f"{claim} [{_cite_source(body, 'nine people dead')}].")
+        return reply
+
+    q = "How many people did the shelling of Ganja kill?"
+    extractive = seed_bot.ask(q, NOW)
+    assert extractive.guess in ("9", "nine", "nine people")
+    fake_llm.script(says("The shellfire had left at least nine people dead"))
+    a = seed_bot.ask(q, NOW, answerer=llm(seed_bot, fake_llm))
+    assert a.answerer == "llm" and a.short_answer in ("9", "nine", "nine people")
+    fake_llm.script(says("The shellfire had left 33 others wounded"))
+    b = seed_bot.ask(q, NOW, answerer=llm(seed_bot, fake_llm))
+    assert b.answerer == "llm" and b.short_answer is None
 
 
 def _cite_source(body, needle: str) -> int:

@@ -526,3 +526,19 @@ def test_common_news_paraphrases_share_terms(question, sentence):
     from bot.answering.question import term_set
 
     assert term_set(sentence) & set(analyse(question).predicate)
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Monday 12 May 2025", "12 May", True),
+    ("Ruth Castellan", "Castellan", True),
+    ("4,200 passengers", "4,200", True),
+    ("six", "6", True),
+    ("the Gannet Brothers", "Gannet Brothers", True),
+    ("Saturday 2 August 2025", "Sunday 3 August 2025", False),
+    ("28 million euros", "31 million euros", False),
+    ("Anselm Krebs", "Henrike Baumgart", False),
+])
+def test_two_readers_name_the_same_answer(a, b, same):
+    from bot.answering.spans import same_answer
+
+    assert same_answer(a, b) is same and same_answer(b, a) is same

@@ -22,7 +22,7 @@ from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
 from bot.answering.shaping import fits, spelled_out_days
-from bot.answering.spans import guess_from, short_answer, shown_generated_answer
+from bot.answering.spans import guess_from, same_answer, short_answer, shown_generated_answer
 from bot.citations import (
     CitationVerifier,
     VerifiedText,
@@ -396,6 +396,13 @@ class LLMAnswerer:
             # The model's name for the role, the owner or the place, where no source
             # sentence gives it that part ("Janet Proudfoot, the leader of the council" as
             # the rail operator's managing director).
+            shown = None
+        # Two readers: the model's short answer is shown where the extractive reading of
+        # the same passages, sure of it or not, names the same thing. Each alone is wrong
+        # more often than both together (a model's fluent wrong name, a span from another
+        # clause).
+        reading = None if fb.abstained else (fb.short_answer or fb.guess)
+        if shown and not (reading and same_answer(shown, reading)):
             shown = None
         # The guess adds the words a claim adds to the question, only where nothing is shown.
         guess = guess_from(texts, plan.info, shown)

@@ -77,6 +77,28 @@ def _value_of(figure: str) -> str | None:
     return None if v is None else str(v)
 
 
+def same_answer(a: str, b: str) -> bool:
+    """Do two readers' short answers name the same thing? The shorter one's every number
+    is in the longer, and at least half its words: "Monday 12 May 2025" and "12 May",
+    "Ruth Castellan" and "Castellan", "4,200 passengers" and "4,200" agree; "Saturday 2
+    August 2025" and "Sunday 3 August 2025" do not."""
+    def words(text: str) -> list[str]:
+        out = []
+        for w in re.findall(r"[\w’'.-]+", text.lower().replace(",", "")):
+            w = w.strip(".'’-")
+            value = number_value(w)
+            if w and w not in STOPWORDS:
+                out.append(str(value) if value is not None else w)
+        return out
+
+    short, long = sorted((words(a), words(b)), key=len)
+    if not short:
+        return False
+    numbers = [w for w in short if w[0].isdigit()]
+    return (all(n in long for n in numbers)
+            and 2 * sum(w in long for w in short) >= len(short))
+
+
 def number_value(word: str) -> int | None:
     """"nine" -> 9, "twenty-three" -> 23; None for anything else."""
     low = word.lower()
