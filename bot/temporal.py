@@ -69,8 +69,9 @@ def _looks_ahead(text: str, at: int) -> bool:
         return False
     before = text[max(0, at - 120) : at]
     clause = re.split(r"[.;:]\s", before)[-1]
-    return bool(re.search(r"\b(?:will|shall|won't|'ll|(?:is|are) (?:due|expected|scheduled|set|"
-                          r"planned) to|plans? to|is to|are to|(?:is|are) due(?: on| by| in)?|"
+    # "said the runway would reopen on 9 June": the future as reported speech tells it.
+    return bool(re.search(r"\b(?:will|shall|won't|'ll|would|(?:is|are) (?:due|expected|scheduled|"
+                          r"set|planned) to|plans? to|is to|are to|(?:is|are) due(?: on| by| in)?|"
                           r"next)\b", clause, re.I))
 
 

@@ -166,5 +166,8 @@ def test_a_yearless_date_ahead_is_the_next_one():
     assert days("The board's next rate decision is due on 30 October.", pub) == [
         ("30 October", date(2025, 10, 30))]
     assert days("The museum will reopen on 2 March.", pub) == [("2 March", date(2026, 3, 2))]
+    # Reported speech tells the future with "would".
+    assert days("She said the runway would reopen on 9 June.", date(2025, 5, 23)) == [
+        ("9 June", date(2025, 6, 9))]
     # Told in the past tense, it is the last one before the story.
     assert days("Shares fell on 30 October.", pub) == [("30 October", date(2024, 10, 30))]
