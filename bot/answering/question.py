@@ -196,6 +196,15 @@ class QuestionInfo:
 DESCRIPTIVE_KINDS = frozenset({"why", "how", "said", "happened", "other"})
 
 
+# The past and present forms a news sentence reports speech with ("said", "told
+# reporters", "warned"): one list for every reader of attribution in a sentence (scoring's
+# speaker cue, shaping's named-speaker and speaker-name checks).
+SPEECH_VERBS = ("said", "says", "told", "tells", "stated", "warned", "announced", "added",
+                "noted", "insisted", "argued", "claimed", "denied", "admitted", "promised",
+                "pledged", "urged", "wrote", "explained", "estimated")
+SPEECH_VERB = "(?:" + "|".join(SPEECH_VERBS) + ")"
+
+
 # Searched for in the asking sentence; the wh-phrase may sit anywhere in it
 # ("Broadway's stars were recognized at which awards show?").
 _SAY = (r"(?:say|said|tell|told|announce|claim|warn|state|report|argue|respond|react|"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.candidates import Candidate
-from bot.answering.question import QuestionInfo, asking_sentence, stem, term_set
+from bot.answering.question import SPEECH_VERB, QuestionInfo, asking_sentence, stem, term_set
 from bot.answering.spans import (
     event_answer,
     names,
@@ -84,9 +84,8 @@ _REASON = re.compile(
 _TIME_OR_REASON = re.compile(r"\b(?:after|since)\b", re.I)
 # "said", "told reporters", "according to", "warned": someone is reported speaking.
 _SPEECH = re.compile(
-    r"\b(?:said|says|told|tells|stated|warned|announced|added|noted|insisted|argued|claimed|"
-    r"denied|admitted|promised|pledged|urged|called for|according to|in a statement|"
-    r"welcomed?|condemned|rejected|described)\b|[“\"]", re.I)
+    rf"\b(?:{SPEECH_VERB}|called for|according to|in a statement|welcomed?|condemned|rejected|"
+    rf"described)\b|[“\"]", re.I)
 
 
 def overlap(info: QuestionInfo, sentence_terms: set[str], context_terms: set[str],

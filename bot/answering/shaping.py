@@ -20,6 +20,7 @@ from bot.answering import NO_ANSWER
 from bot.answering.candidates import Candidate, citation_for, mentions, with_antecedent
 from bot.answering.question import (
     PLACE_TYPE,
+    SPEECH_VERB,
     QuestionInfo,
     answer_type,
     asking_sentence,
@@ -104,8 +105,8 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
     surname = re.escape(said.split()[-1])
     # The name as the subject of a speech verb ("Dana Okafor told reporters", "said
     # Ostrander", "according to Benedetti"), or the attribution's own reading of it.
-    speaks = re.compile(rf"\b{surname}\b(?:\W+[\w’'-]+){{0,8}}?\W+{_SPEECH_VERB}\b|"
-                        rf"\b{_SPEECH_VERB}\W+(?:[\w’'.-]+\W+){{0,3}}{surname}\b|"
+    speaks = re.compile(rf"\b{surname}\b(?:\W+[\w’'-]+){{0,8}}?\W+{SPEECH_VERB}\b|"
+                        rf"\b{SPEECH_VERB}\W+(?:[\w’'.-]+\W+){{0,3}}{surname}\b|"
                         rf"\baccording to\W+(?:[\w’'.-]+\W+){{0,4}}{surname}\b", re.I)
     for c in cands:
         for sentence in (c.text, c.before):
@@ -114,8 +115,6 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
     return False
 
 
-_SPEECH_VERB = (r"(?:said|says|told|tells|added|warned|stated|announced|insisted|argued|"
-                r"claimed|wrote|explained|urged|promised|admitted|denied)")
 
 
 _CALENDAR = frozenset(stem(w) for w in (
@@ -174,8 +173,7 @@ _NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*")
 
 
 _SPEAKER_SAID = re.compile(
-    r"(?:[A-Z][\w’'.-]*\s+){1,4}(?=(?:has\s+|had\s+)?(?:said|says|told|announced|warned|"
-    r"claimed|estimated|insisted)\b)")
+    rf"(?:[A-Z][\w’'.-]*\s+){{1,4}}(?=(?:has\s+|had\s+)?{SPEECH_VERB}\b)")
 # A sentence about a person the story named before, by a pronoun.
 _PERSONAL = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
 
