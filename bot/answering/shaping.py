@@ -115,8 +115,6 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
     return False
 
 
-
-
 _CALENDAR = frozenset(stem(w) for w in (
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december").split())

@@ -62,7 +62,7 @@ def figure_of(span: str) -> tuple[str, str] | None:
     if value is None:
         return None
     low = span.lower()
-    unit = ("percent" if re.search(r"%|\bper ?cent\b", low)
+    unit = ("percent" if _SHARE.search(low)
             else "money" if _MONEY.search(low) else "count")
     scale = m.group() if (m := re.search(_SCALE, low)) else ""
     return f"{value.replace(',', '')} {scale}".strip(), unit
