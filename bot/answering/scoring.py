@@ -251,9 +251,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
                 continue
             arg = event_answer(c.text, info, c.chunk.published_at, c.chunk.text)
             if arg:
-                typed = bool(c.short) and c.lexical > 0
-                c.argument = c.short = arg
-                c.score += weights.event_argument + (0.0 if typed else weights.typed_span)
+                _fill_asked_part(c, arg, weights)
         cands.sort(key=lambda c: -c.score)
     if role_asked(info) is not None:
         for c in cands[:weights.parsed]:
@@ -266,9 +264,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
                          if role_fits(info, n, c.text) and plausible_span(info, n, c.chunk.text)),
                         None)
             if held:
-                typed = bool(c.short) and c.lexical > 0
-                c.argument = c.short = held
-                c.score += weights.event_argument + (0.0 if typed else weights.typed_span)
+                _fill_asked_part(c, held, weights)
         cands.sort(key=lambda c: -c.score)
     if speakers:
         # "What did the chairman say?" is answered by the chairman's words and nothing else,
@@ -277,6 +273,14 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
             c.spoken = kind_cue(info, c, speakers)
         cands = [c for c in cands if c.spoken] + [c for c in cands if not c.spoken]
     return cands
+
+
+def _fill_asked_part(c: Candidate, name: str, weights: Weights) -> None:
+    """The sentence names what fills the asked part: that name is its short answer, and it
+    earns the event-argument bonus, plus the typed-span one it did not already have."""
+    typed = bool(c.short) and c.lexical > 0
+    c.argument = c.short = name
+    c.score += weights.event_argument + (0.0 if typed else weights.typed_span)
 
 
 def relevance(c: Candidate, weights: Weights = DEFAULT_WEIGHTS) -> float:
