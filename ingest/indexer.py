@@ -184,7 +184,8 @@ class Indexer:
         # Where the article came from, as the readers name a failure (a path, a URL).
         where = (article.doc_key.removeprefix("url:").removeprefix("file:") or article.url
                  or article.title[:80])
-        reason = quality.article_junk(article.body) or quality.unrepeated(article.body)
+        reason = (quality.article_junk(article.body) or quality.unrepeated(article.body)
+                  or quality.advert(article.body))
         if reason is not None:
             return ReadFailure(where, reason)
         chunks = chunk_article(article, self.chunk_chars, self.overlap_chars)

@@ -9,6 +9,9 @@ repeats. Two decisions, both here:
   (one word, one short block repeated, every passage stuffing or boilerplate) and big
   enough to be a flood (FLOOD_CHARS): the article is skipped with a one-line reason, like
   any other bad input.
+* ``advert(body)``: a text too short for those statistics (under MIN_WORDS) that is made of
+  calls to action and site chrome ("click here", "buy now", "subscribe") is an advert or a
+  button row, not a news brief: skipped with a one-line reason.
 * ``chunk_quality(body, spans)``: per chunk of an article that is kept, a weight in [0, 1]
   (1: ordinary text) and the class of junk it is. A real article with a junk section keeps
   its real part at full weight; its junk chunks are stored, marked and down-weighted in
@@ -84,6 +87,16 @@ _BOILERPLATE = re.compile(
     r"|all rights reserved|skip to (?:main )?content|follow us|share (?:this|on)"
     r"|advertisement|contact us|about us|javascript|your browser|copyright)\b",
     re.IGNORECASE)
+# Adverts and spam: calls to action that no news sentence is made of. In a long article
+# they are one more kind of boilerplate (the same search weight); a short text of them alone
+# (ADVERT_PHRASES distinct ones covering ADVERT_SHARE of its words) is skipped. A brief that
+# quotes one ("the app told users to 'click here'") has one phrase in a sentence of news.
+ADVERT_PHRASES = 2
+ADVERT_SHARE = 0.3
+_ADVERT = re.compile(
+    r"\b(?:click here|buy now|order now|shop now|act now|call now|limited (?:time )?offer|"
+    r"free shipping|best prices?|100% free|no prescription|earn money|"
+    r"work from home|win big|unsubscribe)\b", re.IGNORECASE)
 # Navigation: lines of at most this many words, without a sentence end or a figure ("Home",
 # "Sign in", "Next »"); most lines of the chunk, and at least this many of them. Lists of
 # names with their show or team ("Kieran Culkin, "Succession"") run longer and are content.
@@ -144,9 +157,9 @@ def _boilerplate(text: str) -> bool:
     # A line of prose free of boilerplate phrases is content: the chunk holding it (a brief
     # above a menu, a story's lead below a cookie banner) is not page furniture.
     if any(len(ln.split()) >= PROSE_WORDS and _SENTENCE_END.search(ln)
-           and not _BOILERPLATE.search(ln) for ln in lines):
+           and not _BOILERPLATE.search(ln) and not _ADVERT.search(ln) for ln in lines):
         return False
-    found = list(_BOILERPLATE.finditer(text))
+    found = [*_BOILERPLATE.finditer(text), *_ADVERT.finditer(text)]
     if (len({m.group(0).lower() for m in found}) >= BOILERPLATE_PHRASES
             and sum(len(m.group(0)) for m in found) >= BOILERPLATE_SHARE * len(text)):
         return True
@@ -172,6 +185,19 @@ def article_junk(body: str) -> str | None:
     if share >= ONE_TOKEN_SHARE:
         return (f"low-information text: one word ({top[:20]!r}) is {share:.0%} of its "
                 f"{len(words):,} words")
+    return None
+
+
+def advert(body: str) -> str | None:
+    """A one-line reason when a body under MIN_WORDS words is calls to action and little
+    else ("click here buy now !!!! $$$"), else None."""
+    words = _words(body)
+    if not words or len(words) >= MIN_WORDS:
+        return None
+    found = [m.group(0).lower() for m in _ADVERT.finditer(body)]
+    covered = sum(len(_words(m)) for m in found)
+    if len(set(found)) >= ADVERT_PHRASES and covered >= ADVERT_SHARE * len(words):
+        return f"advertising text, not news ({', '.join(sorted(set(found))[:3])})"
     return None
 
 

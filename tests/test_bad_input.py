@@ -263,6 +263,8 @@ CASES = [
     Case("nul-bytes", "nul.md", b"\x00" * 2048, "binary file"),
     Case("high-bytes-garbage", "garbage.txt", bytes(_rng.randrange(128, 256) for _ in range(4096)),
          "not UTF-8"),
+    Case("short-advert", "junk.md", b"Title: x\n\nclick here buy now !!!! $$$\n",
+         "advertising text"),
     Case("utf16-bom", "wide.txt", _txt(title="Tram über Hafen").encode("utf-16"),
          title="Tram über Hafen"),
     Case("utf16-no-bom", "wide-nobom.txt", _txt(title="Tram").encode("utf-16-le"), title="Tram"),

@@ -176,6 +176,25 @@ def test_low_information_bodies_are_named(body: str, reason: str):
     assert verdict is not None and reason in verdict and "\n" not in verdict
 
 
+@pytest.mark.parametrize("body", [
+    "click here buy now !!!! $$$",
+    "Best prices on watches. Free shipping, order now!",
+])
+def test_a_short_text_of_calls_to_action_is_an_advert(body: str):
+    verdict = quality.advert(body)
+    assert verdict is not None and verdict.startswith("advertising text") and "\n" not in verdict
+
+
+@pytest.mark.parametrize("body", [
+    "The council approved the 2026 budget on Tuesday by 31 votes to 12.",
+    # News about an advert quotes one call to action inside a sentence of news.
+    "The bank said the text telling customers to 'click here' was a scam and warned them.",
+    "Shoppers queued overnight as the chain's best prices drew crowds to Harwick on Friday.",
+])
+def test_a_short_news_brief_is_not_an_advert(body: str):
+    assert quality.advert(body) is None
+
+
 def test_keyword_stuffing_without_exact_repeats_is_junk():
     import random
 
