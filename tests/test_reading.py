@@ -90,6 +90,9 @@ def test_question_kinds(question, kind):
     # A verb news uses names the event, not the object after it.
     ("When will the central bank cut rates?", "cut"),
     ("How big a reward was offered?", "offer"),
+    # The passive's subject stands between "what day were" and its verb.
+    ("What day were people in Nethercombe ordered out of their homes?", "order"),
+    ("Which company was fined the most?", "fin"),
     # A copula names no event.
     ("Who will be the permanent coach?", None),
     # "the name of" frames the question; the event is the relative clause's.
@@ -143,6 +146,17 @@ def test_a_place_is_never_the_who():
 def test_a_span_must_be_able_to_answer(question, span, ok):
     passage = "Only 81 percent were vaccinated. The museum reopened."
     assert plausible_span(analyse(question), span, passage) is ok
+
+
+def test_a_name_written_only_as_a_place_is_not_who():
+    passage = ("The company confirmed that Sunniva Holt, who has led its offshore projects in "
+               "the North Sea, had taken over the scheme from Callum Dearden.")
+    info = analyse("Who has replaced Callum Dearden on the Harkmoor project?")
+    assert not plausible_span(info, "North Sea", passage)
+    assert plausible_span(info, "Sunniva Holt", passage)
+    # A place asked for by its type is still answered by one.
+    assert plausible_span(analyse("Which country hosted the talks?"), "Netherlands",
+                          "The talks were held in the Netherlands.")
 
 
 def test_a_sentence_without_an_age_has_no_answer_to_how_old():
@@ -627,6 +641,24 @@ def test_two_sources_figures_in_one_sentence_are_both_the_answer(reader):
     assert "310,000" in b.answer and "180,000" in b.answer
 
 
+def test_a_figure_set_against_another_or_called_exaggerated_is_a_dispute(reader):
+    # One sentence: the buyer's figure "well below" the one reported, source unnamed.
+    one = ("Ridgeline said it had paid 31 million pounds for its stake, well below the figure "
+           "of about 38 million pounds reported in the local press.")
+    a = reader.answer("How much did Ridgeline pay for Felsham Albion?",
+                      [passage(one, "Ridgeline completes Felsham takeover", "Courier")])
+    assert a.short_answer is None and a.conflict
+    assert "31 million" in a.answer and "38 million" in a.answer
+    # Two sentences: the company calls the union's count exaggerated and gives its own.
+    two = ("The union said 640 of the company's 710 drivers had joined the walkout. "
+           "Calderwick Transit said that figure was exaggerated and that 455 drivers had "
+           "failed to report for work.")
+    b = reader.answer("How many drivers have joined the Calderwick bus strike?",
+                      [passage(two, "Calderwick bus drivers walk out", "Echo")])
+    assert b.short_answer is None and b.conflict
+    assert "640" in b.answer and "455" in b.answer
+
+
 def test_one_source_giving_two_figures_is_no_dispute():
     from bot.answering.shaping import split_figures
 
@@ -646,3 +678,17 @@ def test_an_article_holding_every_name_asked_outranks_another_story():
     assert whole_story_first([other, this])[0] is this
     # Far behind, it does not: nothing else reads as close to the question.
     assert whole_story_first([other, replace(this, score=0.3)])[0] is other
+
+
+def test_a_story_saying_it_does_not_know_is_no_answer(reader):
+    text = ("Ridgeline completed its takeover of Felsham Albion on Wednesday. "
+            "The firm did not say how much of the club's debt it had taken on.")
+    a = reader.answer("How much debt did Felsham Albion have?",
+                      [passage(text, "Ridgeline completes Felsham takeover", "Courier")])
+    assert a.abstained
+    # "… did not disclose the fee, but people familiar with the deal said …" gives it.
+    told = ("Brackwell did not disclose the fee, but people familiar with the deal said it "
+            "was 28 million euros.")
+    b = reader.answer("How much did Brackwell pay for Quiroga?",
+                      [passage(told, "Brackwell sign Quiroga", "Sport")])
+    assert not b.abstained and "28 million euros" in b.answer

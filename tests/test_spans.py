@@ -305,6 +305,12 @@ def test_a_vote_tally_answers_for_the_side_asked(question, sentence, short):
          "4 percent"),
         ("By how much did Norvale's share price drop?",
          "Norvale's shares fell 9 percent to 23.40 euros.", "9 percent"),
+        # A debt, a salary or a fine is a sum, whatever shares stand beside it.
+        ("How much debt did Felsham Albion have?", "Ridgeline will buy 85 percent of the "
+         "club's shares.", None),
+        ("How much debt did Felsham Albion have?", "The club owed 14 million pounds, "
+         "most of it to its owner.", "14 million pounds"),
+        ("What salary was the chief executive on?", "She took a 10 percent pay cut.", None),
     ],
 )
 def test_what_a_figure_measures_must_be_what_is_asked(question, sentence, short):
@@ -542,3 +548,12 @@ def test_two_readers_name_the_same_answer(a, b, same):
     from bot.answering.spans import same_answer
 
     assert same_answer(a, b) is same and same_answer(b, a) is same
+
+
+def test_the_date_nearest_the_event_counts_from_either_end_of_its_verb():
+    from datetime import UTC, datetime
+
+    info = analyse("What day were people in Nethercombe ordered out of their homes?")
+    sentence = ("Residents of Nethercombe were preparing to spend a second night away from home "
+                "on Tuesday after they were ordered to leave on Monday evening.")
+    assert short_answer(sentence, info, datetime(2025, 2, 4, tzinfo=UTC)).startswith("Monday")

@@ -396,7 +396,10 @@ _FRAME_WORDS = frozenset(stem(w) for w in (
     "assessment").split())
 
 
-_BE_QUESTION = re.compile(r"^\s*(?:when|where|how|why)\s+(?:was|were|is|are)\s+(.*)$", re.I)
+# "When were…", and "What day were…" / "Which firm was…": the wh-phrase is not the subject
+# of the verb after it, the passive's subject stands between.
+_BE_QUESTION = re.compile(r"^\s*(?:when|where|how|why|(?:what|which)\s+[a-z]+)\s+"
+                          r"(?:was|were|is|are)\s+(.*)$", re.I)
 
 
 def _split_passive(asking: str) -> str | None:
@@ -448,6 +451,8 @@ def _event_verb(asking: str) -> str | None:
         rel = re.search(r"\b(?:who|that)\s+(.*)", asking[framed.end():])
         return _event_verb("Who " + rel.group(1)) if rel else None
     m = _SUBJECT_ASKED.match(asking)
+    if m and (passive := _split_passive(asking)):
+        return passive  # "What day were people ordered out?": "people" is no event
     if m and not _AUX.match(m.group(1)):
         for w in m.group(1).split():
             w = w.strip("?,.!\"“”")

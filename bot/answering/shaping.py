@@ -88,10 +88,43 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
         return False
     if not role_held(info, [c for c in cands if c.required >= t.required]):
         return False
+    if any(left_unsaid(info, c) for c in cands[:UNSAID_SENTENCES]
+           if c.chunk.article_id == best.chunk.article_id):
+        return False
     if best.spoken:
         return max(relevance(c, w) for c in cands
                    if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
     return relevance(best, w) >= t.min_relevance
+
+
+# How far down the ranking a sentence saying the matter is undisclosed still speaks for
+# the story: the best sentence or the two after it.
+UNSAID_SENTENCES = 3
+# News says in so many words what it does not know: "The firm did not say how much of the
+# club's debt it had taken on", "The council has not said what will happen to the buildings".
+_UNSAID = re.compile(
+    r"\b(?:did|does|do|has|have|had|would|will) not (?:yet )?(?:say|said|disclose[d]?|"
+    r"reveal(?:ed)?|give(?:n)?|name[d]?|confirm(?:ed)?|comment(?:ed)? on)\b|"
+    r"\bdeclined to (?:say|give|name|disclose|reveal|confirm)\b|"
+    r"\b(?:was|were|has|have|had) not (?:yet )?been (?:disclosed|revealed|named|made public|"
+    r"released|confirmed)\b|\bit (?:is|was) not (?:yet )?(?:known|clear)\b|\bundisclosed\b",
+    re.I)
+# "did not disclose the fee, but people familiar with the deal said it was 28 million".
+_BUT = re.compile(r",?\s+but\b|;")
+
+
+def left_unsaid(info: QuestionInfo, c: Candidate) -> bool:
+    """The sentence says the story does not give what the question asks: the words after
+    "did not say" hold at least half of the question's own words, and no "but" clause
+    goes on to give it after all."""
+    m = _UNSAID.search(c.text)
+    if m is None or not info.predicate:
+        return False
+    rest = c.text[m.end():]
+    if _BUT.search(rest):
+        return False
+    told = term_set(rest)
+    return sum(p in told for p in info.predicate) >= 0.5 * len(info.predicate)
 
 
 def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
@@ -623,6 +656,9 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
                       r"\bhigher figure\b|"
                       r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
                       r"\bdisagree\w*|"
+                      # "said that figure was exaggerated", "well below the figure reported"
+                      r"\bexaggerat\w*|\boverstat\w*|\bunderstat\w*|\binflated\b|"
+                      r"\b(?:well|far|much|considerably)\s+(?:below|above|short of)\b|"
                       r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
                       re.I)
 
@@ -665,7 +701,8 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
 # Where one sentence turns from one source's figure to another's: "The airport puts the
 # figure at 4,200 a day, while the travel agents' association says 7,000"; "X said …; Y
 # said …".
-_TURN = re.compile(r",?\s+(?:while|whereas|but)\s+|;\s+")
+_TURN = re.compile(r",?\s+(?:while|whereas|but)\s+|;\s+|(?P<against>,\s+(?:well|far|much|"
+                   r"considerably)\s+(?:below|above|short of)\s+)")
 
 
 def split_figures(info: QuestionInfo, best: Candidate) -> list[tuple[str, str | None]]:
@@ -674,18 +711,23 @@ def split_figures(info: QuestionInfo, best: Candidate) -> list[tuple[str, str | 
     ``rival_figure``, neither figure alone is the answer."""
     if info.kind not in ("count", "amount"):
         return []
-    parts = _TURN.split(best.text)
-    if len(parts) < 2:
+    turns = list(_TURN.finditer(best.text))
+    if not turns:
         return []
+    cuts = [0, *(x for m in turns for x in (m.start(), m.end())), len(best.text)]
+    parts = [best.text[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+    # "Ridgeline said it paid 31 million, well below the 38 million reported": a figure
+    # set against another in so many words is another source's, named or not.
+    against = any(m.group("against") for m in turns)
     found: list[tuple[str, str | None, tuple[str, str]]] = []
     for part in parts:
         who = attribute(part) or (m.group(1) if (m := _PUTS.search(part)) else None)
         figures = [(part[s:e].strip(), f) for s, e, text in numbers(part, info)
                    if (f := figure_of(text)) is not None]
-        if who and figures:
+        if (who or against) and figures:
             found.append((figures[0][0], who, figures[0][1]))
     for (a, who_a, fa), (b, who_b, fb) in itertools.combinations(found, 2):
-        if fa[1] == fb[1] and fa[0] != fb[0] and who_a != who_b:
+        if fa[1] == fb[1] and fa[0] != fb[0] and (who_a != who_b or against):
             return [(a, who_a), (b, who_b)]
     return []
 

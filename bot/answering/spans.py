@@ -142,15 +142,22 @@ def wants_title(info: QuestionInfo) -> bool:
     return bool(wanted and TITLE_TYPE.fullmatch(wanted.split()[-1]))
 
 
-def _term_positions(sentence: str, info: QuestionInfo) -> list[int]:
+def _term_positions(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
     terms = set(info.terms)
     return [
-        m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+        m.span() for m in re.finditer(r"[\w’'-]+", sentence)
         if stem(m.group()) in terms or any(stem(p) in terms for p in m.group().split("-"))
     ]
 
 
-def _closest(cands: list[tuple[int, int, str]], anchors: list[int]) -> str | None:
+def _gap(a: tuple[int, int], start: int, end: int) -> int:
+    """Characters between a question word and a span: "on Tuesday after they were ordered
+    to leave on Monday" puts Monday nearer "ordered" than Tuesday, counted from the word's
+    end as well as its start."""
+    return max(0, start - a[1], a[0] - end)
+
+
+def _closest(cands: list[tuple[int, int, str]], anchors: list[tuple[int, int]]) -> str | None:
     """Pick the candidate nearest the matched question words (earliest if none matched)."""
     if not cands:
         return None
@@ -158,7 +165,7 @@ def _closest(cands: list[tuple[int, int, str]], anchors: list[int]) -> str | Non
         return cands[0][2]
 
     def dist(c: tuple[int, int, str]) -> int:
-        return min(min(abs(a - c[0]), abs(a - c[1])) for a in anchors)
+        return min(_gap(a, c[0], c[1]) for a in anchors)
 
     return min(cands, key=dist)[2]
 
@@ -316,7 +323,7 @@ def name_candidates(sentence: str, info: QuestionInfo,
         spans += [(s, e, t, NOUN_WEIGHT) for s, e, t in common_nouns(sentence, info)]
     for start, end, text, base in spans:
         if anchors:
-            dist = min(min(abs(a - start), abs(a - end)) for a in anchors)
+            dist = min(_gap(a, start, end) for a in anchors)
             weight = 1.0 / (1.0 + dist / 40.0)
         else:
             weight = 0.3
@@ -403,7 +410,11 @@ _ASKS_MONEY = re.compile(r"\b(?:cost|costs|costing|price|paid|pay|paying|pays|sp
 # 34 percent"). Not the noun "pay" ("How big a pay rise") nor "price" ("By how much did the
 # share price drop"): a percentage answers those.
 _ASKS_PRICE = re.compile(r"\b(?:paid|paying|pays|cost|costs|costing|spend|spent|spending|"
-                         r"worth)\b", re.I)
+                         r"worth|"
+                         # Sums by their name: "How much debt did the club have?" is
+                         # money, never "85 percent" of the shares beside it.
+                         r"debts?|loans?|salary|salaries|wages?|compensation|payouts?|ransom|"
+                         r"fees?|fines?|rewards?|bonus(?:es)?|damages|bill)\b", re.I)
 # "in total" asks for the whole sum; "6.20 euros for each share" is a rate, not it.
 _ASKS_TOTAL = re.compile(r"\b(?:in total|total|altogether|in all|overall|combined)\b", re.I)
 _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|each|a|an)\s+"
@@ -416,10 +427,10 @@ _SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report
                      r"tell|told|state|stated|warn|warned)\b", re.I)
 
 
-def _event_positions(sentence: str, info: QuestionInfo) -> list[int]:
+def _event_positions(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
     if not info.event:
         return []
-    return [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+    return [m.span() for m in re.finditer(r"[\w’'-]+", sentence)
             if info.event in word_terms(m.group())]
 
 
@@ -494,7 +505,8 @@ def short_answer(
             if _ASKS_PRICE.search(info.text):
                 money = [n for n in money if _CURRENCY.search(n[2])]
             # A length or a head count is no price.
-            nums = money if _ASKS_MONEY.search(info.text) else money or nums
+            asks_money = _ASKS_MONEY.search(info.text) or _ASKS_PRICE.search(info.text)
+            nums = money if asks_money else money or nums
         else:
             # "How many" counts people or things; a sum of money or a share is no count of
             # them, nor a length of time or a distance ("in twenty minutes" for "how many
@@ -562,11 +574,23 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
         return False
     if info.kind == "who" and _PLACE_NAME.search(span):
         return False
+    if info.kind == "who" and not PLACE_TYPE.search(info.text) and _only_as_place(span, passage):
+        return False
     if info.kind in ("who", "where"):
         words = [w for w in re.findall(r"[\w’']+", span) if w.lower() not in STOPWORDS]
         if any(stem(w) in info.terms for w in words):
             return False
     return True
+
+
+# A name written as a place: "who has led its offshore projects in the North Sea".
+_AS_PLACE = re.compile(r"\b(?:in|across|off|near|outside|inside)\s+the\s+$|\bnear\s+$", re.I)
+
+
+def _only_as_place(span: str, passage: str) -> bool:
+    """Every time the passage writes ``span`` it is where something is, not who did it."""
+    at = [m.start() for m in re.finditer(re.escape(span), passage)]
+    return bool(at) and all(_AS_PLACE.search(passage[max(0, i - 15):i]) for i in at)
 
 
 # "Who is the boss of the health board?", "What is the name of Pinnock's brother-in-law?",
