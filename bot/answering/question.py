@@ -451,8 +451,8 @@ def _event_verb(asking: str) -> str | None:
         rel = re.search(r"\b(?:who|that)\s+(.*)", asking[framed.end():])
         return _event_verb("Who " + rel.group(1)) if rel else None
     m = _SUBJECT_ASKED.match(asking)
-    if m and (passive := _split_passive(asking)):
-        return passive  # "What day were people ordered out?": "people" is no event
+    if m and (participle := _split_passive(asking)):
+        return participle  # "What day were people ordered out?": "people" is no event
     if m and not _AUX.match(m.group(1)):
         for w in m.group(1).split():
             w = w.strip("?,.!\"“”")
