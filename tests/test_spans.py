@@ -326,6 +326,7 @@ def test_what_a_figure_measures_must_be_what_is_asked(question, sentence, short)
     # When a role is held does not change which.
     ("Who is the new chairman of the club?", "chairman"),
     ("Who will be the permanent head coach?", "head coach"),
+    ("Who is Felsham Albion's chair now?", "chair"),
     ("Who brokered the deal?", None),
     ("What was the name of the mission?", None),
     ("What is the name of the driver of the derailed tram?", "driver"),
@@ -334,6 +335,22 @@ def test_the_role_a_question_asks_the_holder_of(question, role):
     from bot.answering.spans import role_asked
 
     assert role_asked(analyse(question)) == role
+
+
+@pytest.mark.parametrize("sentence,name,ok", [
+    ("Trust chair Hester Broadbent called it a good start.", "Hester Broadbent", False),
+    ("Hester Broadbent, chair of the Felsham Albion Supporters' Trust, said fans would "
+     "judge the new owners.", "Hester Broadbent", False),
+    ("Felsham Albion chair Noor Halabi said the club would be run for its fans.", "Noor Halabi",
+     True),
+    ("Noor Halabi, the club's new chair, met fans on Friday.", "Noor Halabi", True),
+    # A head coach is no chair, whatever case the sentence writes "head" in.
+    ("Head coach Bryony Orrell keeps her job.", "Bryony Orrell", False),
+])
+def test_a_role_held_in_another_body_is_not_the_one_asked(sentence, name, ok):
+    from bot.answering.spans import role_fits
+
+    assert role_fits(analyse("Who is Felsham Albion's chair now?"), name, sentence) is ok
 
 
 def test_an_ampersand_joins_a_name():

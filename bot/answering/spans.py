@@ -603,8 +603,10 @@ _ROLE_QUESTION = re.compile(
     r"(?:[a-z][\w-]*\s+){0,2}?((?:[a-z][\w-]*\s+)?[a-z][\w-]*)"
     # "the businesswoman paying to keep…": a participle starts what the holder does.
     r"(?=\s+(?:of|at|for|in|on|who|whose|that|[a-z]+ing)\b|\s*\?)")
-# Words that say when a role is held, not which: "the new chairman" is a chairman.
-_ROLE_TIME = frozenset("new former current permanent interim acting next late".split())
+# Words that say when a role is held, not which: "the new chairman" is a chairman, and
+# "Who is the club's chair now?" asks for a chair.
+_ROLE_TIME = frozenset("new former current permanent interim acting next late now today "
+                       "currently".split())
 # Words news uses for whoever runs an organisation.
 _HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
                    "director-general".split())
@@ -633,7 +635,32 @@ def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     "Miriam Leclerc, the board's medical director", nor the prosecutor quoted in a sentence
     that mentions the brother-in-law."""
     role = role_asked(info)
-    return role is None or gives_role(role, short, sentence)
+    if role is None:
+        return True
+    return gives_role(role, short, sentence) and not _owned_elsewhere(role, info, sentence)
+
+
+def _owned_elsewhere(role: str, info: QuestionInfo, sentence: str) -> bool:
+    """The sentence gives the role in another body than the question's: "Trust chair Hester
+    Broadbent", "chair of the Felsham Albion Supporters' Trust" for "Who is Felsham Albion's
+    chair?". The owner is the capitalised words before the role or after its "of"; each
+    must be a word of the question."""
+    asked = {w.lower() for w in re.findall(r"[\w-]+", info.text)}
+    if not any(w[:1].isupper() for w in asking_sentence(info.text).split()[1:]):
+        return False  # "Who is the chair?": the question names no owner to differ from
+    roles = _HEADS if role in _HEADS else {role}
+    words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
+    before = re.compile(rf"((?:[A-Z][\w-]*(?:[’']s?)?\s+){{1,3}}){words}\b")
+    after = re.compile(rf"\b{words}\s+of\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){{1,5}})")
+    owners = [m.group(1) for pattern in (before, after) for m in pattern.finditer(sentence)]
+    for owner in owners:
+        names = [w.strip("’'").removesuffix("’s").removesuffix("'s").lower()
+                 for w in re.findall(r"[\w’'-]+", owner)]
+        # "Chief executive": a capitalised role word opening the sentence is no owner.
+        names = [n for n in names if n not in roles and n not in _HEADS]
+        if names and any(n not in asked for n in names):
+            return True
+    return False
 
 
 def gives_role(role: str, name: str, sentence: str) -> bool:
@@ -642,13 +669,15 @@ def gives_role(role: str, name: str, sentence: str) -> bool:
     "the driver of the train that stopped short, Colin Brereton", "her first guest was
     tennis champion Serena Williams"."""
     roles = _HEADS if role in _HEADS else {role}
-    words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
+    # The role in any case ("Head coach", "chief executive"); the names before the holder
+    # capitalised, so "Head coach Bryony Orrell" gives her no "head" role.
+    words = r"(?i:" + "|".join(re.escape(r) for r in roles) + r")"
     held = re.escape(name)
-    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w’'.-]*\s+)*{held}\b|"
+    return bool(re.search(rf"\b{words}(?:\s+{words})*\s+(?:[A-Z][\w’'.-]*\s+)*{held}\b|"
                           rf"\b{held},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
                           rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{held}\b|"
-                          rf"\b{words}\s+(?:is|was|will be)\s+(?:[\w’'-]+\s+){{0,5}}?{held}\b",
-                          sentence, re.I))
+                          rf"\b{words}\s+(?i:is|was|will be)\s+(?:[\w’'-]+\s+){{0,5}}?{held}\b",
+                          sentence))
 
 
 def event_answer(sentence: str, info: QuestionInfo, published_at: datetime | None,
