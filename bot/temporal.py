@@ -70,9 +70,26 @@ def _looks_ahead(text: str, at: int) -> bool:
     before = text[max(0, at - 120) : at]
     clause = re.split(r"[.;:]\s", before)[-1]
     # "said the runway would reopen on 9 June": the future as reported speech tells it.
-    return bool(re.search(r"\b(?:will|shall|won't|'ll|would|(?:is|are) (?:due|expected|scheduled|"
-                          r"set|planned) to|plans? to|is to|are to|(?:is|are) due(?: on| by| in)?|"
-                          r"next)\b", clause, re.I))
+    cues = list(_AHEAD.finditer(clause))
+    return bool(cues) and not _told_in_past(clause[cues[-1].end():])
+
+
+_AHEAD = re.compile(r"\b(?:will|shall|won't|'ll|would|(?:is|are) (?:due|expected|scheduled|"
+                    r"set|planned) to|plans? to|is to|are to|(?:is|are) due(?: on| by| in)?|"
+                    r"next)\b", re.I)
+# Words before which a past participle is no past verb: "will be closed", "will stay shut".
+_BEFORE_PARTICIPLE = frozenset("be been being is are was were stay stays remain remains get "
+                               "got have has had will would to".split())
+
+
+def _told_in_past(words_after: str) -> bool:
+    """A verb in the past tense between the future word and the date: "will stay closed
+    until Monday after the roof collapsed in the early hours of Tuesday" dates the
+    collapse, which has happened."""
+    words = re.findall(r"[A-Za-z']+", words_after)
+    return any(w.lower().endswith("ed") and len(w) > 4 and i
+               and words[i - 1].lower() not in _BEFORE_PARTICIPLE
+               for i, w in enumerate(words))
 
 
 def _next_on_or_after(day: date, published: date) -> date:

@@ -171,3 +171,15 @@ def test_a_yearless_date_ahead_is_the_next_one():
         ("9 June", date(2025, 6, 9))]
     # Told in the past tense, it is the last one before the story.
     assert days("Shares fell on 30 October.", pub) == [("30 October", date(2024, 10, 30))]
+
+
+def test_a_past_verb_after_the_future_word_dates_what_has_happened():
+    pub = date(2025, 1, 22)  # a Wednesday
+    found = {r.phrase: r.day for r in resolve_dates(
+        "The school will stay closed until at least Monday after part of the roof over its "
+        "main hall collapsed in the early hours of Tuesday.", pub)}
+    assert found["Monday"] == date(2025, 1, 27)  # "will stay closed": ahead
+    assert date(2025, 1, 21) in found.values()  # "collapsed … of Tuesday": behind
+    # A participle after "be" or "stay" is no past verb.
+    [ahead] = resolve_dates("The road will be closed on Friday.", pub)
+    assert ahead.day == date(2025, 1, 24)

@@ -329,6 +329,9 @@ def test_paraphrase_phrases_match_as_stems():
     assert "caus" in term_set("The wildfire was started by a power line.")
     assert "collaps" in term_set("The agreement fell apart on Monday.")
     assert "strik" in term_set("Dockworkers downed tools at dawn.")
+    # A roof that came down, caved in or gave way collapsed.
+    assert analyse("When did the hall roof come down?").event in term_set("The roof collapsed.")
+    assert "collaps" in term_set("Part of the roof caved in overnight.")
 
 
 
@@ -430,6 +433,11 @@ def test_whose_asks_for_an_owner_not_any_name_nearby(reader):
     assert possessor_fits(whose, "Simon Achterberg", "Simon Achterberg's job went to Whitlow.")
     assert possessor_fits(whose, "Simon Achterberg", "Simon Achterberg, her predecessor, left.")
     assert not possessor_fits(whose, "Oliver Brandt", "Chairman Oliver Brandt named Whitlow.")
+    # Whose employee the person asked about is, set beside their name, is not whose job.
+    halabi = analyse("Whose job did Noor Halabi take at Felsham Albion?")
+    assert not possessor_fits(halabi, "Ridgeline", "His place has been taken by Noor Halabi, "
+                                                   "Ridgeline's chief operating officer.")
+    assert possessor_fits(halabi, "Geoffrey Pellow", "Noor Halabi took Geoffrey Pellow's seat.")
     # Any other question is not held to it.
     assert possessor_fits(analyse("Who named Whitlow?"), "Oliver Brandt", "Brandt named her.")
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.answering import syntax
 from bot.answering.question import analyse
-from bot.answering.spans import event_answer
+from bot.answering.spans import event_answer, short_answer
 from bot.answering.syntax import (
     Role,
     asked_role,
@@ -112,6 +112,15 @@ def test_the_date_of_the_event_not_of_the_saying():
     assert [sentence[a:b] for a, b in event_values(sentence, info)] == ["Monday"]
     published = datetime(2025, 3, 13, tzinfo=UTC)  # a Thursday
     assert event_answer(sentence, info, published, sentence) == "Monday 10 March 2025"
+
+
+def test_a_day_the_parse_takes_for_the_subject_is_not_the_events():
+    info = with_parsed_event(analyse("When did the hall roof come down at Copperfold Primary?"))
+    sentence = ("Copperfold Primary School will stay closed until at least Monday after part of "
+                "the roof over its main hall collapsed in the early hours of Tuesday.")
+    published = datetime(2025, 1, 22, tzinfo=UTC)  # a Wednesday
+    assert "Monday" not in (event_answer(sentence, info, published, sentence) or "")
+    assert short_answer(sentence, info, published) == "Tuesday 21 January 2025"
 
 
 def test_a_phrasal_verb_is_its_verb_not_its_particle():

@@ -26,7 +26,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 # Common news phrasings of one event, so "collapse" finds "fell apart". Stemmed forms.
 _SYNONYM_GROUPS = [
-    {"collaps", "fell apart", "broke down", "crumbl", "fell through", "fail"},
+    {"collaps", "fell apart", "broke down", "crumbl", "fell through", "fail", "came down",
+     "come down", "caved in", "cave in", "fell in", "gave way", "give way"},
     {"die", "died", "dead", "kill", "death", "lost their lives", "fatalit"},
     {"win", "won", "victory", "beat", "defeat"},
     {"resign", "stepped down", "step down", "quit"},

@@ -219,9 +219,23 @@ def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     if not _WHOSE.search(asking_sentence(info.text)):
         return True
     name = re.escape(short.split()[-1])
-    return bool(re.search(rf"\b{name}[’']s?\b|\bof (?:[A-Z][\w’'-]+\s+)*{name}\b|"
-                          rf"\bpredecessor,?\s+(?:[A-Z][\w’'-]+\s+)*{name}\b|"
-                          rf"\b{name},\s+(?:his|her|their) predecessor\b", sentence))
+    owned = re.compile(rf"\b{name}[’']s?\b|\bof (?:[A-Z][\w’'-]+\s+)*{name}\b|"
+                       rf"\bpredecessor,?\s+(?:[A-Z][\w’'-]+\s+)*{name}\b|"
+                       rf"\b{name},\s+(?:his|her|their) predecessor\b")
+    # "taken by Noor Halabi, Ridgeline's chief operating officer": the words set beside
+    # the person asked about say who they are, not whose job they took.
+    asked = set(re.findall(r"[A-Z][\w’'-]+", asking_sentence(info.text))[1:])
+
+    def describes_asked(at: int) -> bool:
+        m = _APPOSED.search(sentence[:at])
+        return m is not None and m.group(1) in asked
+
+    return any(not describes_asked(m.start()) for m in owned.finditer(sentence))
+
+
+# A name and the comma that opens the words set beside it: "Noor Halabi, " before
+# "Ridgeline's chief operating officer".
+_APPOSED = re.compile(r"\b([A-Z][\w’'-]+),\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+)*$")
 
 
 # "Where…", "Which plant…", "Which town…": besides the countries and cities of PLACE_TYPE,

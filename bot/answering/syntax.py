@@ -299,7 +299,10 @@ _TIME_LABELS = frozenset({"DATE", "TIME"})
 
 def _values(doc: Doc, role: Role) -> list[Token]:
     if role is Role.TIME:
-        return [ent.root for ent in doc.ents if ent.label_ in _TIME_LABELS]
+        # A day is when something happened, never who did it: the small model reads "until
+        # at least Monday after part of the roof collapsed" with Monday as the subject.
+        return [ent.root for ent in doc.ents if ent.label_ in _TIME_LABELS
+                and ent.root.dep_ not in ("nsubj", "nsubjpass")]
     return [t for t in doc if t.like_num]
 
 
