@@ -154,6 +154,8 @@ def test_a_name_written_only_as_a_place_is_not_who():
     info = analyse("Who has replaced Callum Dearden on the Harkmoor project?")
     assert not plausible_span(info, "North Sea", passage)
     assert plausible_span(info, "Sunniva Holt", passage)
+    base = "The sample was taken in a test at her training base in Sollentorp on 3 March."
+    assert not plausible_span(analyse("Who's taking Haraldsen's spot?"), "Sollentorp", base)
     # A place asked for by its type is still answered by one.
     assert plausible_span(analyse("Which country hosted the talks?"), "Netherlands",
                           "The talks were held in the Netherlands.")

@@ -574,3 +574,17 @@ def test_the_date_nearest_the_event_counts_from_either_end_of_its_verb():
     sentence = ("Residents of Nethercombe were preparing to spend a second night away from home "
                 "on Tuesday after they were ordered to leave on Monday evening.")
     assert short_answer(sentence, info, datetime(2025, 2, 4, tzinfo=UTC)).startswith("Monday")
+
+
+@pytest.mark.parametrize("question,sentence,short", [
+    # A time between two events is no length of a state ...
+    ("How long is Selma Haraldsen out of the sport?",
+     "Her results are wiped out, including the title she won five days after the test.", None),
+    # ... unless the question asks for that time; and "later than planned" is a delay.
+    ("How long after the test did Haraldsen win the title?",
+     "She won the title five days after the test.", "five days"),
+    ("How long is the Ellisford bridge behind schedule?",
+     "The bridge will open in September 2026, 14 months later than planned.", "14 months"),
+])
+def test_a_time_between_two_events_answers_only_how_long_after(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short

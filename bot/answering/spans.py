@@ -385,6 +385,9 @@ def measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 _UNITS = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)"
 _QUANT = (r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
           r"twelve|fifteen|twenty|thirty|forty|fifty|several|a few|a couple of|half an?)")
+# ("14 months later than planned" is a delay: how long it runs behind.)
+_OFFSET = re.compile(r"\s+(?:after|before|ago|(?:later|earlier)(?!\s+than))\b", re.I)
+_ASKS_OFFSET = re.compile(r"\b(?:after|before|later|earlier|ago)\b", re.I)
 # "four years", "11 hours", "a five-hour debate", "two and a half weeks".
 DURATION = re.compile(
     rf"\b(?:(?:more than|nearly|almost|about|around|over|roughly|some)\s+)?{_QUANT}"
@@ -452,8 +455,12 @@ def short_answer(
         return _closest(inside(spans), anchors)
 
     if info.kind == "duration":
+        # "won the title five days after the test": a time between two events, which
+        # answers "how long after…", not how long something lasts.
+        offsets = not _ASKS_OFFSET.search(info.text)
         spans = [(m.start(), m.end(), _plural_duration(m.group()))
-                 for m in DURATION.finditer(sentence)]
+                 for m in DURATION.finditer(sentence)
+                 if not (offsets and _OFFSET.match(sentence[m.end():]))]
         return pick(spans)
     if info.kind == "when":
         # "fire investigators said on Wednesday": the day of the saying, not of the event,
@@ -574,7 +581,9 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
         return False
     if info.kind == "who" and _PLACE_NAME.search(span):
         return False
-    if info.kind == "who" and not PLACE_TYPE.search(info.text) and _only_as_place(span, passage):
+    # ("Who did Kessick buy a stake in?" asks for what stands after "in".)
+    if (info.kind == "who" and not PLACE_TYPE.search(info.text)
+            and not re.search(r"\b(?:in|near)\W*$", info.text) and _only_as_place(span, passage)):
         return False
     if info.kind in ("who", "where"):
         words = [w for w in re.findall(r"[\w’']+", span) if w.lower() not in STOPWORDS]
@@ -584,7 +593,8 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
 
 
 # A name written as a place: "who has led its offshore projects in the North Sea".
-_AS_PLACE = re.compile(r"\b(?:in|across|off|near|outside|inside)\s+the\s+$|\bnear\s+$", re.I)
+_AS_PLACE = re.compile(r"\b(?:in|across|off|near|outside|inside)\s+the\s+$|\b(?:in|near)\s+$",
+                       re.I)
 
 
 def _only_as_place(span: str, passage: str) -> bool:
