@@ -327,6 +327,7 @@ def test_what_a_figure_measures_must_be_what_is_asked(question, sentence, short)
     ("Who is the new chairman of the club?", "chairman"),
     ("Who will be the permanent head coach?", "head coach"),
     ("Who is Felsham Albion's chair now?", "chair"),
+    ("Who chairs the board of Pennant Bank?", "chair"),
     ("Who brokered the deal?", None),
     ("What was the name of the mission?", None),
     ("What is the name of the driver of the derailed tram?", "driver"),

@@ -613,6 +613,7 @@ _ROLE_QUESTION = re.compile(
     r"(?:[a-z][\w-]*\s+){0,2}?((?:[a-z][\w-]*\s+)?[a-z][\w-]*)"
     # "the businesswoman paying to keep…": a participle starts what the holder does.
     r"(?=\s+(?:of|at|for|in|on|who|whose|that|[a-z]+ing)\b|\s*\?)")
+_CHAIRS = re.compile(r"^\W*who\s+(?:now\s+)?(?:chairs|chaired|will chair|is chairing)\b", re.I)
 # Words that say when a role is held, not which: "the new chairman" is a chairman, and
 # "Who is the club's chair now?" asks for a chair.
 _ROLE_TIME = frozenset("new former current permanent interim acting next late now today "
@@ -624,7 +625,10 @@ _HEADS = frozenset("boss head leader chief executive chair chairman chairwoman p
 
 def role_asked(info: QuestionInfo) -> str | None:
     """The role whose holder the question asks for ("managing director"), or None."""
-    m = _ROLE_QUESTION.search(asking_sentence(info.text))
+    asking = asking_sentence(info.text)
+    if _CHAIRS.search(asking):
+        return "chair"  # "Who chairs the board?" asks who is its chair
+    m = _ROLE_QUESTION.search(asking)
     if not m:
         return None
     words = [w for w in m.group(1).lower().split() if w not in _ROLE_TIME]
