@@ -702,3 +702,15 @@ def test_a_story_saying_it_does_not_know_is_no_answer(reader):
     b = reader.answer("How much did Brackwell pay for Quiroga?",
                       [passage(told, "Brackwell sign Quiroga", "Sport")])
     assert not b.abstained and "28 million euros" in b.answer
+
+
+def test_the_outlet_that_reported_it_is_not_what_it_is_about():
+    from bot.answering.shaping import reported_by
+
+    sentence = ("Ms Lindgard's shares were held through a family investment company, the Daily "
+                "Register revealed last week.")
+    info = analyse("What is the name of the family investment company that held the shares?")
+    assert reported_by(info, "Daily Register", sentence)
+    # Asked who reported it, the outlet is the answer.
+    assert not reported_by(analyse("Which newspaper revealed the shareholding?"),
+                           "Daily Register", sentence)

@@ -587,7 +587,28 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     a permanent holder, an owner for "whose", the holder of the role asked about, a place
     for "where"? Both answerers check what they would show against the source sentence."""
     return (not stand_in_for_permanent(info, sentence) and possessor_fits(info, short, sentence)
-            and role_fits(info, short, sentence) and place_fits(info, short, sentence))
+            and role_fits(info, short, sentence) and place_fits(info, short, sentence)
+            and not reported_by(info, short, sentence))
+
+
+# A news outlet by its name: "the Daily Register", "the Evening Star", "Harwick Gazette".
+_OUTLET = re.compile(r"\b(?:Register|Times|Post|Gazette|Herald|News|Star|Press|Journal|Echo|"
+                     r"Courier|Advertiser|Telegraph|Chronicle|Mail|Express|Mirror|Observer|"
+                     r"Guardian|Tribune|Examiner|Standard|Argus|Sentinel|Wire|Desk)$")
+_REPORTING = re.compile(r"^\W*(?:has\s+|had\s+)?(?:revealed|reported|said|says|understands|"
+                        r"learned|disclosed|first reported)\b", re.I)
+_ASKS_REPORT = re.compile(r"\b(?:report\w*|reveal\w*|disclos\w*|newspaper|paper|outlet|"
+                          r"broke the (?:story|news))\b", re.I)
+
+
+def reported_by(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """The news outlet a sentence credits with the news ("held through a family company, the
+    Daily Register revealed last week") reports it; it is not what the news is about,
+    unless the question asks who reported it."""
+    if not _OUTLET.search(short) or _ASKS_REPORT.search(info.text):
+        return False
+    return any(_REPORTING.match(sentence[m.end():])
+               for m in re.finditer(re.escape(short), sentence))
 
 
 def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
