@@ -481,7 +481,9 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     """A second sentence, when the best one may not say it all.
 
     - A descriptive answer: the reason or the words reported, when the best sentence names
-      the matter but another of the same article says it.
+      the matter but another of the same article says it; else the article's next best
+      sentence, when it reads about as close (``SECOND_SENTENCE``). A why or a what-happened
+      is told in two sentences as often as in one, and no span is cut from either.
     - A factoid the reader is not sure of (no short answer shown): the next sentence that
       offers a span of the asked type. Two quotes the user can judge beat one that may be
       the story's lead restating the question; each is cited."""
@@ -502,6 +504,10 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
                     or c.score < SECOND_SENTENCE * best.score):
                 continue
             if (kind_cue(info, c) or weak_reason(info, c)) and not kind_cue(info, best):
+                return c
+        for c in cands[1:4]:
+            if (c.chunk.article_id == best.chunk.article_id and c.text != best.text
+                    and c.text not in best.before and c.score >= SECOND_SENTENCE * best.score):
                 return c
     return runner_up(best, cands)
 
