@@ -291,6 +291,9 @@ def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_an
 @pytest.mark.parametrize("sentence,points_back", [
     ("That saturated the soil.", True),
     ("It said the line would reopen.", True),
+    # Whose place, or who "he" is, the sentence before says.
+    ("His place has been taken by Noor Halabi.", True),
+    ("She said the line would reopen.", True),
     ("This week the line reopened.", False),  # a time, not a pointer
     ("That day the line reopened.", False),
     ("Engineers reopened the line.", False),

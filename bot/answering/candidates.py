@@ -140,7 +140,10 @@ def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> l
 
 # "That saturated the soil until the slope gave way.": a sentence whose subject points back
 # says nothing alone. Not "This week…" or "That day…": those are times.
-_POINTS_BACK = re.compile(r"^\W*(?:That|This|These|Those|It|They|Such)\s+(?!(?:year|week|month|"
+# "His place has been taken by Noor Halabi": whose place the sentence before says; a quote
+# of "He said…" alone does not say who spoke.
+_POINTS_BACK = re.compile(r"^\W*(?:That|This|These|Those|It|Its|They|Their|He|She|His|Her|"
+                          r"Such)\s+(?!(?:year|week|month|"
                           r"day|morning|afternoon|evening|night|time|season|summer|winter|"
                           r"spring|autumn|weekend)\b)")
 
