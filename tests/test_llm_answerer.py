@@ -488,3 +488,24 @@ def test_a_models_name_for_a_role_no_source_gives_them_is_not_shown(examples_bot
                          answerer=llm(examples_bot, fake_llm))
     assert a.answerer == "llm" and a.citations and a.citations[0].verified
     assert "Solberg" in a.answer and a.short_answer is None
+
+
+def test_a_place_the_model_names_is_not_shown_as_who(seed_bot, fake_llm):
+    """Both answerers hold a shown name to the same checks (``shaping.fits``): a place the
+    sentence writes as one ("in the North Sea") is no answer to "who"."""
+    from retrieval.types import Chunk, Hit
+
+    text = ("The company also confirmed that Sunniva Holt, who has led its offshore projects in "
+            "the North Sea, had taken over the Harkmoor scheme from Callum Dearden.")
+    hit = Hit(Chunk(article_id="h", index=0, text=text, start=0, end=len(text),
+                    title="Aurevan to appeal Harkmoor ruling", source="Courier"), 1.0)
+
+    def north_sea(body) -> Reply:
+        return Reply(f"North Sea projects chief Sunniva Holt has taken over the scheme from "
+                     f"Callum Dearden [{_cite_source(body, 'Sunniva Holt')}].")
+
+    fake_llm.script(north_sea)
+    a = llm(seed_bot, fake_llm).answer("Who has replaced Callum Dearden on the Harkmoor project?",
+                                       [hit])
+    assert a.answerer == "llm" and "Sunniva Holt" in a.answer
+    assert a.short_answer != "North Sea"

@@ -591,10 +591,13 @@ def spelled_out_days(cite: Citation, short: str | None, said: str | None = None)
 def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """Is ``short`` what the question asks for, as ``sentence`` tells it: not a stand-in for
     a permanent holder, an owner for "whose", the holder of the role asked about, a place
-    for "where"? Both answerers check what they would show against the source sentence."""
+    for "where", a name that can answer at all (``spans.plausible_span``)? Both answerers
+    check what they would show against the source sentence."""
     return (not stand_in_for_permanent(info, sentence) and possessor_fits(info, short, sentence)
             and role_fits(info, short, sentence) and place_fits(info, short, sentence)
-            and not reported_by(info, short, sentence))
+            and not reported_by(info, short, sentence)
+            # The model's name too: a "who" is no place, a name is no word of the question.
+            and plausible_span(info, short, sentence))
 
 
 # A news outlet by its name: "the Daily Register", "the Evening Star", "Harwick Gazette".
