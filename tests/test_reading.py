@@ -646,30 +646,27 @@ def test_two_sources_figures_in_one_sentence_are_both_the_answer(reader):
     assert {v.value for v in a.conflict_values} == {"900", "2,000"}
     assert {v.attributed_to for v in a.conflict_values} == {
         "The operator", "the hauliers' federation"}
-    one = ("The opposition said the shares were worth about 310,000 euros; the minister's "
-           "office said they were worth 180,000 euros.")
-    b = reader.answer("How much were the minister's shares worth?",
-                      [passage(one, "Minister's shares", "Register")])
-    assert b.short_answer is None and b.conflict
-    assert "310,000" in b.answer and "180,000" in b.answer
 
 
-def test_a_figure_set_against_another_or_called_exaggerated_is_a_dispute(reader):
-    # One sentence: the buyer's figure "well below" the one reported, source unnamed.
-    one = ("Ridgeline said it had paid 31 million pounds for its stake, well below the figure "
-           "of about 38 million pounds reported in the local press.")
-    a = reader.answer("How much did Ridgeline pay for Felsham Albion?",
-                      [passage(one, "Ridgeline completes Felsham takeover", "Courier")])
+@pytest.mark.parametrize("question,title,text,figures", [
+    # Two sources in one sentence, turned by a semicolon.
+    ("How much were the minister's shares worth?", "Minister's shares",
+     "The opposition said the shares were worth about 310,000 euros; the minister's office "
+     "said they were worth 180,000 euros.", ("310,000", "180,000")),
+    # One figure set "well below" another, whose source goes unnamed.
+    ("How much did Ridgeline pay for Felsham Albion?", "Ridgeline completes Felsham Albion deal",
+     "Ridgeline said it had paid 31 million pounds for its stake, well below the figure of "
+     "about 38 million pounds reported in the local press.", ("31 million", "38 million")),
+    # The next sentence calls the first figure exaggerated and gives its own.
+    ("How many drivers have joined the Calderwick bus strike?", "Calderwick bus drivers walk out",
+     "The union said 640 of the company's 710 drivers had joined the walkout. Calderwick "
+     "Transit said that figure was exaggerated and that 455 drivers had failed to report for "
+     "work.", ("640", "455")),
+])
+def test_figures_in_dispute_are_both_the_answer(reader, question, title, text, figures):
+    a = reader.answer(question, [passage(text, title, "Courier")])
     assert a.short_answer is None and a.conflict
-    assert "31 million" in a.answer and "38 million" in a.answer
-    # Two sentences: the company calls the union's count exaggerated and gives its own.
-    two = ("The union said 640 of the company's 710 drivers had joined the walkout. "
-           "Calderwick Transit said that figure was exaggerated and that 455 drivers had "
-           "failed to report for work.")
-    b = reader.answer("How many drivers have joined the Calderwick bus strike?",
-                      [passage(two, "Calderwick bus drivers walk out", "Echo")])
-    assert b.short_answer is None and b.conflict
-    assert "640" in b.answer and "455" in b.answer
+    assert all(f in a.answer for f in figures)
 
 
 def test_one_source_giving_two_figures_is_no_dispute():
