@@ -487,27 +487,27 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     - A factoid the reader is not sure of (no short answer shown): the next sentence that
       offers a span of the asked type. Two quotes the user can judge beat one that may be
       the story's lead restating the question; each is cited."""
+    def close_in_article(c: Candidate) -> bool:
+        # The same article: a sentence from another story is an answer to another question,
+        # however close it scores.
+        return (c.chunk.article_id == best.chunk.article_id
+                and c.score >= SECOND_SENTENCE * best.score)
+
     if info.factoid:
         if short:
             return None
         if (close := runner_up(best, cands)) is not None:
             return close
         for c in cands[1:4]:
-            # The same article: a sentence from another story is an answer to another
-            # question, however close it scores.
-            if (c.short and c.chunk.article_id == best.chunk.article_id
-                    and c.text != best.text and c.score >= SECOND_SENTENCE * best.score):
+            if c.short and close_in_article(c) and c.text != best.text:
                 return c
     else:
         for c in cands[1:6]:
-            if (c.chunk.article_id != best.chunk.article_id
-                    or c.score < SECOND_SENTENCE * best.score):
-                continue
-            if (kind_cue(info, c) or weak_reason(info, c)) and not kind_cue(info, best):
+            if (close_in_article(c) and (kind_cue(info, c) or weak_reason(info, c))
+                    and not kind_cue(info, best)):
                 return c
         for c in cands[1:4]:
-            if (c.chunk.article_id == best.chunk.article_id and c.text != best.text
-                    and c.text not in best.before and c.score >= SECOND_SENTENCE * best.score):
+            if close_in_article(c) and c.text != best.text and c.text not in best.before:
                 return c
     return runner_up(best, cands)
 
@@ -692,6 +692,9 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     return answer
 
 
+# One figure set against another in so many words: "31 million, well below the 38 million
+# reported". A dispute (``_DISPUTE``) and, after a comma, a turn to another source (``_TURN``).
+_SET_AGAINST = r"(?:well|far|much|considerably)\s+(?:below|above|short of)"
 # Words that say a figure is disputed: "put the figure much lower", "put the likely bill far
 # higher", "disputed the number".
 _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|number|bill|cost|"
@@ -702,7 +705,7 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
                       r"\bdisagree\w*|"
                       # "said that figure was exaggerated", "well below the figure reported"
                       r"\bexaggerat\w*|\boverstat\w*|\bunderstat\w*|\binflated\b|"
-                      r"\b(?:well|far|much|considerably)\s+(?:below|above|short of)\b|"
+                      rf"\b{_SET_AGAINST}\b|"
                       r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
                       re.I)
 
@@ -745,8 +748,8 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
 # Where one sentence turns from one source's figure to another's: "The airport puts the
 # figure at 4,200 a day, while the travel agents' association says 7,000"; "X said …; Y
 # said …".
-_TURN = re.compile(r",?\s+(?:while|whereas|but)\s+|;\s+|(?P<against>,\s+(?:well|far|much|"
-                   r"considerably)\s+(?:below|above|short of)\s+)")
+_AGAINST_TURN = re.compile(rf",\s+{_SET_AGAINST}\s+")
+_TURN = re.compile(rf",?\s+(?:while|whereas|but)\s+|;\s+|{_AGAINST_TURN.pattern}")
 
 
 def split_figures(info: QuestionInfo, best: Candidate) -> list[tuple[str, str | None]]:
@@ -755,14 +758,12 @@ def split_figures(info: QuestionInfo, best: Candidate) -> list[tuple[str, str | 
     ``rival_figure``, neither figure alone is the answer."""
     if info.kind not in ("count", "amount"):
         return []
-    turns = list(_TURN.finditer(best.text))
-    if not turns:
+    parts = _TURN.split(best.text)
+    if len(parts) < 2:
         return []
-    cuts = [0, *(x for m in turns for x in (m.start(), m.end())), len(best.text)]
-    parts = [best.text[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
     # "Ridgeline said it paid 31 million, well below the 38 million reported": a figure
     # set against another in so many words is another source's, named or not.
-    against = any(m.group("against") for m in turns)
+    against = bool(_AGAINST_TURN.search(best.text))
     found: list[tuple[str, str | None, tuple[str, str]]] = []
     for part in parts:
         who = attribute(part) or (m.group(1) if (m := _PUTS.search(part)) else None)

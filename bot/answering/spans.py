@@ -509,11 +509,11 @@ def short_answer(
             # Money and shares are what "how much" asks for most; "43 million borrowers"
             # is a count beside the amount, even though the question names borrowers.
             money = [n for n in nums if _MONEY.search(n[2])]
-            if _ASKS_PRICE.search(info.text):
+            price = _ASKS_PRICE.search(info.text)
+            if price:
                 money = [n for n in money if _CURRENCY.search(n[2])]
             # A length or a head count is no price.
-            asks_money = _ASKS_MONEY.search(info.text) or _ASKS_PRICE.search(info.text)
-            nums = money if asks_money else money or nums
+            nums = money if price or _ASKS_MONEY.search(info.text) else money or nums
         else:
             # "How many" counts people or things; a sum of money or a share is no count of
             # them, nor a length of time or a distance ("in twenty minutes" for "how many
@@ -592,7 +592,8 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
     return True
 
 
-# A name written as a place: "who has led its offshore projects in the North Sea".
+# A name written as a place: "who has led its offshore projects in the North Sea". Narrower
+# than LOCATIVE: after "at", "from" or "to" news writes organisations as often as places.
 _AS_PLACE = re.compile(r"\b(?:in|across|off|near|outside|inside)\s+the\s+$|\b(?:in|near)\s+$",
                        re.I)
 
@@ -643,6 +644,16 @@ def role_asked(info: QuestionInfo) -> str | None:
 _PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss)$")
 
 
+def _roles(role: str) -> frozenset[str]:
+    """The words that name ``role``: any head's title for a head ("boss", "chair"…)."""
+    return _HEADS if role in _HEADS else frozenset({role})
+
+
+def _role_words(role: str) -> str:
+    """``_roles(role)`` as one lower-case regex group."""
+    return "(?:" + "|".join(re.escape(r) for r in sorted(_roles(role))) + ")"
+
+
 def role_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """A question asking who holds a role is answered by a name the sentence gives that role:
     "Alan Pritchard, the board's chief executive" for "Who is the boss of the board?", not
@@ -659,11 +670,11 @@ def _owned_elsewhere(role: str, info: QuestionInfo, sentence: str) -> bool:
     Broadbent", "chair of the Felsham Albion Supporters' Trust" for "Who is Felsham Albion's
     chair?". The owner is the capitalised words before the role or after its "of"; each
     must be a word of the question."""
-    asked = {w.lower() for w in re.findall(r"[\w-]+", info.text)}
     if not any(w[:1].isupper() for w in asking_sentence(info.text).split()[1:]):
         return False  # "Who is the chair?": the question names no owner to differ from
-    roles = _HEADS if role in _HEADS else {role}
-    words = r"(?:" + "|".join(re.escape(r) for r in roles) + r")"
+    asked = {w.lower() for w in re.findall(r"[\w-]+", info.text)}
+    roles = _roles(role)
+    words = _role_words(role)
     before = re.compile(rf"((?:[A-Z][\w-]*(?:[’']s?)?\s+){{1,3}}){words}\b")
     after = re.compile(rf"\b{words}\s+of\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){{1,5}})")
     owners = [m.group(1) for pattern in (before, after) for m in pattern.finditer(sentence)]
@@ -682,10 +693,9 @@ def gives_role(role: str, name: str, sentence: str) -> bool:
     Pritchard, the board's chief executive", "the board's chief executive, Alan Pritchard",
     "the driver of the train that stopped short, Colin Brereton", "her first guest was
     tennis champion Serena Williams"."""
-    roles = _HEADS if role in _HEADS else {role}
     # The role in any case ("Head coach", "chief executive"); the names before the holder
     # capitalised, so "Head coach Bryony Orrell" gives her no "head" role.
-    words = r"(?i:" + "|".join(re.escape(r) for r in roles) + r")"
+    words = f"(?i:{_role_words(role)})"
     held = re.escape(name)
     return bool(re.search(rf"\b{words}(?:\s+{words})*\s+(?:[A-Z][\w’'.-]*\s+)*{held}\b|"
                           rf"\b{held},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
