@@ -17,6 +17,7 @@ from datetime import date
 
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
+from bot.answering.answertype import type_fits
 from bot.answering.candidates import Candidate, citation_for, mentions, with_antecedent
 from bot.answering.question import (
     PLACE_TYPE,
@@ -597,7 +598,10 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and role_fits(info, short, sentence) and place_fits(info, short, sentence)
             and not reported_by(info, short, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
-            and plausible_span(info, short, sentence))
+            and plausible_span(info, short, sentence)
+            # Of the asked type as the sentence tells it: no town for "who", no width for
+            # "how deep", no towns for "how many coaches".
+            and type_fits(info, short, sentence))
 
 
 # A news outlet by its name: "the Daily Register", "the Evening Star", "Harwick Gazette".

@@ -421,3 +421,18 @@ def counted_noun(question: str) -> str | None:
                 head = head.head
             return head.lower_ if head.pos_ == "NOUN" and head is not tok else None
     return None
+
+
+def entity_label(span: str, sentence: str) -> str | None:
+    """What the entity recogniser takes ``span`` for where the sentence writes it ("GPE",
+    "PERSON", "WORK_OF_ART"…): the label of the entity overlapping it most, or None."""
+    at = sentence.find(span)
+    if at < 0:
+        return None
+    end = at + len(span)
+    best, most = None, 0
+    for ent in parse(sentence).ents:
+        shared = min(end, ent.end_char) - max(at, ent.start_char)
+        if shared > most:
+            best, most = ent.label_, shared
+    return best

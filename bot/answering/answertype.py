@@ -1,0 +1,110 @@
+"""Is a short answer of the kind the question asks for, as its own sentence tells it?
+
+One check for both answerers (``shaping.fits``), read from the sentence rather than from
+the question's wording alone:
+
+- **Who is no place or thing.** The packaged parser's entity recogniser (en_core_web_sm,
+  ``syntax.entity_label``) says what a name is in its sentence: "the Loft" a building,
+  "Sollentorp" a town, "The Harbour at Dusk" a painting. None of them did anything a "who"
+  asks about. A person or an organisation may be a "who" ("Who bought the club?"); the
+  recogniser's person/organisation line is too unsure on invented names to split them.
+- **A measure answers its own dimension.** "A sinkhole about 12 metres wide" says how wide,
+  not how deep; "a wall 40 metres long" how long, not how high.
+- **A figure answers for the thing it counts.** "2 towns" does not say how many coaches run;
+  a count of people in general ("300 people", "40 others") may answer for any group of them.
+- **A span is whole words.** "15 long" cut from "15 long-finned pilot whales" is no answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answering.question import QuestionInfo, asking_sentence, stem
+from bot.answering.syntax import counted_noun, entity_label
+
+# Entity kinds that never did or underwent what "who" asks about.
+_NOT_AGENT = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
+                        "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY",
+                        "ORDINAL", "CARDINAL"})
+
+# "How deep", "what depth": the dimension asked, and the words a sentence measures it by.
+_DIMENSIONS = {
+    "deep": ("deep", "depth", "down"),
+    "wide": ("wide", "width", "across", "broad", "diameter"),
+    "long": ("long", "length"),
+    "high": ("high", "height", "tall"),
+}
+_ASKED_DIMENSION = re.compile(r"\bhow\s+(deep|wide|broad|long|high|tall)\b|"
+                              r"\b(depth|width|length|height|diameter)\b", re.I)
+_MEASURE = re.compile(r"\b(?:metres?|meters?|m|km|kilometres?|kilometers?|feet|foot|ft|miles?|"
+                      r"inches?|cm|centimetres?|centimeters?|yards?)$", re.I)
+_DIMENSION_AFTER = re.compile(r"^\s*(deep|wide|across|broad|long|high|tall|in\s+(?:depth|width|"
+                              r"diameter|length|height))\b", re.I)
+_DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
+_DIMENSION_OF.update({"broad": "wide", "tall": "high", "diameter": "wide", "depth": "deep",
+                      "width": "wide", "length": "long", "height": "high"})
+
+# Words after a figure's span that still belong to what it counts ("14 container ships").
+_NOUN_REACH = 2
+
+# Nouns that count people in general: they answer for any group of people.
+_ANYONE = frozenset({"people", "person", "others", "persons", "individuals", "residents",
+                     "members", "staff"})
+
+
+def _asked_dimension(question: str) -> str | None:
+    m = _ASKED_DIMENSION.search(question)
+    return _DIMENSION_OF[(m.group(1) or m.group(2)).lower()] if m else None
+
+
+def measures_asked_dimension(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A length in a sentence that says which way it runs answers only that way."""
+    asked = _asked_dimension(asking_sentence(info.text))
+    if asked is None or not _MEASURE.search(short):
+        return True
+    for m in re.finditer(re.escape(short), sentence):
+        said = _DIMENSION_AFTER.match(sentence[m.end():])
+        if said:
+            word = said.group(1).lower().split()[-1]
+            if _DIMENSION_OF.get(word) != asked:
+                return False
+    return True
+
+
+def whole_words(short: str, sentence: str) -> bool:
+    """The span does not stop inside a hyphenated word ("15 long" of "15 long-finned")."""
+    found = [m.end() for m in re.finditer(re.escape(short), sentence)]
+    return not found or any(not re.match(r"-\w", sentence[end:end + 2]) for end in found)
+
+
+def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """"How many coaches" is not answered by "2 towns": the noun a figure counts, when it
+    has one, is the noun asked about (or people in general for a group of people). The
+    noun is read in the sentence, where "14 container" goes on to "ships"."""
+    if info.kind != "count":
+        return True
+    asked = counted_noun(asking_sentence(info.text))
+    words = short.split()
+    if asked is None or len(words) < 2 or not words[-1].isalpha():
+        return True
+    at = sentence.find(short)
+    phrase = sentence[at:].split()[:len(words) + _NOUN_REACH] if at >= 0 else words
+    said = {w.strip(".,;:!?\"'’”").lower() for w in phrase[1:]}
+    # "How many Norvale factory workers" is answered by "120 jobs" only through the
+    # question's other words.
+    return bool(said & _ANYONE) or any(stem(w) == stem(asked) or stem(w) in info.terms
+                                       for w in said)
+
+
+def not_a_thing(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A "who" names a person or an organisation, never a place, a work or a date."""
+    if info.kind != "who":
+        return True
+    return entity_label(short, sentence) not in _NOT_AGENT
+
+
+def type_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """All four checks above."""
+    return (whole_words(short, sentence) and counts_asked(info, short, sentence)
+            and measures_asked_dimension(info, short, sentence)
+            and not_a_thing(info, short, sentence))

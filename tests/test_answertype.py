@@ -1,0 +1,102 @@
+"""A short answer is of the asked type as its sentence tells it (bot/answering/answertype.py),
+on the real packaged parser; both answerers run it through ``shaping.fits``."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.answertype import (
+    counts_asked,
+    measures_asked_dimension,
+    not_a_thing,
+    type_fits,
+    whole_words,
+)
+from bot.answering.question import analyse
+from bot.answering.syntax import entity_label
+
+
+@pytest.mark.parametrize("question,short,sentence,fits", [
+    # Which way a length runs is in the sentence.
+    ("How deep is the crater at Pellow Cross?", "9 metres",
+     "The crater, about 9 metres wide, opened beside the bus station on Sunday.", False),
+    ("How deep is the crater at Pellow Cross?", "9 metres",
+     "Surveyors said the crater was 9 metres deep.", True),
+    ("What is the height of the new mast?", "60 metres",
+     "The mast will stand 60 metres tall on the ridge.", True),
+    ("How high will the sea wall be?", "400 metres",
+     "The wall will run 400 metres long across the harbour mouth.", False),
+    # A length that says no direction may be any.
+    ("How deep is the crater?", "9 metres", "Surveyors measured it at 9 metres.", True),
+    # Not a length: nothing to check.
+    ("How deep are the council's cuts?", "12 percent",
+     "The council will cut 12 percent wide of its budget.", True),
+])
+def test_a_measure_answers_the_dimension_it_is_said_in(question, short, sentence, fits):
+    assert measures_asked_dimension(analyse(question), short, sentence) is fits
+
+
+@pytest.mark.parametrize("question,short,sentence,fits", [
+    ("How many buses were withdrawn?", "3 depots",
+     "Operators withdrew buses from 3 depots across the county.", False),
+    ("How many buses were withdrawn?", "40 buses",
+     "Operators withdrew 40 buses from service.", True),
+    # The counted noun goes on past the span: "14 double-decker buses".
+    ("How many buses were withdrawn?", "14 double-decker",
+     "Operators withdrew 14 double-decker buses from service.", True),
+    # A count of people answers for any group of them.
+    ("How many nurses joined the protest?", "300 people",
+     "About 300 people joined the protest outside the hospital.", True),
+    # A bare figure says nothing against the asked noun.
+    ("How many buses were withdrawn?", "40", "Operators withdrew 40 from service.", True),
+    # Not "how many": no counted noun to hold it to.
+    ("How much did the depot cost?", "3 million pounds",
+     "The depot cost 3 million pounds to build.", True),
+])
+def test_a_figure_answers_for_the_noun_it_counts(question, short, sentence, fits):
+    assert counts_asked(analyse(question), short, sentence) is fits
+
+
+def test_a_span_cut_inside_a_hyphenated_word_is_no_answer():
+    sentence = "Volunteers refloated 22 long-tailed ducks after the oil spill."
+    assert not whole_words("22 long", sentence)
+    assert whole_words("22 long-tailed ducks", sentence)
+    # The same words whole elsewhere in the sentence stand.
+    assert whole_words("long", "The long road and the long-tailed ducks.")
+
+
+@pytest.mark.parametrize("short,sentence,fits", [
+    # The recogniser reads these as a place and a work: they did nothing a "who" asks.
+    ("Germany", "The contract was won by a consortium from Germany, officials said.", False),
+    ("The Night Watch", "The painting stolen was The Night Watch, a copy of the famous "
+                        "Rembrandt.", False),
+    ("Jan Verhoeven", "The contract was won by a firm led by Jan Verhoeven, officials said.",
+     True),
+])
+def test_who_is_answered_by_a_person_or_a_body_not_a_place_or_a_work(short, sentence, fits):
+    assert not_a_thing(analyse("Who won the contract?"), short, sentence) is fits
+
+
+def test_the_entity_label_is_read_where_the_sentence_writes_the_span():
+    sentence = "Maria Castell flew to Lisbon on Monday."
+    assert entity_label("Maria Castell", sentence) == "PERSON"
+    assert entity_label("Lisbon", sentence) == "GPE"
+    assert entity_label("Warsaw", sentence) is None
+
+
+def test_type_fits_is_all_of_the_checks():
+    info = analyse("How many buses were withdrawn?")
+    assert type_fits(info, "40 buses", "Operators withdrew 40 buses from service.")
+    assert not type_fits(info, "3 depots", "Operators withdrew buses from 3 depots.")
+
+
+def test_both_answerers_hold_a_short_answer_to_the_asked_type():
+    """``shaping.fits`` is the check the extractive and the LLM answerer both run on what
+    they would show."""
+    from bot.answering.shaping import fits
+
+    info = analyse("How deep is the crater at Pellow Cross?")
+    assert not fits(info, "9 metres", "A crater about 9 metres wide opened in the car park.")
+    assert fits(info, "15 metres", "Engineers said the crater was 15 metres deep.")
+    who = analyse("Who won the contract?")
+    assert not fits(who, "Germany", "The contract was won by a consortium from Germany.")
