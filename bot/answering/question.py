@@ -471,6 +471,8 @@ def _event_verb(asking: str) -> str | None:
     rest = [w.strip("?,.!\"“”") for w in m.group(1).split()]
     if rest[:1] == ["be"]:
         return None
+    if (after := _past_relative_clause(rest)) is not None:
+        return after
     for i, w in enumerate(rest[:-1]):
         if w in ("be", "been", "get", "got") and rest[i + 1].islower():
             return stem(rest[i + 1])  # a passive: "will the old bridge be demolished"
@@ -490,6 +492,27 @@ def _event_verb(asking: str) -> str | None:
         return phrase_verb(asking)
     last = known[0] if known else (clause[-1] if clause else None)
     return stem(last) if last else None
+
+
+_RELATIVE = frozenset({"that", "who", "which", "whose"})
+# Verbs a "that" clause follows as what is said, known or found: "say that", "found that".
+_THAT_CLAUSE = frozenset(stem(w) for w in (
+    *SPEECH_VERBS, *"say tell warn claim announce insist argue confirm admit deny report state "
+    "add explain suggest believe think know hope fear show find decide agree mean".split()))
+
+
+def _past_relative_clause(rest: list[str]) -> str | None:
+    """"When did the boss of the firm that cut the city's power cable quit?": a relative
+    clause says which boss; the event asked about is the news verb after it ("quit"), not
+    the clause's own ("cut"). A "that" after a verb of saying opens what was said, not a
+    relative clause."""
+    at = next((i for i, w in enumerate(rest) if i and w.lower() in _RELATIVE
+               and stem(rest[i - 1].lower()) not in _THAT_CLAUSE | NEWS_VERBS), None)
+    if at is None:
+        return None
+    later = [w for w in rest[at + 2:] if w.islower() and stem(w) in NEWS_VERBS
+             and w not in _LIGHT_VERBS]
+    return stem(later[0]) if later else None
 
 
 # Verbs of news events, stemmed: the paraphrase groups' single words, the irregular verbs,
