@@ -201,6 +201,7 @@ _COMMON_STARTS = frozenset(
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,60}\))?\s*[-–—]\s+")
 
 
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|whom)\s")
 _APPOSITIVE_NAME = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*),")
 
 
@@ -220,6 +221,10 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
         if m is None and _CLAUSE_VERBS.search(text[: found.end]) and found.start == 0:
             m = _CLAUSE.match(text[found.end :])
         if m is None or text[: found.start].strip():
+            return text
+        if _RELATIVE_CLAUSE.search(text[found.start : found.end]):
+            # "Sanjay Varma, who became leader after Dennis Oakley stood down, said …": the
+            # clause is news of its own, and "According to Sanjay Varma" would drop it.
             return text
         rest = m.group("rest")
         # "Their chief economist, Viktor Nyland, said …": the role says who he is, the name

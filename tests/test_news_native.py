@@ -90,6 +90,10 @@ def test_according_to_wording():
     assert with_attribution("Their chief economist, Viktor Nyland, said the bank was too "
                             "cautious.") == (
         "According to their chief economist, Viktor Nyland, the bank was too cautious.")
+    # A relative clause about the speaker is news of its own: kept as written.
+    clause = ("Mayor Ines Hartley, who took over from Paul Brack in May, said the pool would "
+              "reopen in June.")
+    assert with_attribution(clause) == clause
 
 
 def test_quantities_have_kinds():
