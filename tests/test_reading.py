@@ -98,6 +98,11 @@ def test_question_kinds(question, kind):
     # "the name of" frames the question; the event is the relative clause's.
     ("What's the name of the driver who braked in time?", "brak"),
     ("What is the name of the ship?", None),
+    # A relative clause says which one; the event is the news verb after it.
+    ("When did the head of the firm that flooded the tunnel resign?", "resign"),
+    ("Who did the club that won the league appoint?", "appoint"),
+    # After a verb of saying, "that" opens what was said: no relative clause to skip.
+    ("Why did the minister say that the line would close?", "clos"),
 ])
 def test_the_event_verb_of_a_question(question, event):
     assert analyse(question).event == event
