@@ -80,7 +80,9 @@ _IRREGULAR = dict(pair.split(":") for pair in (
     "lost:lose found:find kept:keep stole:steal stolen:steal broke:break broken:break "
     "spoke:speak spoken:speak swore:swear sworn:swear went:go gone:go saw:see seen:see "
     "thought:think caught:catch fought:fight sought:seek taught:teach shot:shoot hung:hang "
-    "withdrew:withdraw withdrawn:withdraw overtook:overtake undertook:undertake").split())
+    "withdrew:withdraw withdrawn:withdraw overtook:overtake undertook:undertake "
+    # Too short for the "-ed" rule, which would take "need" to "ne": "owed" is "owe".
+    "owed:owe sued:sue died:die used:use tied:tie aged:age axed:axe").split())
 
 
 def stem(word: str) -> str:
