@@ -671,6 +671,10 @@ def test_two_sources_figures_in_one_sentence_are_both_the_answer(reader):
      "The union said 640 of the company's 710 drivers had joined the walkout. Calderwick "
      "Transit said that figure was exaggerated and that 455 drivers had failed to report for "
      "work.", ("640", "455")),
+    # The next sentence gives the other side's "own figure".
+    ("What share of shifts did the drivers miss?", "Inspectors criticise Pellow depot",
+     "Inspectors said drivers had missed 12 percent of shifts last year. The company said "
+     "its own figure was 7 percent.", ("12 percent", "7 percent")),
 ])
 def test_figures_in_dispute_are_both_the_answer(reader, question, title, text, figures):
     a = reader.answer(question, [passage(text, title, "Courier")])

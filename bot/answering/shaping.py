@@ -706,6 +706,8 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
                       r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
                       r"\bhigher figure\b|"
                       r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
+                      # "The school said its own figure was 9 percent."
+                      r"\b(?:its|their|his|her) own (?:figure|estimate|count|number|total)\b|"
                       r"\bdisagree\w*|"
                       # "said that figure was exaggerated", "well below the figure reported"
                       r"\bexaggerat\w*|\boverstat\w*|\bunderstat\w*|\binflated\b|"
