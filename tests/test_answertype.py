@@ -61,13 +61,15 @@ def test_a_span_cut_inside_a_hyphenated_word_is_no_answer():
     sentence = "Volunteers refloated 22 long-tailed ducks after the oil spill."
     assert not whole_words("22 long", sentence)
     assert whole_words("22 long-tailed ducks", sentence)
+    # A name before a hyphen is whole: the talks were mediated by Russia.
+    assert whole_words("Russian", "It followed Russian-mediated talks in Moscow.")
     # The same words whole elsewhere in the sentence stand.
     assert whole_words("long", "The long road and the long-tailed ducks.")
 
 
 @pytest.mark.parametrize("short,sentence,fits", [
-    # The recogniser reads these as a place and a work: they did nothing a "who" asks.
-    ("Germany", "The contract was won by a consortium from Germany, officials said.", False),
+    # The recogniser reads these as a sea and a work: they did nothing a "who" asks.
+    ("the North Sea", "The contract was won by a consortium working in the North Sea.", False),
     ("The Night Watch", "The painting stolen was The Night Watch, a copy of the famous "
                         "Rembrandt.", False),
     ("Jan Verhoeven", "The contract was won by a firm led by Jan Verhoeven, officials said.",
@@ -99,4 +101,4 @@ def test_both_answerers_hold_a_short_answer_to_the_asked_type():
     assert not fits(info, "9 metres", "A crater about 9 metres wide opened in the car park.")
     assert fits(info, "15 metres", "Engineers said the crater was 15 metres deep.")
     who = analyse("Who won the contract?")
-    assert not fits(who, "Germany", "The contract was won by a consortium from Germany.")
+    assert not fits(who, "The Night Watch", "The contract was for a copy of The Night Watch.")

@@ -23,7 +23,8 @@ from bot.answering.question import QuestionInfo, asking_sentence, stem
 from bot.answering.syntax import counted_noun, entity_label
 
 # Entity kinds that never did or underwent what "who" asks about.
-_NOT_AGENT = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
+# Not "GPE": countries and governments act in news ("Russia brokered the truce").
+_NOT_AGENT = frozenset({"LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
                         "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY",
                         "ORDINAL", "CARDINAL"})
 
@@ -72,7 +73,10 @@ def measures_asked_dimension(info: QuestionInfo, short: str, sentence: str) -> b
 
 
 def whole_words(short: str, sentence: str) -> bool:
-    """The span does not stop inside a hyphenated word ("15 long" of "15 long-finned")."""
+    """The span does not stop inside a hyphenated word ("15 long" of "15 long-finned").
+    A name may: "Russian-mediated talks" were mediated by Russia."""
+    if not short.split()[-1][:1].islower():
+        return True
     found = [m.end() for m in re.finditer(re.escape(short), sentence)]
     return not found or any(not re.match(r"-\w", sentence[end:end + 2]) for end in found)
 
