@@ -727,3 +727,20 @@ def test_the_outlet_that_reported_it_is_not_what_it_is_about():
     # Asked who reported it, the outlet is the answer.
     assert not reported_by(analyse("Which newspaper revealed the shareholding?"),
                            "Daily Register", sentence)
+
+
+def test_a_story_giving_nothing_of_the_asked_type_is_no_answer(reader):
+    text = ("Farmers near Pellow will be paid compensation for healthy sheep culled after the "
+            "outbreak. The agency said the cull would be finished by the weekend. Farmer Ada "
+            "Morrow said she had kept sheep on the hill for thirty years.")
+    hit = passage(text, "Sheep culled at Pellow after outbreak", "Courier")
+    # No sum anywhere near: the story is about the question but does not answer it.
+    assert reader.answer("How much compensation will Pellow farmers get per sheep?",
+                         [hit]).abstained
+    # A question whose type the story does give is answered from the same passage.
+    assert not reader.answer("How long has Ada Morrow kept sheep at Pellow?", [hit]).abstained
+    # An age is given as a year or beside a name, which the span finder does not read as an
+    # amount: not refused for want of one.
+    built = passage("The Pellow viaduct was finished in 1871 and carries the main line.",
+                    "Pellow viaduct to close", "Courier")
+    assert not reader.answer("How old is the Pellow viaduct?", [built]).abstained

@@ -92,6 +92,8 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
     if any(left_unsaid(info, c) for c in cands[:UNSAID_SENTENCES]
            if c.chunk.article_id == best.chunk.article_id):
         return False
+    if not asked_type_given(info, cands, t):
+        return False
     if best.spoken:
         return max(relevance(c, w) for c in cands
                    if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
@@ -112,6 +114,30 @@ _UNSAID = re.compile(
     re.I)
 # "did not disclose the fee, but people familiar with the deal said it was 28 million".
 _BUT = re.compile(r",?\s+but\b|;")
+
+
+def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) -> bool:
+    """A factoid is answered only by a story that gives something of the asked type: a
+    figure for "how much", a date for "when", a name for "who". When none of the story's
+    closest sentences (``UNSAID_SENTENCES``, holding the question's names) holds one
+    ("Farmers will be paid compensation for healthy birds" for "How much compensation will
+    he get per hen?"), the story is about the question but does not answer it."""
+    if not info.factoid or _ASKS_AGE.search(info.text):
+        return True
+    # The story's sentences, not one article's: the date of a theft may stand in the
+    # first report and the question's words in the follow-up.
+    story = [c for c in cands[:UNSAID_SENTENCES] if c.required >= t.required]
+    if info.kind in ("who", "where", "which"):
+        # Any name that could answer, not only the one picked: the pick may be a place
+        # the "who" check then turned down, beside the person who did it.
+        return any(plausible_span(info, n, c.text)
+                   for c in story for _, _, n in names(c.text, info))
+    return any(c.short for c in story)
+
+
+# An age is given as a year ("completed in 1884") or beside a name ("Gerald Pinnock, 58,"),
+# neither of which the span finder reads as an amount.
+_ASKS_AGE = re.compile(r"\bhow old\b|\bwhat age\b", re.I)
 
 
 def left_unsaid(info: QuestionInfo, c: Candidate) -> bool:
