@@ -102,3 +102,18 @@ def test_both_answerers_hold_a_short_answer_to_the_asked_type():
     assert fits(info, "15 metres", "Engineers said the crater was 15 metres deep.")
     who = analyse("Who won the contract?")
     assert not fits(who, "The Night Watch", "The contract was for a copy of The Night Watch.")
+
+
+def test_a_width_earns_no_typed_bonus_for_how_deep(embedder):
+    """The words-only checks (``form_fits``) decide the typed-span bonus in scoring, so the
+    sentence giving the depth answers "how deep", not the lead giving the width."""
+    from bot.answering.extractive import ExtractiveAnswerer
+    from tests.test_reading import passage
+
+    text = ("A crater about 9 metres wide opened in a town-centre car park in Pellow Cross late "
+            "on Sunday night, swallowing two vans. Nobody was hurt. The council said the hole "
+            "was about 4 metres deep.")
+    a = ExtractiveAnswerer(embedder).answer(
+        "How deep is the crater at Pellow Cross?",
+        [passage(text, "Crater swallows vans at Pellow Cross", "Courier")])
+    assert "4 metres deep" in a.citations[0].quote

@@ -89,7 +89,9 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
         return True
     asked = counted_noun(asking_sentence(info.text))
     words = short.split()
-    if asked is None or len(words) < 2 or not words[-1].isalpha():
+    # Only a plural names what is counted ("2 towns"); "450 once" or "14 container" may
+    # be a span cut short of its noun.
+    if asked is None or len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s":
         return True
     at = sentence.find(short)
     phrase = sentence[at:].split()[:len(words) + _NOUN_REACH] if at >= 0 else words
@@ -109,6 +111,12 @@ def not_a_thing(info: QuestionInfo, short: str, sentence: str) -> bool:
 
 def type_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """All four checks above."""
+    return form_fits(info, short, sentence) and not_a_thing(info, short, sentence)
+
+
+def form_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """The checks read from the words alone, cheap enough for every candidate sentence
+    (``scoring`` gives the typed-span bonus only to a span passing them); the entity
+    recogniser parses a sentence, so it runs only on what would be shown."""
     return (whole_words(short, sentence) and counts_asked(info, short, sentence)
-            and measures_asked_dimension(info, short, sentence)
-            and not_a_thing(info, short, sentence))
+            and measures_asked_dimension(info, short, sentence))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answering.answertype import form_fits
 from bot.answering.candidates import Candidate
 from bot.answering.question import SPEECH_VERB, QuestionInfo, asking_sentence, stem, term_set
 from bot.answering.spans import (
@@ -229,7 +230,9 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
         short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
         # Only a span that can be the answer earns the typed-span bonus: "Dockworkers"
         # opening a sentence is no "who", and a sentence offering it answers nothing.
-        c.short = short if short and plausible_span(info, short, c.chunk.text) else None
+        # Nor does a width for "how deep" or "2 towns" for "how many coaches".
+        c.short = (short if short and plausible_span(info, short, c.chunk.text)
+                   and form_fits(info, short, c.text) else None)
         c.score = (
             weights.dense * c.dense
             + weights.lexical * c.lexical
