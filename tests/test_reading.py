@@ -76,6 +76,11 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What compensation will households get?", "amount"),
     # A thing found is a thing, not words.
     ("What did police find in the car?", "which"),
+    # A long speaker, a hedged cause, a cause by its noun.
+    ("What did the driver who was hurt in the Pellow crash tell police?", "said"),
+    ("What did the council do after residents said the road was unsafe?", "happened"),
+    ("What is thought to have caused the landslip above Pellow?", "why"),
+    ("What was the cause of the fire?", "why"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -744,3 +749,11 @@ def test_a_story_giving_nothing_of_the_asked_type_is_no_answer(reader):
     built = passage("The Pellow viaduct was finished in 1871 and carries the main line.",
                     "Pellow viaduct to close", "Courier")
     assert not reader.answer("How old is the Pellow viaduct?", [built]).abstained
+
+
+def test_a_likely_cause_is_a_reason():
+    from bot.answering.scoring import kind_cue
+
+    info = analyse("What is thought to have caused the landslip?")
+    assert kind_cue(info, _cand("Engineers said the most likely cause was a burst water main."))
+    assert not kind_cue(info, _cand("The landslip closed the road for two days."))

@@ -217,8 +217,9 @@ _SAY = (r"(?:say|said|tell|told|announce|claim|warn|state|report|argue|respond|r
 _SAID_THING = (r"(?:warning|message|statement|advice|promise|pledge|assurance|apology|appeal|"
                r"plea|answer|response|reply|comment|assessment|verdict|explanation)")
 _KINDS = [
-    (re.compile(r"\bwhy\b|\bwhat (?:\w+ ){0,2}(?:caused|led to|prompted|triggered|is behind|"
-                r"was behind|reason|explanation|excuse|justification|grounds)\b|"
+    # "What is thought to have caused…": a hedge may stand between "what" and the cause.
+    (re.compile(r"\bwhy\b|\bwhat (?:\w+ ){0,4}?(?:caused|cause of|led to|prompted|triggered|"
+                r"is behind|was behind|reason|explanation|excuse|justification|grounds)\b|"
                 r"\bfor what reason\b|"
                 # "What made the slope give way?", "What forced the closure?"
                 r"^\W*what (?:made|forced|sparked)\b|"
@@ -227,7 +228,10 @@ _KINDS = [
                 r"\bwhat (?:is|are|was|were|has|have|had) (?:[\w’'.-]+ ){0,6}?(?:protest\w*|"
                 r"strik\w*|complain(?:s|ed|ing)?|angry|upset|campaign\w*|dispute|row|argument|fuss|"
                 r"fight\w*|object\w*|arguing) (?:about|over|against)\b", re.I), "why"),
-    (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?:[\w’'.-]+ ){{1,6}}?{_SAY}\b"
+    # The speaker may be a whole relative clause: "What did the woman who lost her car in
+    # the sinkhole say?"
+    (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) "
+                rf"(?:(?!do )[\w’'.-]+ ){{1,10}}?{_SAY}\b"
                 rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react|describe)\b"
                 rf"|\bwhat {_SAID_THING}s? (?:did|does|do|has|have|had|will|would) "
                 rf"(?:[\w’'.-]+ ){{1,6}}?(?:give|issue|make|offer|send|deliver)\b"

@@ -78,6 +78,8 @@ _REASON = re.compile(
     r"over concerns?|concerns? (?:about|over|that)|fears?|feared|worried|argued?|arguing|"
     r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|(?:caused|started|sparked|"
     r"triggered|set off) by|so that|causes? of|blame for|"
+    # "the most likely cause was an old mine shaft"
+    r"(?:likely|probable|possible|main|suspected|root) causes?|causes? (?:was|is|were|are)|"
     r"in order to|the reason|reasons?|led to|prompted|would have been|"
     r"too (?:expensive|costly|slow|risky)|cheaper|safer)\b", re.I)
 # "after" and "since" give a reason as often as a time ("resigned after a row", "closed
