@@ -757,3 +757,23 @@ def test_a_likely_cause_is_a_reason():
     info = analyse("What is thought to have caused the landslip?")
     assert kind_cue(info, _cand("Engineers said the most likely cause was a burst water main."))
     assert not kind_cue(info, _cand("The landslip closed the road for two days."))
+
+
+def test_a_relative_clause_says_which_one_and_counts_half():
+    from bot.answering.scoring import overlap
+
+    info = analyse("When did the boss of the firm that flooded the rail tunnel resign?")
+    assert info.event == "resign"
+    assert set(info.describing) == {stem("flooded"), stem("rail"), stem("tunnel")}
+    # The event is never a describing word: "the driver who braked" asks about braking.
+    assert stem("braked") not in analyse("What's the name of the driver who braked?").describing
+    # The sentence that answers holds the event and not the clause; the one that repeats
+    # the clause tells of the flood. Halved, the clause no longer outweighs the event.
+    answers = term_set("The managing director stood down on Monday.")
+    repeats = term_set("The firm's crew flooded the rail tunnel on Friday.")
+
+    def lead(describing: float) -> float:
+        return (overlap(info, answers, set(), {}, 0.33, describing)
+                - overlap(info, repeats, set(), {}, 0.33, describing))
+
+    assert lead(0.5) > lead(1.0)

@@ -185,6 +185,10 @@ class QuestionInfo:
     # Whose words a "what did X say" question asks for, lower-case ("norvale's chairman" ->
     # "norvale", "chairman"); the rest of the question is what they spoke about.
     speaker: tuple[str, ...] = ()
+    # Words of a relative clause that says which one the question is about ("the firm that
+    # cut the city's power cable"), stemmed: they find the story, and the sentence that
+    # answers seldom repeats them (``scoring.Weights.describing``).
+    describing: tuple[str, ...] = ()
 
     def weight(self, i: int) -> float:
         return self.weights[i] if i < len(self.weights) else 1.0
@@ -376,8 +380,29 @@ def analyse(question: str) -> QuestionInfo:
     spoken = {stem(w) for w in speaker}
     predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS
                       and t not in spoken)
+    describing = tuple(_relative_clause_terms(asking, event))
     return QuestionInfo(question, kind, terms, tuple(weights), required, predicate, event,
-                        speaker)
+                        speaker, describing)
+
+
+def _relative_clause_terms(asking: str, event: str | None) -> list[str]:
+    """The stemmed words of a relative clause on a noun of the question, up to the event
+    verb when the question goes on after it ("the firm that cut the cable quit"), else to
+    the end ("the deal that ended the port strike"). The event itself is never one: "the
+    driver who braked" asks about braking."""
+    words = [w.strip("?,.!\"“”") for w in asking.split()]
+    at = next((i for i, w in enumerate(words) if i > 1 and w.lower() in _RELATIVE
+               and stem(words[i - 1].lower()) not in _THAT_CLAUSE | NEWS_VERBS), None)
+    if at is None:
+        return []
+    clause: list[str] = []
+    for i, w in enumerate(words[at + 1:]):
+        if i > 1 and stem(w.lower()) == event:
+            break
+        if (w and w.lower() not in STOPWORDS and not w[0].isupper() and not w[0].isdigit()
+                and stem(w.lower()) != event):
+            clause.append(stem(w))
+    return clause
 
 
 _SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+(.+?)\s+"

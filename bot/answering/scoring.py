@@ -48,6 +48,11 @@ class Weights:
     # A word found only elsewhere in the passage is a third of a word in the sentence (the
     # sentence may say "the agreement" for "the ceasefire").
     context_share: float = 0.33
+    # A word of a relative clause saying which one is meant ("the firm that cut the power
+    # cable") counts half: it finds the story, and the answering sentence seldom repeats it
+    # ("Neil Sharrock stepped down on Monday"). Half, not nothing: it still tells this
+    # story's sentences from another's.
+    describing: float = 0.5
     # The asked-for type present (a date for "when", a figure for "how many") is worth about
     # a quarter of a perfect overlap: on-topic sentences without it cannot answer.
     typed_span: float = 0.15
@@ -92,7 +97,7 @@ _SPEECH = re.compile(
 
 
 def overlap(info: QuestionInfo, sentence_terms: set[str], context_terms: set[str],
-            idf: dict[str, float], context_share: float) -> float:
+            idf: dict[str, float], context_share: float, describing: float = 1.0) -> float:
     """Weighted share of the question's own words (not its names) in the sentence, each
     weighted by how rare it is among the candidate sentences: the story's topic words are
     in all of them."""
@@ -101,8 +106,10 @@ def overlap(info: QuestionInfo, sentence_terms: set[str], context_terms: set[str
     got = total = 0.0
     event = {t: info.weight(i) for i, t in enumerate(info.terms)}
     for t in info.predicate:
-        # The event verb of "when did X <verb>?" weighs double (``QuestionInfo.weights``).
-        w = idf.get(t, 1.0) * event.get(t, 1.0)
+        # The event verb of "when did X <verb>?" weighs double (``QuestionInfo.weights``);
+        # a relative clause's words count ``describing``.
+        w = (idf.get(t, 1.0) * event.get(t, 1.0)
+             * (describing if t in info.describing else 1.0))
         total += w
         if t in sentence_terms:
             got += w
@@ -228,7 +235,8 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
         # them: its names are its own words. Not "What did X say about Y?": X's words are
         # found by speaker (``kind_cue``), and a sentence naming Y is not them.
         c.lexical = (names_share(info, terms) if names_only
-                     else overlap(info, terms, context, idf, weights.context_share))
+                     else overlap(info, terms, context, idf, weights.context_share,
+                         weights.describing))
         short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
         # Only a span that can be the answer earns the typed-span bonus: "Dockworkers"
         # opening a sentence is no "who", and a sentence offering it answers nothing.
