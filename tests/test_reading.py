@@ -81,6 +81,7 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What did the council do after residents said the road was unsafe?", "happened"),
     ("What is thought to have caused the landslip above Pellow?", "why"),
     ("What was the cause of the fire?", "why"),
+    ("What happens to the shops left out of the sale?", "happened"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind

@@ -245,7 +245,7 @@ _KINDS = [
                 rf"explanation|plea|answer)\b"
                 # "What did the traders' head make of the payouts?": a reaction.
                 rf"|\bwhat (?:did|does|do) (?:[\w’'.-]+ ){{1,8}}?make of\b", re.I), "said"),
-    (re.compile(r"\bwhat (?:happened|has happened|went wrong|is going on|was decided)\b"
+    (re.compile(r"\bwhat (?:happened|happens|has happened|went wrong|is going on|was decided)\b"
                 # "What did the council decide?": a decision is told, not named.
                 r"|\bwhat (?:did|has|have|had) (?:[\w’'.-]+ ){1,6}?decided?\b"
                 # What came of something, or what someone did: told, not named.
