@@ -109,6 +109,9 @@ def test_question_kinds(question, kind):
     ("Who did the club that won the league appoint?", "appoint"),
     # After a verb of saying, "that" opens what was said: no relative clause to skip.
     ("Why did the minister say that the line would close?", "clos"),
+    # A clause set off by commas ends at its comma, whatever verb it holds.
+    ("How much has the runner Ada Morrow, who has died aged 90, raised for the hospice?",
+     "rais"),
 ])
 def test_the_event_verb_of_a_question(question, event):
     assert analyse(question).event == event
@@ -768,6 +771,11 @@ def test_a_relative_clause_says_which_one_and_counts_half():
     assert set(info.describing) == {stem("flooded"), stem("rail"), stem("tunnel")}
     # The event is never a describing word: "the driver who braked" asks about braking.
     assert stem("braked") not in analyse("What's the name of the driver who braked?").describing
+    # The question's own "which" opens no relative clause.
+    assert analyse("After a rise in fake accounts, which platform said it would act?"
+                   ).describing == ()
+    # With the event before it, the clause runs to the end, nouns and all.
+    assert stem("strike") in analyse("Who brokered the deal that ended the strike?").describing
     # The sentence that answers holds the event and not the clause; the one that repeats
     # the clause tells of the flood. Halved, the clause no longer outweighs the event.
     answers = term_set("The managing director stood down on Monday.")

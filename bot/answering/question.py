@@ -386,23 +386,17 @@ def analyse(question: str) -> QuestionInfo:
 
 
 def _relative_clause_terms(asking: str, event: str | None) -> list[str]:
-    """The stemmed words of a relative clause on a noun of the question, up to the event
-    verb when the question goes on after it ("the firm that cut the cable quit"), else to
-    the end ("the deal that ended the port strike"). The event itself is never one: "the
-    driver who braked" asks about braking."""
-    words = [w.strip("?,.!\"“”") for w in asking.split()]
-    at = next((i for i, w in enumerate(words) if i > 1 and w.lower() in _RELATIVE
-               and stem(words[i - 1].lower()) not in _THAT_CLAUSE | NEWS_VERBS), None)
-    if at is None:
+    """The stemmed words of a relative clause on a noun of the question (``_relative_clause``):
+    "the firm that cut the cable", "Deborah James, who has died aged 40,". The event itself
+    is never one: "the driver who braked" asks about braking."""
+    words = asking.split()
+    found = _relative_clause(words, event=event)
+    if found is None:
         return []
-    clause: list[str] = []
-    for i, w in enumerate(words[at + 1:]):
-        if i > 1 and stem(w.lower()) == event:
-            break
-        if (w and w.lower() not in STOPWORDS and not w[0].isupper() and not w[0].isdigit()
-                and stem(w.lower()) != event):
-            clause.append(stem(w))
-    return clause
+    at, _verb, end = found
+    bare = [w.strip("?,.!\"“”") for w in words[at + 1:end + 1]]
+    return [stem(w) for w in bare if w and w.lower() not in STOPWORDS and not w[0].isupper()
+            and not w[0].isdigit() and stem(w.lower()) != event]
 
 
 _SPEAKER = re.compile(rf"\b(?:did|does|do|has|have|had|will|would|was|is|were|are)\s+(.+?)\s+"
@@ -502,7 +496,7 @@ def _event_verb(asking: str) -> str | None:
     rest = [w.strip("?,.!\"“”") for w in m.group(1).split()]
     if rest[:1] == ["be"]:
         return None
-    if (after := _past_relative_clause(rest)) is not None:
+    if (after := _past_relative_clause(m.group(1).split())) is not None:
         return after
     for i, w in enumerate(rest[:-1]):
         if w in ("be", "been", "get", "got") and rest[i + 1].islower():
@@ -535,15 +529,51 @@ _THAT_CLAUSE = frozenset(stem(w) for w in (
 def _past_relative_clause(rest: list[str]) -> str | None:
     """"When did the boss of the firm that cut the city's power cable quit?": a relative
     clause says which boss; the event asked about is the news verb after it ("quit"), not
-    the clause's own ("cut"). A "that" after a verb of saying opens what was said, not a
-    relative clause."""
-    at = next((i for i, w in enumerate(rest) if i and w.lower() in _RELATIVE
-               and stem(rest[i - 1].lower()) not in _THAT_CLAUSE | NEWS_VERBS), None)
-    if at is None:
+    the clause's own ("cut"). ``rest`` is the question after its auxiliary, punctuation
+    kept."""
+    found = _relative_clause(rest, whole=False)
+    if found is None:
         return None
-    later = [w for w in rest[at + 2:] if w.islower() and stem(w) in NEWS_VERBS
+    bare = [w.strip("?,.!\"“”") for w in rest]
+    later = [w for w in bare[found[2] + 1:] if w.islower() and stem(w) in NEWS_VERBS
              and w not in _LIGHT_VERBS]
     return stem(later[0]) if later else None
+
+
+_WH_WORDS = frozenset("who whom whose what which when where why how".split())
+_AUXILIARIES = frozenset("has have had is was were are will would be been being did does do "
+                         "can could may might must shall should".split())
+
+
+def _relative_clause(words: list[str], whole: bool = True,
+                     event: str | None = None) -> tuple[int, int, int] | None:
+    """Where a relative clause on a noun stands in ``words`` (split on spaces, punctuation
+    kept): its pronoun, its verb and its last word. Set off by commas ("Deborah James, who
+    has died aged 40, raised…"), it ends at the next comma; otherwise just before the next
+    news verb after its own ("the firm that cut the cable quit"; with ``event`` known,
+    just before it, so "the deal that ended the port strike" keeps its noun "strike"), or
+    at the end. A "that"
+    after a verb of saying or finding opens what was said; the question's own wh-word
+    ("…, which platform said") is no relative pronoun. ``whole``: the words are the whole
+    question, wh-word and all, not only what follows its auxiliary."""
+    bare = [w.strip("?,.!\"“”").lower() for w in words]
+    wh = next((i for i, w in enumerate(bare)
+               if w.removesuffix("'s").removesuffix("’s") in _WH_WORDS), 0) if whole else 0
+    at = next((i for i in range(max(wh + 1, 1), len(bare)) if bare[i] in _RELATIVE
+               and stem(bare[i - 1]) not in _THAT_CLAUSE | NEWS_VERBS), None)
+    if at is None:
+        return None
+    verb = next((j for j in range(at + 1, len(bare)) if bare[j] not in _AUXILIARIES),
+                len(bare) - 1)
+    if words[at - 1].endswith(","):
+        end = next((j for j in range(at + 1, len(words)) if words[j].endswith(",")),
+                   len(words) - 1)
+    else:
+        end = next((j - 1 for j in range(verb + 1, len(bare))
+                    if (stem(bare[j]) == event if event else
+                        stem(bare[j]) in NEWS_VERBS and bare[j] not in _LIGHT_VERBS
+                        and words[j][:1].islower())), len(words) - 1)
+    return at, verb, end
 
 
 # Verbs of news events, stemmed: the paraphrase groups' single words, the irregular verbs,
