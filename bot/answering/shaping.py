@@ -539,6 +539,25 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     return runner_up(best, cands)
 
 
+def closest_in_meaning(best: Candidate, cands: list[Candidate],
+                       t: Thresholds) -> Candidate | None:
+    """The sentence the embedder alone reads as closest to the question, when it is not the
+    best one and belongs to the same story (it holds the question's names). Two readers
+    of an unsure answer: the combined score leans on the question's words and bonuses,
+    the embedder on meaning ("stepped down" for "quit"); where they differ the user sees
+    both sentences, each cited."""
+    story = [c for c in cands[:MEANING_READER] if c.required >= t.required]
+    if not story:
+        return None
+    meant = max(story, key=lambda c: c.dense)
+    return None if meant is best or meant.dense <= best.dense else meant
+
+
+# The sentences the meaning-only reader chooses from: the best ten by the combined score,
+# so a sentence no other signal ranks near the top is not quoted on meaning alone.
+MEANING_READER = 10
+
+
 _NOW = re.compile(r"\b(?:now|currently|at present|so far|latest|still)\b", re.I)
 
 
@@ -706,6 +725,10 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if second is not None and second.text not in quoted.text:
         cites.append(citation_for(second, len(cites) + 1))
         text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
+    meant = None if short or rival is not None or split else closest_in_meaning(best, cands, t)
+    if meant is not None and meant.text not in text:
+        cites.append(citation_for(meant, len(cites) + 1))
+        text += f" {meant.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
     answer = Answer(question, text, abstained=False, citations=cites, short_answer=short,
                     answerer=name, guess=guess)
     if rival is not None and not split:
