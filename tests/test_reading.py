@@ -786,3 +786,20 @@ def test_a_relative_clause_says_which_one_and_counts_half():
                 - overlap(info, repeats, set(), {}, 0.33, describing))
 
     assert lead(0.5) > lead(1.0)
+
+
+def test_the_sentence_closest_in_meaning_is_quoted_beside_an_unsure_best():
+    from dataclasses import replace
+
+    from bot.answering.shaping import DEFAULT_THRESHOLDS, closest_in_meaning
+
+    best = replace(_cand("The firm's crew cut the cable on Tuesday."), score=0.6, dense=0.3)
+    meant = replace(_cand("Its managing director stepped down on Monday."), score=0.5,
+                    dense=0.5)
+    other = replace(_cand("A wildfire broke out near Sarrow."), score=0.4, dense=0.7,
+                    required=0.0)
+    # Another story's sentence is never quoted on meaning alone, however close.
+    assert closest_in_meaning(best, [best, meant, other], DEFAULT_THRESHOLDS) is meant
+    # The best sentence itself closest in meaning: nothing more to quote.
+    assert closest_in_meaning(replace(best, dense=0.6), [replace(best, dense=0.6), meant],
+                              DEFAULT_THRESHOLDS) is None
