@@ -16,45 +16,52 @@ from bot.answering.question import analyse
 from bot.answering.syntax import entity_label
 
 
-@pytest.mark.parametrize("question,short,sentence,fits", [
+def _dimension(question: str, short: str, sentence: str) -> bool:
+    return measures_asked_dimension(analyse(question), short, sentence)
+
+
+def _count(question: str, short: str, sentence: str) -> bool:
+    return counts_asked(analyse(question), short, sentence)
+
+
+@pytest.mark.parametrize("check,question,short,sentence,fits", [
     # Which way a length runs is in the sentence.
-    ("How deep is the crater at Pellow Cross?", "9 metres",
+    (_dimension, "How deep is the crater at Pellow Cross?", "9 metres",
      "The crater, about 9 metres wide, opened beside the bus station on Sunday.", False),
-    ("How deep is the crater at Pellow Cross?", "9 metres",
+    (_dimension, "How deep is the crater at Pellow Cross?", "9 metres",
      "Surveyors said the crater was 9 metres deep.", True),
-    ("What is the height of the new mast?", "60 metres",
+    (_dimension, "What is the height of the new mast?", "60 metres",
      "The mast will stand 60 metres tall on the ridge.", True),
-    ("How high will the sea wall be?", "400 metres",
+    (_dimension, "How high will the sea wall be?", "400 metres",
      "The wall will run 400 metres long across the harbour mouth.", False),
     # A length that says no direction may be any.
-    ("How deep is the crater?", "9 metres", "Surveyors measured it at 9 metres.", True),
+    (_dimension, "How deep is the crater?", "9 metres",
+     "Surveyors measured it at 9 metres.", True),
     # Not a length: nothing to check.
-    ("How deep are the council's cuts?", "12 percent",
+    (_dimension, "How deep are the council's cuts?", "12 percent",
      "The council will cut 12 percent wide of its budget.", True),
-])
-def test_a_measure_answers_the_dimension_it_is_said_in(question, short, sentence, fits):
-    assert measures_asked_dimension(analyse(question), short, sentence) is fits
-
-
-@pytest.mark.parametrize("question,short,sentence,fits", [
-    ("How many buses were withdrawn?", "3 depots",
+    # What a figure counts is in the sentence.
+    (_count, "How many buses were withdrawn?", "3 depots",
      "Operators withdrew buses from 3 depots across the county.", False),
-    ("How many buses were withdrawn?", "40 buses",
+    (_count, "How many buses were withdrawn?", "40 buses",
      "Operators withdrew 40 buses from service.", True),
     # The counted noun goes on past the span: "14 double-decker buses".
-    ("How many buses were withdrawn?", "14 double-decker",
+    (_count, "How many buses were withdrawn?", "14 double-decker",
      "Operators withdrew 14 double-decker buses from service.", True),
     # A count of people answers for any group of them.
-    ("How many nurses joined the protest?", "300 people",
+    (_count, "How many nurses joined the protest?", "300 people",
      "About 300 people joined the protest outside the hospital.", True),
     # A bare figure says nothing against the asked noun.
-    ("How many buses were withdrawn?", "40", "Operators withdrew 40 from service.", True),
+    (_count, "How many buses were withdrawn?", "40",
+     "Operators withdrew 40 from service.", True),
     # Not "how many": no counted noun to hold it to.
-    ("How much did the depot cost?", "3 million pounds",
+    (_count, "How much did the depot cost?", "3 million pounds",
      "The depot cost 3 million pounds to build.", True),
 ])
-def test_a_figure_answers_for_the_noun_it_counts(question, short, sentence, fits):
-    assert counts_asked(analyse(question), short, sentence) is fits
+def test_a_measure_or_a_count_answers_what_it_is_said_of(check, question, short, sentence,
+                                                          fits):
+    """A length answers the dimension it is said in; a figure the noun it counts."""
+    assert check(question, short, sentence) is fits
 
 
 def test_a_span_cut_inside_a_hyphenated_word_is_no_answer():
