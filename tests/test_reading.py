@@ -748,6 +748,10 @@ def test_a_story_giving_nothing_of_the_asked_type_is_no_answer(reader):
                          [hit]).abstained
     # A question whose type the story does give is answered from the same passage.
     assert not reader.answer("How long has Ada Morrow kept sheep at Pellow?", [hit]).abstained
+    # A time of day answers "when" though no date span reads it.
+    ferry = passage("The ferry to Pellow island leaves at 8 o'clock from pier 2.",
+                    "Pellow ferry timetable", "Courier")
+    assert not reader.answer("When does the ferry to Pellow island leave?", [ferry]).abstained
     # An age is given as a year or beside a name, which the span finder does not read as an
     # amount: not refused for want of one.
     built = passage("The Pellow viaduct was finished in 1871 and carries the main line.",

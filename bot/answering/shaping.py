@@ -132,7 +132,13 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
         # the "who" check then turned down, beside the person who did it.
         return any(plausible_span(info, n, c.text)
                    for c in story for _, _, n in names(c.text, info))
+    if info.kind == "when" and any(_CLOCK.search(c.text) for c in story):
+        return True  # "leaves at 8 o'clock": a time of day, which no date span reads
     return any(c.short for c in story)
+
+
+_CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o['’]clock)|"
+                    r"\b(?:noon|midday|midnight)\b", re.I)
 
 
 # An age is given as a year ("completed in 1884") or beside a name ("Gerald Pinnock, 58,"),
