@@ -42,8 +42,6 @@ _MEASURE = re.compile(r"\b(?:metres?|meters?|m|km|kilometres?|kilometers?|feet|f
 _DIMENSION_AFTER = re.compile(r"^\s*(deep|wide|across|broad|long|high|tall|in\s+(?:depth|width|"
                               r"diameter|length|height))\b", re.I)
 _DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
-_DIMENSION_OF.update({"broad": "wide", "tall": "high", "diameter": "wide", "depth": "deep",
-                      "width": "wide", "length": "long", "height": "high"})
 
 # Words after a figure's span that still belong to what it counts ("14 container ships").
 _NOUN_REACH = 2

@@ -728,13 +728,17 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     text = f"{short} — “{quoted.text}” {markers}" if short else f"{quoted.text} {markers}"
     text += spelled_out_days(cites[0], short)
     second = rival or supporting(info, best, cands, w, short)
-    if second is not None and second.text not in quoted.text:
-        cites.append(citation_for(second, len(cites) + 1))
-        text += f" {second.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
     meant = None if short or rival is not None or split else closest_in_meaning(best, cands, t)
+
+    def quote_also(c: Candidate) -> None:
+        nonlocal text
+        cites.append(citation_for(c, len(cites) + 1))
+        text += f" {c.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
+
+    if second is not None and second.text not in quoted.text:
+        quote_also(second)
     if meant is not None and meant.text not in text:
-        cites.append(citation_for(meant, len(cites) + 1))
-        text += f" {meant.text} [{len(cites)}]" + spelled_out_days(cites[-1], short)
+        quote_also(meant)
     answer = Answer(question, text, abstained=False, citations=cites, short_answer=short,
                     answerer=name, guess=guess)
     if rival is not None and not split:
