@@ -58,8 +58,10 @@ def _asked_dimension(question: str) -> str | None:
 
 def measures_asked_dimension(info: QuestionInfo, short: str, sentence: str) -> bool:
     """A length in a sentence that says which way it runs answers only that way."""
+    if not _MEASURE.search(short):
+        return True  # checked first: scoring asks this of every candidate's span
     asked = _asked_dimension(asking_sentence(info.text))
-    if asked is None or not _MEASURE.search(short):
+    if asked is None:
         return True
     for m in re.finditer(re.escape(short), sentence):
         said = _DIMENSION_AFTER.match(sentence[m.end():])
@@ -83,13 +85,14 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     """"How many coaches" is not answered by "2 towns": the noun a figure counts, when it
     has one, is the noun asked about (or people in general for a group of people). The
     noun is read in the sentence, where "14 container" goes on to "ships"."""
-    if info.kind != "count":
-        return True
-    asked = counted_noun(asking_sentence(info.text))
     words = short.split()
     # Only a plural names what is counted ("2 towns"); "450 once" or "14 container" may
-    # be a span cut short of its noun.
-    if asked is None or len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s":
+    # be a span cut short of its noun. Checked before the question's parse is read.
+    if (info.kind != "count" or len(words) < 2 or not words[-1].isalpha()
+            or words[-1][-1] != "s"):
+        return True
+    asked = counted_noun(asking_sentence(info.text))
+    if asked is None:
         return True
     at = sentence.find(short)
     phrase = sentence[at:].split()[:len(words) + _NOUN_REACH] if at >= 0 else words

@@ -393,7 +393,7 @@ def _relative_clause_terms(asking: str, event: str | None) -> list[str]:
     found = _relative_clause(words, event=event)
     if found is None:
         return []
-    at, _verb, end = found
+    at, end = found
     bare = [w.strip("?,.!\"“”") for w in words[at + 1:end + 1]]
     return [stem(w) for w in bare if w and w.lower() not in STOPWORDS and not w[0].isupper()
             and not w[0].isdigit() and stem(w.lower()) != event]
@@ -535,7 +535,7 @@ def _past_relative_clause(rest: list[str]) -> str | None:
     if found is None:
         return None
     bare = [w.strip("?,.!\"“”") for w in rest]
-    later = [w for w in bare[found[2] + 1:] if w.islower() and stem(w) in NEWS_VERBS
+    later = [w for w in bare[found[1] + 1:] if w.islower() and stem(w) in NEWS_VERBS
              and w not in _LIGHT_VERBS]
     return stem(later[0]) if later else None
 
@@ -546,21 +546,20 @@ _AUXILIARIES = frozenset("has have had is was were are will would be been being 
 
 
 def _relative_clause(words: list[str], whole: bool = True,
-                     event: str | None = None) -> tuple[int, int, int] | None:
+                     event: str | None = None) -> tuple[int, int] | None:
     """Where a relative clause on a noun stands in ``words`` (split on spaces, punctuation
-    kept): its pronoun, its verb and its last word. Set off by commas ("Deborah James, who
-    has died aged 40, raised…"), it ends at the next comma; otherwise just before the next
-    news verb after its own ("the firm that cut the cable quit"; with ``event`` known,
-    just before it, so "the deal that ended the port strike" keeps its noun "strike"), or
-    at the end. A "that"
-    after a verb of saying or finding opens what was said; the question's own wh-word
-    ("…, which platform said") is no relative pronoun. ``whole``: the words are the whole
-    question, wh-word and all, not only what follows its auxiliary."""
+    kept): its pronoun and its last word. Set off by commas ("Deborah James, who has died
+    aged 40, raised…"), it ends at the next comma; otherwise just before the next news verb
+    after its own ("the firm that cut the cable quit"; with ``event`` known, just before
+    it, so "the deal that ended the port strike" keeps its noun "strike"), or at the end.
+    A "that" after a verb of saying or finding opens what was said; the question's own
+    wh-word ("…, which platform said") is no relative pronoun. ``whole``: the words are
+    the whole question, wh-word and all, not only what follows its auxiliary."""
     bare = [w.strip("?,.!\"“”").lower() for w in words]
     wh = next((i for i, w in enumerate(bare)
                if w.removesuffix("'s").removesuffix("’s") in _WH_WORDS), 0) if whole else 0
     at = next((i for i in range(max(wh + 1, 1), len(bare)) if bare[i] in _RELATIVE
-               and stem(bare[i - 1]) not in _THAT_CLAUSE | NEWS_VERBS), None)
+               and stem(bare[i - 1]) not in _NOT_BEFORE_RELATIVE), None)
     if at is None:
         return None
     verb = next((j for j in range(at + 1, len(bare)) if bare[j] not in _AUXILIARIES),
@@ -573,7 +572,7 @@ def _relative_clause(words: list[str], whole: bool = True,
                     if (stem(bare[j]) == event if event else
                         stem(bare[j]) in NEWS_VERBS and bare[j] not in _LIGHT_VERBS
                         and words[j][:1].islower())), len(words) - 1)
-    return at, verb, end
+    return at, end
 
 
 # Verbs of news events, stemmed: the paraphrase groups' single words, the irregular verbs,
@@ -591,3 +590,5 @@ NEWS_VERBS = frozenset(
         "shut sign soar spark spend start stop strike sue succeed suspend take tell test "
         "trigger vote warn win withdraw wound"
     ).split()})
+# A word before "that" / "who" after which it opens no relative clause on a noun.
+_NOT_BEFORE_RELATIVE = _THAT_CLAUSE | NEWS_VERBS

@@ -410,6 +410,8 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
     return replace(info, event=event, weights=weights)
 
 
+# Asked of every candidate span of a "how many" question (``answertype.counts_asked``).
+@lru_cache(maxsize=256)
 def counted_noun(question: str) -> str | None:
     """What "how many" counts: the noun "many" modifies ("How many Norvale factory workers
     lost their jobs?" -> "workers"), not the first word after it."""
