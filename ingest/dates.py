@@ -45,7 +45,11 @@ def parse_date(value: object) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int) and value > 0:
-        return _from_digits(str(value))
+        digits = str(value)
+        # Twelve digits as a number are epoch milliseconds (1973-2001): exports write those
+        # as numbers far more often than a compact date to the minute ("197605150207"),
+        # which as text stays compact.
+        return _from_epoch(float(value)) if len(digits) == 12 else _from_digits(digits)
     if isinstance(value, int | float):
         return _from_epoch(float(value))
     text = _DASH_TIME.sub(" ", str(value).strip())

@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.temporal import WEEKDAYS, annotate, resolve_dates
@@ -121,6 +121,8 @@ def test_yesterday_today_tomorrow_last_week_and_days_ago(pub, n):
 @settings(max_examples=60, deadline=None)
 @given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31),
                     timezones=_ZONES))
+# Found by hypothesis: its milliseconds, 201010020000, read as a compact 2010-10-02 00:00.
+@example(datetime(1976, 5, 15, 2, 7, tzinfo=timezone(timedelta(hours=-10))))
 def test_parse_date_round_trips_iso_epoch_and_day_first_dots(dt):
     dt = dt.replace(microsecond=0)
     assert parse_date(dt.isoformat()) == dt
