@@ -82,6 +82,9 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What is thought to have caused the landslip above Pellow?", "why"),
     ("What was the cause of the fire?", "why"),
     ("What happens to the shops left out of the sale?", "happened"),
+    # A value asked for by "worth", with or without a modal.
+    ("What is The Harbour at Dusk worth?", "amount"),
+    ("What was the takeover worth to shareholders?", "amount"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -807,3 +810,66 @@ def test_the_sentence_closest_in_meaning_is_quoted_beside_an_unsure_best():
     # The best sentence itself closest in meaning: nothing more to quote.
     assert closest_in_meaning(replace(best, dense=0.6), [replace(best, dense=0.6), meant],
                               DEFAULT_THRESHOLDS) is None
+
+
+def test_a_narrowed_title_finds_its_own_holder():
+    """"The opposition leader" is the opposition's, not the council leader the story also
+    quotes; and a title may come before the name set off by commas."""
+    from bot.answering.scoring import speaker_names
+
+    info = analyse("What did the opposition leader accuse the prime minister of?")
+    cands = [_cand("Alun Petrie, the leader of Brantwick District Council, said the "
+                   "authority would study the judgment."),
+             _cand("The opposition leader, Konrad Everholt, said the affair raised "
+                   "questions for the whole government.")]
+    assert speaker_names(info, cands) == {"konrad", "everholt"}
+    # Without a holder of the narrowed title, the plain title's holder speaks.
+    assert speaker_names(info, cands[:1]) == {"alun", "petrie"}
+    chair = analyse("What did the chairman say?")
+    assert speaker_names(chair, [_cand("The chairman, Derek Fallon, said sorry.")]) == {
+        "derek", "fallon"}
+
+
+def test_worth_is_asked_as_a_value():
+    """"What is the painting worth?" asks an amount, answered by what it was valued at."""
+    assert analyse("What is The Harbour at Dusk worth?").kind == "amount"
+    info = analyse("What is the painting worth?")
+    assert set(info.predicate) & term_set("The museum valued the work at 2.5 million euros.")
+
+
+def test_a_later_report_setting_the_figure_against_another_is_a_conflict(reader):
+    first = passage("The painting hung in the east wing. The museum valued the work at 2.5 "
+                    "million euros.", "Painting stolen from Velden museum", "Courier")
+    later = passage("Police arrested two men. The museum has valued the landscape at 2.5 "
+                    "million euros, but its insurer, Halvard Mutual, said the policy covers "
+                    "it for 1.8 million euros.", "Two held over Velden museum theft", "Courier")
+    a = reader.answer("What is the Velden museum painting worth?", [first, later])
+    # Neither party's figure is the answer; both are shown, each with its source.
+    assert a.short_answer is None and a.conflict
+    assert "2.5 million" in a.answer and "1.8 million" in a.answer
+
+
+def test_a_named_speaker_quoted_by_title_or_pronoun_speaks(reader):
+    from bot.answering.shaping import speaks_next
+
+    text = ("Among those affected is Carol Ibbotson, 58, a decorator at Kiln Lane. \"My mother "
+            "worked here and so did my grandmother. I don't know what else I'd do,\" she said. "
+            "\"People are being asked to pay more for trains that are late,\" said the "
+            "association's chair, Keith Darrow.")
+    assert speaks_next("Ibbotson", text)
+    # Another speaker's words come first: not the named person's.
+    assert not speaks_next("Ibbotson", "Carol Ibbotson watched. Union man Ian Hale said "
+                                       "it was a scandal, and she said nothing.")
+    hit = passage(text, "Kiln Lane pottery to close", "Courier")
+    assert not reader.answer("What did Carol Ibbotson say about the closure?", [hit]).abstained
+    assert not reader.answer("What did Keith Darrow say about the trains?", [hit]).abstained
+
+
+def test_an_event_that_has_not_happened_yet_is_no_answer(reader):
+    text = ("Keith Danforth pleaded guilty to bribery last year. He has not yet been sentenced. "
+            "Bribery carries a maximum sentence of ten years. Councillor Ray Pinnock was jailed "
+            "for six years on Friday.")
+    hit = passage(text, "Pinnock jailed", "Courier")
+    assert reader.answer("How long a prison sentence did Keith Danforth get?", [hit]).abstained
+    # Someone else's sentence, given in the same story, is answered.
+    assert not reader.answer("How long a prison sentence did Ray Pinnock get?", [hit]).abstained

@@ -51,6 +51,7 @@ _SYNONYM_GROUPS = [
      "chair", "boss"},
     {"appoint", "named", "nominat", "hired", "recruit"},
     {"cost", "price", "spend", "spent", "budget"},
+    {"worth", "valu", "valuat"},
     {"caus", "start by", "blam", "trigger", "spark", "due to", "because"},
     {"approv", "endors", "vote for", "voted for"},
     {"reject", "oppos", "object", "vote against", "voted against", "argu"},
@@ -262,7 +263,8 @@ _KINDS = [
                 r"compensation|payout|fine|reward|bonus|wage|fare|rent)s?\b", re.I),
      "amount"),
     (re.compile(r"\bwhat (?:will|would|does|did|do|is|was|are|were)\b(?:\s+[\w’'-]+){1,6}?\s+"
-                r"(?:cost|be worth|earn|pay|charge)\b", re.I), "amount"),
+                # "What is the painting worth?", "What was the deal worth?"
+                r"(?:cost|be worth|worth|earn|pay|charge)\b", re.I), "amount"),
     (re.compile(r"\bhow (?:much|old|far|big|large|fast|high|tall|heavy|deep)\b"
                 r"|\bwhat (?:percentage|percent|proportion|share|amount|age|price)\b"
                 # "what was the record high average price": the measure may come late.

@@ -164,21 +164,37 @@ ROLES = frozenset(
     "commissioner head owner founder captain inspector superintendent".split())
 
 
+_TITLED = r"((?:[A-Z][\w’'-]+\s?){1,3})"
+
+
 def speaker_names(info: QuestionInfo, cands: list[Candidate]) -> set[str]:
     """Lower-case words naming whoever a "what did X say" question asks about: X's own
     words, and the names the passages give X's title ("chairman Derek Fallon", "Derek
-    Fallon, the chairman")."""
-    out: set[str] = set()
-    for role in (w for w in info.speaker if w in ROLES):
-        after = re.compile(rf"\b{role}\s+((?:[A-Z][\w’'-]+\s?){{1,3}})")
-        before = re.compile(rf"((?:[A-Z][\w’'-]+\s?){{1,3}}),\s+(?:the|its|their|a)\s+"
-                            rf"(?:[\w’'-]+\s+){{0,2}}{role}\b")
-        for c in cands:
-            for m in (*after.finditer(c.text), *before.finditer(c.text)):
-                out |= {w.lower() for w in m.group(1).split()}
+    Fallon, the chairman", "the opposition leader, Konrad Everholt,"). A title the question
+    narrows ("the opposition leader", "the finance director") is looked for narrowed first:
+    the council's leader is not the opposition's."""
+    roles = [(i, w) for i, w in enumerate(info.speaker) if w in ROLES]
+    for narrowed in (True, False):
+        out: set[str] = set()
+        for i, role in roles:
+            mod = info.speaker[i - 1] if i > 0 and info.speaker[i - 1] not in ROLES else None
+            if narrowed and mod is None:
+                continue
+            # The narrowing word may open the sentence: "Opposition leader Konrad Everholt".
+            narrow = rf"(?i:{re.escape(mod)})\s+(?:[\w’'-]+\s+)?" if narrowed and mod else ""
+            forms = (rf"\b{narrow}{role}\s+{_TITLED}",  # chairman Derek Fallon
+                     rf"\b{narrow}{role},\s+{_TITLED},",  # the chairman, Derek Fallon,
+                     # Derek Fallon, the chairman
+                     rf"{_TITLED},\s+(?:the|its|their|a)\s+(?:[\w’'-]+\s+){{0,2}}{narrow}{role}\b")
+            for c in cands:
+                for form in forms:
+                    for m in re.finditer(form, c.text):
+                        out |= {w.lower() for w in m.group(1).split()}
+        if out:
+            return out
     # The person the passages give the title is the speaker ("Westline spokesman Aidan
     # Roche": Roche, not every sentence naming Westline); without one, the question's words.
-    return out or {w for w in info.speaker if w not in ROLES} | {
+    return {w for w in info.speaker if w not in ROLES} | {
         w for w in info.speaker if w in ROLES}
 
 

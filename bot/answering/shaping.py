@@ -150,6 +150,8 @@ def left_unsaid(info: QuestionInfo, c: Candidate) -> bool:
     """The sentence says the story does not give what the question asks: the words after
     "did not say" hold at least half of the question's own words, and no "but" clause
     goes on to give it after all."""
+    if not_yet(info, c):
+        return True
     m = _UNSAID.search(c.text)
     if m is None or not info.predicate:
         return False
@@ -158,6 +160,24 @@ def left_unsaid(info: QuestionInfo, c: Candidate) -> bool:
         return False
     told = term_set(rest)
     return sum(p in told for p in info.predicate) >= 0.5 * len(info.predicate)
+
+
+# What has not happened yet: "He has not yet been sentenced", "The cubs are yet to be named".
+_NOT_YET = re.compile(r"\b(?:has|have|had|is|are|was|were) not (?:yet )?been ([\w’'-]+)|"
+                      r"\b(?:is|are|was|were) yet to be ([\w’'-]+)|"
+                      r"\b(?:has|have) yet to ([\w’'-]+)", re.I)
+
+
+def not_yet(info: QuestionInfo, c: Candidate) -> bool:
+    """The sentence says the asked event has not happened to the one asked about: "How long
+    a sentence did Danforth get?" over "Danforth pleaded guilty. He has not yet been
+    sentenced." The verb is one of the question's words, and the sentence (or, for a he or
+    she, the one before) names the question's names."""
+    m = _NOT_YET.search(c.text)
+    if m is None or not (word_terms(next(g for g in m.groups() if g)) & set(info.predicate)):
+        return False
+    about = c.text + " " + c.before if _PERSONAL.search(c.text) else c.text
+    return not info.required or bool(set(info.required) & term_set(about))
 
 
 def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
@@ -171,13 +191,33 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
     surname = re.escape(said.split()[-1])
     # The name as the subject of a speech verb ("Dana Okafor told reporters", "said
     # Ostrander", "according to Benedetti"), or the attribution's own reading of it.
+    # "said the association's chair, Keith Darrow": a title may stand between.
     speaks = re.compile(rf"\b{surname}\b(?:\W+[\w’'-]+){{0,8}}?\W+{SPEECH_VERB}\b|"
-                        rf"\b{SPEECH_VERB}\W+(?:[\w’'.-]+\W+){{0,3}}{surname}\b|"
+                        rf"\b{SPEECH_VERB}\W+(?:[\w’'.-]+\W+){{0,5}}{surname}\b|"
                         rf"\baccording to\W+(?:[\w’'.-]+\W+){{0,4}}{surname}\b", re.I)
     for c in cands:
         for sentence in (c.text, c.before):
             if speaks.search(sentence) or re.search(surname, attribute(sentence) or ""):
                 return True
+    return any(speaks_next(surname, c.chunk.text) for c in cands)
+
+
+# The first attribution after a name, within a sentence or two.
+_NEXT_ATTRIBUTION = re.compile(
+    rf"\b(?:(he|she)\s+{SPEECH_VERB}|{SPEECH_VERB}\s+(he|she)|[A-Z][\w’'-]+\s+{SPEECH_VERB}|"
+    rf"{SPEECH_VERB}\s+(?:[\w’'.-]+\s+){{0,3}}[A-Z][\w’'-]+)\b")
+# How far after the name its "she said" may stand: a sentence or two.
+_NEXT_REACH = 250
+
+
+def speaks_next(surname: str, text: str) -> bool:
+    """News introduces a person, then quotes them by pronoun: "Among those affected is Carol
+    Ibbotson, 58, a decorator. \"My mother worked here,\" she said." The first attribution
+    after the name is a he or she, not another name."""
+    for m in re.finditer(rf"\b{surname}\b", text):
+        nxt = _NEXT_ATTRIBUTION.search(text, m.end(), m.end() + _NEXT_REACH)
+        if nxt is not None and (nxt.group(1) or nxt.group(2)):
+            return True
     return False
 
 
@@ -228,9 +268,19 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
     def named(r: str, text: tuple[str, set[str]]) -> bool:
         return mentions(r, text[1], text[0], source, info.text)
 
-    # A name the article never gives is the passage check's to judge (Candidate.required).
-    return all(any(named(r, near) or sum(named(r, s) for s in sentences) != 1 for r in group)
-               for group in groups)
+    asked = set(info.predicate)
+
+    def in_reach(r: str) -> bool:
+        if named(r, near):
+            return True
+        naming = [s for s in sentences if named(r, s)]
+        # A name the article never gives is the passage check's to judge
+        # (Candidate.required); one given in more than one sentence is what it is about.
+        # One given once is in passing, unless that sentence tells of what is asked:
+        # "The crash happened … on the descent of Carrow Hill" is about the crash asked of.
+        return len(naming) != 1 or bool(asked & naming[0][1])
+
+    return all(any(in_reach(r) for r in group) for group in groups)
 
 
 _NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*")
@@ -712,6 +762,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
                       and c.chunk.article_id == best.chunk.article_id), None)
         if after is not None and (split := split_figures(info, after)):
             rival = after
+    if not split and rival is None and (both := figure_set_against(info, best, cands)):
+        rival, split = both
     if rival is not None or split:
         short = None
     # For quoting only: the spans and checks read the sentence itself.
@@ -842,9 +894,30 @@ def split_figures(info: QuestionInfo, best: Candidate) -> list[tuple[str, str | 
     return []
 
 
-# "The airport puts the figure at 4,200": a source giving its own figure.
-_PUTS = re.compile(r"^\W*(.+?)\s+(?:puts?|estimates?|estimated)\s+(?:the|its|their)\s+(?:figure|"
-                   r"number|total|cost|bill|toll)\s+at\b", re.I)
+def figure_set_against(info: QuestionInfo, best: Candidate, cands: list[Candidate]
+                       ) -> tuple[Candidate, list[tuple[str, str | None]]] | None:
+    """Another sentence of the story that sets the best sentence's figure against another
+    source's: "The museum valued the work at 2.5 million euros." and, in a later report,
+    "…valued the landscape at 2.5 million euros, but its insurer said the policy covers it
+    for 1.8 million euros". The figure is one party's, not the answer."""
+    mine = figure_of(best.short) if best.short else None
+    if mine is None:
+        return None
+    for c in cands[1:UNSAID_SENTENCES]:
+        if c.required < 1.0 or c.text == best.text:
+            continue
+        split = split_figures(info, c)
+        # The split names each figure without its unit ("2.5 million"): the value says it.
+        if any((f := figure_of(figure)) is not None and f[0] == mine[0]
+               for figure, _who in split):
+            return c, split
+    return None
+
+
+# "The airport puts the figure at 4,200", "The museum has valued the landscape at 2.5
+# million euros": a source giving its own figure.
+_PUTS = re.compile(r"^\W*(.+?)\s+(?:has\s+|have\s+|had\s+)?(?:puts?|estimates?|estimated|values?|"
+                   r"valued)\s+(?:the|its|their)\s+(?:[\w’'-]+\s+){1,3}at\b", re.I)
 
 
 def _counted(span: str) -> str:
