@@ -177,6 +177,9 @@ def test_what_how_many_counts_is_the_noun_it_modifies():
     assert counted_noun("How many Norvale factory workers lost their jobs?") == "workers"
     assert counted_noun("How many more troops will be sent?") == "troops"
     assert counted_noun("How many were killed?") is None
+    # "many" as the root: its head is itself, which an identity test never saw, and the
+    # question hung for ever.
+    assert counted_noun("How many?") is None
 
 
 def test_the_same_verb_done_to_another_named_thing_is_another_event():

@@ -311,7 +311,7 @@ def _attached(tok: Token, verbs: set[int]) -> bool:
     "won 9 of their 31 matches": 9 is what was won; 31 hangs from "of", under 9. A
     preposition counts only when it hangs from the verb itself ("rose to 25 percent")."""
     head = tok
-    while head.head is not head and head.head.i not in verbs:
+    while head.head.i != head.i and head.head.i not in verbs:
         if head.dep_ not in _WITHIN_PHRASE or head.head.pos_ in ("VERB", "AUX"):
             return False
         head = head.head
@@ -326,7 +326,7 @@ def _same_subject(verb: Token, info: QuestionInfo) -> bool:
     head = verb
     while True:
         subs = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subs or head.dep_ not in ("xcomp", "ccomp", "conj") or head.head is head:
+        if subs or head.dep_ not in ("xcomp", "ccomp", "conj") or head.head.i == head.i:
             break
         head = head.head  # "is planned to start": the subject of "planned"
     if not subs or subs[0].pos_ != "NOUN":
@@ -419,7 +419,9 @@ def counted_noun(question: str) -> str | None:
     for tok in doc:
         if tok.lower_ == "many" and tok.i > 0 and doc[tok.i - 1].lower_ == "how":
             head = tok.head
-            while head.pos_ == "ADJ" and head.head is not head:  # "how many more troops"
+            # "how many more troops"; spaCy makes a new Token on every access, so the root is
+            # found by position ("How many?" alone would loop for ever on identity).
+            while head.pos_ == "ADJ" and head.head.i != head.i:
                 head = head.head
             return head.lower_ if head.pos_ == "NOUN" and head is not tok else None
     return None
@@ -438,3 +440,42 @@ def entity_label(span: str, sentence: str) -> str | None:
         if shared > most:
             best, most = ent.label_, shared
     return best
+
+
+# Words that modify a noun without saying which kind of it: "how many hens", "the whole bill".
+_NOT_A_KIND = frozenset({"many", "much", "more", "most", "few", "less", "other", "whole",
+                         "total", "same", "own", "new", "such", "last", "next", "latest"})
+
+
+@lru_cache(maxsize=1024)
+def noun_kinds(text: str, span: str | None = None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each common noun of ``text`` (by lemma) with the lower-case words that say which kind
+    of it it is: "an off-peak return" -> ("return", {"peak"}), "the second farm" -> ("farm",
+    {"second"}), "an annual season ticket" -> ("ticket", {"annual", "season"}). With
+    ``span``, only the nouns of the clause that holds it (the same nearest verb): in "named
+    X interim chief executive while it looks for a permanent successor, a search that could
+    take six months", the six months are the search's, not the interim's."""
+    doc = parse(text)
+    clause = None
+    if span and (at := text.find(span)) >= 0:
+        inside = [t for t in doc if at <= t.idx < at + len(span)]
+        clause = _clause_of(inside[0]).i if inside else None
+    out = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or (clause is not None and _clause_of(tok).i != clause):
+            continue
+        kinds = frozenset(c.lower_ for c in tok.children
+                          if c.dep_ in ("amod", "compound") and c.pos_ in ("ADJ", "NOUN")
+                          and c.text.isalpha() and c.text.islower()
+                          and c.lower_ not in _NOT_A_KIND)
+        out.append((tok.lemma_.lower(), kinds))
+    return tuple(out)
+
+
+def _clause_of(tok: Token) -> Token:
+    """The nearest verb above a word (or the root): the clause it belongs to."""
+    head = tok.head
+    # spaCy makes a new Token on every access: compare positions, not objects.
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    return head
