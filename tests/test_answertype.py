@@ -124,3 +124,28 @@ def test_a_width_earns_no_typed_bonus_for_how_deep(embedder):
         "How deep is the crater at Pellow Cross?",
         [passage(text, "Crater swallows vans at Pellow Cross", "Courier")])
     assert "4 metres deep" in a.citations[0].quote
+
+
+@pytest.mark.parametrize("question,short,sentence,fits", [
+    # Another kind of the thing asked: its figure is not the answer.
+    ("How much does an off-peak return to Hallamford cost?", "£19.70",
+     "An anytime return will go up from £18.40 to £19.70.", False),
+    ("How many hens were on the second farm?", "41,000", "The first farm had 41,000 hens.",
+     False),
+    ("How much is an annual season ticket?", "£400", "A monthly season ticket costs £400.",
+     False),
+    # The kind asked, or the thing without its kind: may be the answer.
+    ("How much does an off-peak return to Hallamford cost?", "£12",
+     "An off-peak return will cost £12.", True),
+    ("How much is an annual season ticket?", "£4,101", "A season ticket will rise to £4,101.",
+     True),
+    # The other kind stands in another clause than the figure: the figure is the search's.
+    ("How long could it take Norvale to find a permanent chief executive?", "six months",
+     "The board named Grace Whitlow as interim chief executive while it looks for a "
+     "permanent successor, a search that could take up to six months.", True),
+])
+def test_a_figure_said_of_another_kind_of_the_thing_is_no_answer(question, short, sentence,
+                                                                 fits):
+    from bot.answering.answertype import of_the_kind_asked
+
+    assert of_the_kind_asked(analyse(question), short, sentence) is fits

@@ -13,6 +13,9 @@ the question's wording alone:
 - **A figure answers for the thing it counts.** "2 towns" does not say how many coaches run;
   a count of people in general ("300 people", "40 others") may answer for any group of them.
 - **A span is whole words.** "15 long" cut from "15 long-finned pilot whales" is no answer.
+- **The sentence speaks of the kind asked.** "An anytime return will go up to £19.70" does
+  not price the off-peak return asked about, nor does "the first farm" count the second's
+  hens: the asked noun stands there only as another kind of it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.question import QuestionInfo, asking_sentence, stem
-from bot.answering.syntax import counted_noun, entity_label
+from bot.answering.syntax import counted_noun, entity_label, noun_kinds
 
 # Entity kinds that never did or underwent what "who" asks about.
 # Not "GPE": countries and governments act in news ("Russia brokered the truce").
@@ -110,9 +113,28 @@ def not_a_thing(info: QuestionInfo, short: str, sentence: str) -> bool:
     return entity_label(short, sentence) not in _NOT_AGENT
 
 
+def of_the_kind_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """Every time the span's clause names a noun the question narrows to a kind ("off-peak
+    return"), it names another kind of it ("anytime return"): the clause's figure or name
+    is that other kind's. A noun said without its kind ("the return") may be the one
+    asked about."""
+    asked = [(noun, kinds) for noun, kinds in noun_kinds(asking_sentence(info.text)) if kinds]
+    if not asked:
+        return True
+    said = noun_kinds(sentence, short)
+    for noun, kinds in asked:
+        uses = [k for n, k in said if n == noun]
+        # "monthly season ticket" against "annual season ticket": each says a kind the
+        # other does not.
+        if uses and all(k - kinds and kinds - k for k in uses):
+            return False
+    return True
+
+
 def type_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """All four checks above."""
-    return form_fits(info, short, sentence) and not_a_thing(info, short, sentence)
+    """All the checks above."""
+    return (form_fits(info, short, sentence) and not_a_thing(info, short, sentence)
+            and of_the_kind_asked(info, short, sentence))
 
 
 def form_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
