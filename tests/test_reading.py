@@ -85,6 +85,9 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     # A value asked for by "worth", with or without a modal.
     ("What is The Harbour at Dusk worth?", "amount"),
     ("What was the takeover worth to shareholders?", "amount"),
+    # A date asked for, whatever sum the question goes on to name.
+    ("From what date will the Northvale Rail price increase apply?", "when"),
+    ("What day were fares raised by 6 percent?", "when"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -873,3 +876,25 @@ def test_an_event_that_has_not_happened_yet_is_no_answer(reader):
     assert reader.answer("How long a prison sentence did Keith Danforth get?", [hit]).abstained
     # Someone else's sentence, given in the same story, is answered.
     assert not reader.answer("How long a prison sentence did Ray Pinnock get?", [hit]).abstained
+
+
+def test_the_asked_date_word_is_no_word_of_the_matter():
+    """"From what date will the price increase apply?": the sentence gives a date ("from 2
+    March"), it does not say "date"."""
+    assert stem("date") not in analyse("From what date will the price rise apply?").predicate
+    assert stem("year") not in analyse("In which year was the dam built?").predicate
+    # A day that is the matter stays: "the day shift" is not asked as a date.
+    assert stem("day") in analyse("How much are day shift workers paid?").predicate
+
+
+def test_the_story_not_the_dated_sentence_says_the_archive_holds_the_matter(reader):
+    text = ("Rail passengers on the Cressmoor line will pay 6.8 per cent more for most tickets "
+            "from 2 March, Northvale Rail announced yesterday. The operator blamed the "
+            "increase on higher staff wages and the rising cost of electricity for its "
+            "trains. An annual season ticket between Cressmoor and Hallamford will rise from "
+            "£3,840 to £4,101, an increase of £261. An anytime return will go up from £18.40 "
+            "to £19.70.")
+    hit = passage(text, "Cressmoor commuters face 6.8% rail fare rise", "Chronicle",
+                  published=datetime(2025, 1, 15, tzinfo=UTC))
+    a = reader.answer("From what date will the Northvale Rail price increase apply?", [hit])
+    assert not a.abstained and "2 March" in a.answer

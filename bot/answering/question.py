@@ -258,6 +258,8 @@ _KINDS = [
     # "How quickly did guards arrive?" asks for the time it took: "within four minutes".
     (re.compile(r"\bhow (?:long|quickly|soon)\b|\bfor how many (?:days|weeks|months|years|"
                 r"hours)\b", re.I), "duration"),
+    # "From what date will the price increase apply?" asks a date, whatever sum follows.
+    (re.compile(r"\b(?:what|which) (?:day|date|year|month)\b", re.I), "when"),
     (re.compile(r"\bwhat (?:(?:is|was|are|were|will be) )?(?:the )?(?:[\w-]+ ){0,3}"
                 r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee|bill|"
                 r"compensation|payout|fine|reward|bonus|wage|fare|rent)s?\b", re.I),
@@ -380,6 +382,10 @@ def analyse(question: str) -> QuestionInfo:
                         for w in said.split() if w.lower() not in STOPWORDS)
     # The speaker is matched as a speaker (scoring.kind_cue), not as a word of the matter.
     spoken = {stem(w) for w in speaker}
+    # "What date", "which year": the wh-phrase's noun names the answer's type, which the
+    # answering sentence gives ("from 2 March") rather than says.
+    if (m := _ASKED_UNIT.search(asking)) and kind == "when":
+        spoken.add(stem(m.group(1)))
     predicate = tuple(t for t in dict.fromkeys(own) if t not in _FRAME_WORDS
                       and t not in spoken)
     describing = tuple(_relative_clause_terms(asking, event))
@@ -413,6 +419,9 @@ def speaker_phrase(asking: str) -> str | None:
     writes them ("health minister Clara Benedetti", "the union")."""
     m = _SPEAKER.search(asking)
     return (m.group(1) or m.group(2)) if m else None
+
+
+_ASKED_UNIT = re.compile(r"\b(?:what|which)\s+(day|date|year|month|time)\b", re.I)
 
 
 # Words that frame a question rather than name what it is about.

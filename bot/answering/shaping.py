@@ -78,8 +78,14 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
                w: Weights = DEFAULT_WEIGHTS) -> bool:
-    """The best sentence is about the question; for "what did X say about Y", X's words
-    are the answer and the article they stand in must be about Y."""
+    """The best sentence's story is about the question; for "what did X say about Y", X's
+    words are the answer and the article they stand in must be about Y.
+
+    Whether the archive holds the matter is the article's to say, not the best sentence's:
+    the sentence that gives the asked date ("will pay 6.8 per cent more from 2 March") may
+    word the question's matter ("the price increase") otherwise than its neighbours do,
+    and is chosen for the date. So relevance is the closest of the article's sentences,
+    as it always was for a speaker's words."""
     if not cands:
         return False
     best = cands[0]
@@ -94,10 +100,8 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
         return False
     if not asked_type_given(info, cands, t):
         return False
-    if best.spoken:
-        return max(relevance(c, w) for c in cands
-                   if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
-    return relevance(best, w) >= t.min_relevance
+    return max(relevance(c, w) for c in cands
+               if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
 
 
 # How far down the ranking a sentence saying the matter is undisclosed still speaks for
