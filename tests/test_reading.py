@@ -898,3 +898,16 @@ def test_the_story_not_the_dated_sentence_says_the_archive_holds_the_matter(read
                   published=datetime(2025, 1, 15, tzinfo=UTC))
     a = reader.answer("From what date will the Northvale Rail price increase apply?", [hit])
     assert not a.abstained and "2 March" in a.answer
+
+
+def test_a_share_asked_is_not_given_by_a_sum(reader):
+    text = ("The new viewing window at Gorsebrook will cost £85,000 and is being paid for "
+            "partly by a grant from the Ferris Family Foundation. The director said visitor "
+            "numbers at Gorsebrook had risen by 30 per cent since the birth was announced, "
+            "and that a new viewing window would be built.")
+    hit = passage(text, "Gorsebrook viewing window", "Courier")
+    q = ("What share of the cost of the Gorsebrook viewing window is the Ferris Family "
+         "Foundation covering?")
+    assert reader.answer(q, [hit]).abstained
+    half = passage(text.replace("partly", "half"), "Gorsebrook viewing window", "Courier")
+    assert not reader.answer(q, [half]).abstained

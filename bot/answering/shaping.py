@@ -138,7 +138,21 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
                    for c in story for _, _, n in names(c.text, info))
     if info.kind == "when" and any(_CLOCK.search(c.text) for c in story):
         return True  # "leaves at 8 o'clock": a time of day, which no date span reads
+    if _ASKS_SHARE.search(asking_sentence(info.text)):
+        # "What share of the cost is the foundation covering?" over "paid for partly by a
+        # grant from the foundation": a sum of money is no share of it.
+        # A share of something else ("visitor numbers rose by 30 per cent") says nothing
+        # of it: the share stands near the question's own words, as a shown span must.
+        return any(abs(p - m.start()) <= t.near_chars
+                   for c in story for m in _SHARE_GIVEN.finditer(c.text)
+                   for p in predicate_positions(c.text, info))
     return any(c.short for c in story)
+
+
+_ASKS_SHARE = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|per ?cent)\b", re.I)
+_SHARE_GIVEN = re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)s?\b|"
+                          r"\b(?:one|two|three|four|nine) in (?:two|three|four|five|ten)\b",
+                          re.I)
 
 
 _CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o['’]clock)|"
