@@ -136,3 +136,25 @@ def test_a_claim_without_a_usable_marker_is_checked_against_every_source(verifie
     assert vt.add(claim) == "The ceasefire fell apart on Monday 12 October 2020 [1]."
     assert vt.add("Twelve people were killed in Ganja.") == ""  # held by no source
     assert [(c.verdict, c.cited) for c in vt.checks] == [("recited", cited), ("uncited", ())]
+
+
+QUOTES = ("Among those affected is Carol Ibbotson, 58, a decorator at Kiln Lane. \"My mother "
+          "worked here and so did my grandmother,\" she said. \"These are people who have "
+          "given this place twenty years of their lives,\" said union organiser Ian Hale. He "
+          "said members would press for the factory to be sold as a going concern rather "
+          "than closed.")
+QUOTES_CHUNK = Chunk("q-1", 0, QUOTES, 0, len(QUOTES), "Kiln Lane to close", "Post", "", PUB)
+
+
+def test_words_given_to_the_wrong_person_are_no_supported_claim(verifier):
+    """Who said what is the news: a claim moving the union man's words to the decorator the
+    question asked about is removed, though every other word of it is in the passage."""
+    vt = VerifiedText(verifier, {1: QUOTES_CHUNK})
+    assert not vt.add("Carol Ibbotson said members would press for the factory to be sold "
+                      "as a going concern rather than closed [1].")
+    assert vt.checks[-1].verdict == "unsupported"
+    # The same words, given to whom the passage gives them, stand; so do hers, quoted by
+    # the "she said" after her introduction.
+    assert vt.add("Ian Hale said members would press for the factory to be sold as a going "
+                  "concern rather than closed [1].")
+    assert vt.add("Carol Ibbotson said her mother and her grandmother had worked there [1].")
