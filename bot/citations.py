@@ -194,6 +194,8 @@ class CitationVerifier:
 _PRONOUN_SAID = re.compile(rf"^\W*(?:he|she|they)\s+(?:has\s+|had\s+)?{SPEECH_VERB}\b|"
                            rf"[,\"”’]\s*(?:he|she|they)\s+{SPEECH_VERB}\b", re.IGNORECASE)
 _PRONOUN_START = frozenset({"he", "she", "they", "it", "we", "i"})
+# A person's full name: two or more capitalised words ("Tom Brennagh", "Dr Owen Pryce").
+_FULL_NAME = re.compile(r"\b[A-Z][a-z][\w’'-]*(?:\s+[A-Z][\w’'-]+)+")
 
 
 def spoken_by_another(claim: str, chunk: Chunk, start: int, end: int) -> bool:
@@ -216,8 +218,10 @@ def spoken_by_another(claim: str, chunk: Chunk, start: int, end: int) -> bool:
         return False
     before = next((chunk.text[s:e] for s, e in reversed(sentence_spans(chunk.text))
                    if e <= start), "")
-    prior = attribute(before)
-    return bool(prior) and not re.search(rf"\b{surname}\b", before)
+    # "Tom Brennagh, the union's regional officer, accused the firm… He said…": the he is
+    # whoever the sentence before names, when it never names the claim's person.
+    named = attribute(before) or next(iter(_FULL_NAME.findall(before)), None)
+    return bool(named) and not re.search(rf"\b{surname}\b", before)
 
 
 @dataclass

@@ -140,7 +140,8 @@ def test_a_claim_without_a_usable_marker_is_checked_against_every_source(verifie
 
 QUOTES = ("Among those affected is Carol Ibbotson, 58, a decorator at Kiln Lane. \"My mother "
           "worked here and so did my grandmother,\" she said. \"These are people who have "
-          "given this place twenty years of their lives,\" said union organiser Ian Hale. He "
+          "given this place twenty years of their lives,\" said union organiser Ian Hale. "
+          "Tom Brennagh, the union's regional officer, accused the firm of walking away. He "
           "said members would press for the factory to be sold as a going concern rather "
           "than closed.")
 QUOTES_CHUNK = Chunk("q-1", 0, QUOTES, 0, len(QUOTES), "Kiln Lane to close", "Post", "", PUB)
@@ -155,6 +156,8 @@ def test_words_given_to_the_wrong_person_are_no_supported_claim(verifier):
     assert vt.checks[-1].verdict == "unsupported"
     # The same words, given to whom the passage gives them, stand; so do hers, quoted by
     # the "she said" after her introduction.
-    assert vt.add("Ian Hale said members would press for the factory to be sold as a going "
-                  "concern rather than closed [1].")
+    assert vt.add("Tom Brennagh said members would press for the factory to be sold as a "
+                  "going concern rather than closed [1].")
+    assert not vt.add("Ian Hale said members would press for the factory to be sold as a "
+                      "going concern rather than closed [1].")
     assert vt.add("Carol Ibbotson said her mother and her grandmother had worked there [1].")
