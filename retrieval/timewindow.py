@@ -106,8 +106,10 @@ def _phrase_intent(question: str, now: datetime | None) -> TimeIntent:
             year -= 1  # "in December" asked in June means last December
         start = datetime(year, month, 1, tzinfo=UTC)
         stop = (start + timedelta(days=32)).replace(day=1)
-        # Coverage of a month's events runs a little past its end.
-        return TimeIntent(start, stop + timedelta(days=7), None, m.group(0))
+        # Coverage of a month's events runs on through the next: January's hospital
+        # figures, a verdict, a follow-up are published in February.
+        after = (stop + timedelta(days=32)).replace(day=1)
+        return TimeIntent(start, after, None, m.group(0))
     m = _IN_YEAR.search(question)
     if m:
         y = int(m.group(1))

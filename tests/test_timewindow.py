@@ -73,6 +73,14 @@ def test_in_month_asked_before_it_means_last_year():
     assert not holds(intent, at(2022, 6, 15))
 
 
+def test_a_month_is_reported_on_through_the_next():
+    # "How many patients waited over 12 hours in January?": the month's figures came out
+    # on 20 February.
+    intent = resolve_time("How many waited more than 12 hours in January?", at(2025, 2, 21))
+    assert holds(intent, at(2025, 2, 20)) and holds(intent, at(2025, 1, 10))
+    assert not holds(intent, at(2024, 12, 20))
+
+
 def test_in_month_asked_after_it_means_this_year():
     intent = resolve_time("What did the court rule in June?", at(2024, 8, 20))
     assert holds(intent, at(2024, 6, 15))
