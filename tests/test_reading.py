@@ -88,6 +88,9 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     # A date asked for, whatever sum the question goes on to name.
     ("From what date will the Northvale Rail price increase apply?", "when"),
     ("What day were fares raised by 6 percent?", "when"),
+    # After has / had, the verb of saying is a participle.
+    ("What has Northvale Rail announced about fares on the Cressmoor line?", "said"),
+    ("What had the minister promised the nurses?", "said"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
