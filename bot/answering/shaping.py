@@ -140,9 +140,9 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
         return True  # "leaves at 8 o'clock": a time of day, which no date span reads
     if _ASKS_SHARE.search(asking_sentence(info.text)):
         # "What share of the cost is the foundation covering?" over "paid for partly by a
-        # grant from the foundation": a sum of money is no share of it.
-        # A share of something else ("visitor numbers rose by 30 per cent") says nothing
-        # of it: the share stands near the question's own words, as a shown span must.
+        # grant from the foundation": a sum of money is no share of it, nor is a share of
+        # something else ("visitor numbers rose by 30 per cent"). The share stands near
+        # the question's own words, as a shown span must.
         return any(abs(p - m.start()) <= t.near_chars
                    for c in story for m in _SHARE_GIVEN.finditer(c.text)
                    for p in predicate_positions(c.text, info))

@@ -423,7 +423,7 @@ def counted_noun(question: str) -> str | None:
             # found by position ("How many?" alone would loop for ever on identity).
             while head.pos_ == "ADJ" and head.head.i != head.i:
                 head = head.head
-            return head.lower_ if head.pos_ == "NOUN" and head is not tok else None
+            return head.lower_ if head.pos_ == "NOUN" and head.i != tok.i else None
     return None
 
 
