@@ -914,3 +914,22 @@ def test_a_share_asked_is_not_given_by_a_sum(reader):
     assert reader.answer(q, [hit]).abstained
     half = passage(text.replace("partly", "half"), "Gorsebrook viewing window", "Courier")
     assert not reader.answer(q, [half]).abstained
+
+
+def test_an_unsure_factoid_quotes_the_close_sentence_whose_span_stands_by_its_words():
+    from dataclasses import replace
+
+    from bot.answering.scoring import DEFAULT_WEIGHTS
+    from bot.answering.shaping import supporting
+
+    info = analyse("When were the snow leopard twins at Gorsebrook born?")
+    lead = replace(_cand("Two snow leopard cubs have been born at Gorsebrook Wildlife Park, "
+                         "the first there in 11 years."), score=0.78)
+    joined = replace(_cand("Park director Alastair Mowbray said the birth was a huge moment "
+                           "for the breeding programme, which Gorsebrook joined in 2009."),
+                     score=0.63, short="2009")
+    arrived = replace(_cand("The cubs arrived on 21 April to mother Sasha, the park said."),
+                      score=0.61, short="21 April")
+    # The date of another clause's news reads close, but the cubs' own date stands by
+    # "arrived", which is how news words a birth.
+    assert supporting(info, lead, [lead, joined, arrived], DEFAULT_WEIGHTS) is arrived

@@ -52,6 +52,8 @@ _SYNONYM_GROUPS = [
     {"appoint", "named", "nominat", "hired", "recruit"},
     {"cost", "price", "spend", "spent", "budget"},
     {"worth", "valu", "valuat"},
+    # Births in news copy: "the cubs arrived on 21 April".
+    {"born", "birth", "arriv"},
     {"caus", "start by", "blam", "trigger", "spark", "due to", "because"},
     {"approv", "endors", "vote for", "voted for"},
     {"reject", "oppos", "object", "vote against", "voted against", "argu"},

@@ -569,10 +569,17 @@ def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) ->
         return False
     if not plausible_span(info, short, best.chunk.text):
         return False
-    at = best.text.lower().find(short.lower())
+    return span_near(info, best.text, short, t)
+
+
+def span_near(info: QuestionInfo, sentence: str, short: str, t: Thresholds) -> bool:
+    """The span stands within ``Thresholds.near_chars`` of one of the question's own words;
+    a span the sentence does not spell out (a resolved date, a normalised figure) is taken
+    as the sentence's own."""
+    at = sentence.lower().find(short.lower())
     if at < 0 or not info.predicate:
-        return True  # a resolved date or a normalised figure: the sentence was checked
-    near = predicate_positions(best.text, info)
+        return True
+    near = predicate_positions(sentence, info)
     return any(abs(p - at) <= t.near_chars or abs(p - (at + len(short))) <= t.near_chars
                for p in near)
 
@@ -597,6 +604,13 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     if info.factoid:
         if short:
             return None
+        # A close sentence whose span stands by the question's words reads as the answer
+        # ("The cubs arrived on 21 April", for when they were born) more than one whose
+        # span belongs to another clause ("a programme Gorsebrook joined in 2009").
+        for c in cands[1:4]:
+            if (c.short and close_in_article(c) and c.text != best.text
+                    and span_near(info, c.text, c.short, DEFAULT_THRESHOLDS)):
+                return c
         if (close := runner_up(best, cands)) is not None:
             return close
         for c in cands[1:4]:
