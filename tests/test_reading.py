@@ -933,3 +933,15 @@ def test_an_unsure_factoid_quotes_the_close_sentence_whose_span_stands_by_its_wo
     # The date of another clause's news reads close, but the cubs' own date stands by
     # "arrived", which is how news words a birth.
     assert supporting(info, lead, [lead, joined, arrived], DEFAULT_WEIGHTS) is arrived
+
+
+def test_a_name_given_once_in_a_sentence_about_what_is_asked_is_in_reach(reader):
+    text = ("Six riders were taken to hospital after a crash brought down much of the field on "
+            "the third stage. The crash happened about 40 kilometres into the stage, on the "
+            "descent of Carrow Hill. Ambulances took more than an hour to reach the riders. "
+            "Race director Colin Fairweather said the road had been checked on Saturday "
+            "evening and blamed a touch of wheels.")
+    hit = passage(text, "Riders hurt in stage three crash", "Herald")
+    # Carrow Hill is named once, in the sentence that tells of the crash asked about.
+    a = reader.answer("What did the race director say had caused the Carrow Hill crash?", [hit])
+    assert not a.abstained and "touch of wheels" in a.answer
