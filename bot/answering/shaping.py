@@ -217,7 +217,9 @@ def named_speaker_speaks(info: QuestionInfo, cands: list[Candidate]) -> bool:
         for sentence in (c.text, c.before):
             if speaks.search(sentence) or re.search(surname, attribute(sentence) or ""):
                 return True
-    return any(speaks_next(surname, c.chunk.text) for c in cands)
+    # Each passage once: several candidates are sentences of the same one.
+    texts = {c.chunk.id: c.chunk.text for c in cands}
+    return any(speaks_next(surname, text) for text in texts.values())
 
 
 # The first attribution after a name, within a sentence or two.
