@@ -54,6 +54,11 @@ def _count(question: str, short: str, sentence: str) -> bool:
     # A bare figure says nothing against the asked noun.
     (_count, "How many buses were withdrawn?", "40",
      "Operators withdrew 40 from service.", True),
+    # A figure joined to its noun counts that noun: "a 22-turbine wind farm".
+    (_count, "How many objections did the council receive?", "22-turbine",
+     "Plans for a 22-turbine wind farm on the ridge were thrown into doubt.", False),
+    (_count, "How many turbines will the wind farm have?", "22-turbine",
+     "Plans for a 22-turbine wind farm on the ridge were thrown into doubt.", True),
     # Not "how many": no counted noun to hold it to.
     (_count, "How much did the depot cost?", "3 million pounds",
      "The depot cost 3 million pounds to build.", True),

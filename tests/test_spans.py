@@ -49,6 +49,13 @@ def test_question_kind_is_the_earliest_wh_phrase(question, kind):
          "In twenty minutes we lost most of a year's work, she said.", None),
         ("How many people were injured?",
          "The tram left the rails, injuring more than a dozen people.", None),
+        # A time of day or the day of a date counts nothing.
+        ("How many households lost electricity?",
+         "The storm struck shortly after 3pm and swept across the town.", None),
+        ("How many times had she been tested this year?",
+         "The sample was taken in an unannounced test on 3 March.", None),
+        ("How many times had she been tested this year?",
+         "The sample was taken in an unannounced test on March 3.", None),
     ],
 )
 def test_counts(question, sentence, short):

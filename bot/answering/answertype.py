@@ -49,6 +49,8 @@ _DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
 # Words after a figure's span that still belong to what it counts ("14 container ships").
 _NOUN_REACH = 2
 
+_JOINED_NOUN = re.compile(r"\d[\d,.]*-([a-z]+)")
+
 # Nouns that count people in general: they answer for any group of people.
 _ANYONE = frozenset({"people", "person", "others", "persons", "individuals", "residents",
                      "members", "staff"})
@@ -89,12 +91,17 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     has one, is the noun asked about (or people in general for a group of people). The
     noun is read in the sentence, where "14 container" goes on to "ships"."""
     words = short.split()
+    # "a 22-turbine wind farm": a figure joined to its noun counts that noun, singular.
+    joined = _JOINED_NOUN.fullmatch(short)
     # Only a plural names what is counted ("2 towns"); "450 once" or "14 container" may
     # be a span cut short of its noun. Checked before the question's parse is read.
-    if (info.kind != "count" or len(words) < 2 or not words[-1].isalpha()
-            or words[-1][-1] != "s"):
+    if info.kind != "count" or not joined and (
+            len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s"):
         return True
     asked = counted_noun(asking_sentence(info.text))
+    if asked is not None and joined:
+        noun = joined.group(1).lower()
+        return noun in _ANYONE or stem(noun) == stem(asked) or stem(noun) in info.terms
     if asked is None:
         return True
     at = sentence.find(short)

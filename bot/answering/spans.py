@@ -47,9 +47,11 @@ _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # "twenty-three", "seventeen", "ninety": the numbers news spells out.
 _NUMBER_WORD = (rf"(?:{_TENS})(?:-(?:{_UNITS_WORDS}))?|ten|eleven|twelve|thirteen|fourteen|"
                 rf"fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS_WORDS}")
+# A figure run into letters is a time, an ordinal or a name, not an amount: "3pm", "10.40am",
+# "20th", "5G", "the 1990s" (hence the look-ahead after the figure).
 NUMBER = re.compile(
     r"(?:[$€£¥]\s?)?\b\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?%|\s?(?:percent|per cent|million|billion|"
-    rf"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?|\b(?:{_NUMBER_WORD}|"
+    rf"trillion|thousand|bn|m)\b|(?:-[a-z]+)+)?(?![A-Za-z\d]|\.\d)|\b(?:{_NUMBER_WORD}|"
     rf"{_SCALE})\b(?:\s+(?:million|billion|thousand))?",
     re.IGNORECASE,
 )
@@ -117,6 +119,10 @@ _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
 _MONTH_YEAR = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:(?:January|February|March|April|May|"
                          r"June|July|August|September|October|November|December|spring|"
                          r"summer|autumn|winter)\s+(?:of\s+)?)?(?:19|20)\d\d\b")
+_MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+               r"November|December)")
+_DAY_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b")
+_DAY_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+$")
 # "raised from 15 percent to 25 percent": the figure after "from" is the old value.
 _FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?$", re.I)
 _ASKS_OLD = re.compile(r"\b(?:from|before|previous(?:ly)?|used to|old|original(?:ly)?|"
@@ -266,6 +272,8 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
         text = m.group().strip()
         if re.fullmatch(r"(19|20)\d\d", text) and info.kind == "count":
             continue  # a year is not a count
+        if _DAY_AFTER.match(sentence[m.end():]) or _DAY_BEFORE.search(sentence[:m.start()]):
+            continue  # "on 3 March", "March 3": the day of a date counts nothing
         # Keep the counted noun: "nine people", "33 others"; a unit already says what
         # ("9%", "$10,000", "25-gigabits-per-second").
         tail = re.match(r"\s+([a-z]+)", sentence[m.end() :])
