@@ -107,7 +107,9 @@ def _next_on_or_after(day: date, published: date) -> date:
 
 def _weekday(published: date, target: int, mod: str) -> date:
     back = (published.weekday() - target) % 7
-    if mod == "coming":
+    # "is holding a free event this Saturday": "this" names the week's coming one, as
+    # "last" names the one before; a past one is "on Saturday" or "last Saturday".
+    if mod in ("coming", "this"):
         return published + timedelta(days=(target - published.weekday()) % 7)
     if mod == "next":
         return published + timedelta(days=(target - published.weekday()) % 7 or 7)

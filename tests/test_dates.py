@@ -154,6 +154,18 @@ def test_a_weekday_the_copy_looks_ahead_to_is_the_coming_one():
     assert past.day == date(2025, 4, 7)
 
 
+def test_this_weekday_is_the_coming_one():
+    """"this Saturday" in Thursday's paper is two days on, in any tense the copy uses;
+    "this Thursday" is the day itself."""
+    pub = date(2024, 2, 15)  # a Thursday
+    [ahead] = resolve_dates("Police are holding a free marking event this Saturday.", pub)
+    assert ahead.day == date(2024, 2, 17)
+    [today] = resolve_dates("The council meets this Thursday.", pub)
+    assert today.day == pub
+    [past] = resolve_dates("Thieves struck on Saturday.", pub)
+    assert past.day == date(2024, 2, 10)
+
+
 def test_said_on_marks_the_day_of_the_saying():
     from bot.temporal import said_on
 
