@@ -95,8 +95,8 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     joined = _JOINED_NOUN.fullmatch(short)
     # Only a plural names what is counted ("2 towns"); "450 once" or "14 container" may
     # be a span cut short of its noun. Checked before the question's parse is read.
-    if info.kind != "count" or not joined and (
-            len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s"):
+    if info.kind != "count" or (not joined and (
+            len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s")):
         return True
     asked = counted_noun(asking_sentence(info.text))
     if asked is not None and joined:
