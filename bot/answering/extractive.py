@@ -1,5 +1,6 @@
 """The offline default answerer: read the top passages as a pipeline of stages.
 
+    truecase             a question typed in lower case given the archive's capitals
     question.analyse     what is asked (kind, type, names, the question's own words)
     candidates           every sentence of the top passages, with its place in the article
     scoring              meaning, distinctive words, what the kind needs
@@ -19,6 +20,7 @@ from bot.answering.question import QuestionInfo, analyse
 from bot.answering.scoring import Weights, score
 from bot.answering.shaping import Thresholds, answerable, choose, name_vote, shape
 from bot.answering.syntax import with_parsed_event
+from bot.answering.truecase import truecased
 from retrieval.types import Embedder, Hit
 
 __all__ = ["Candidate", "ExtractiveAnswerer", "citation_for"]
@@ -39,6 +41,7 @@ class ExtractiveAnswerer:
 
     def rank(self, question: str, hits: list[Hit]) -> tuple[QuestionInfo, list[Candidate]]:
         """Analyse the question once and rank the candidate sentences, best first."""
+        question = truecased(question, (h.chunk.text for h in hits))
         info = with_parsed_event(analyse(question))
         cands = score(info, candidate_sentences(info, hits, self.passages), self.embedder,
                       self.weights)
