@@ -98,6 +98,11 @@ def stem(word: str) -> str:
     for suf, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
         if w.endswith(suf) and len(w) >= min_len:
             w = w[: -len(suf)] + ("y" if suf == "ies" else "")
+            # "running", "stopped", "banned": the consonant doubled before the ending is
+            # the verb's one ("run", "stop", "ban"); not "ll", "ss", "dd" ("called",
+            # "passed", "added").
+            if suf in ("ing", "ed") and _DOUBLED.search(w):
+                w = w[:-1]
             break
     # News names an event by its noun as often as by its verb: "vaccinated" / "vaccination",
     # "dismissed" / "dismissal", "departed" / "departure", "announced" / "announcement".
@@ -106,6 +111,9 @@ def stem(word: str) -> str:
             w = w[: -len(suf)] + repl
             break
     return w.rstrip("e") if len(w) > 3 else w
+
+
+_DOUBLED = re.compile(r"(?<=[aeiou])(bb|gg|mm|nn|pp|rr|tt)$")
 
 
 # (suffix, replacement, shortest word it applies to): kept to endings whose stem is the
@@ -145,8 +153,13 @@ def content_terms(text: str) -> list[str]:
 def term_set(text: str) -> set[str]:
     """The content terms of ``text`` plus the synonym groups its phrases belong to."""
     words = set(content_terms(text))
-    terms = set(words)
     low = f" {stemmed_text(text)} "
+    # "running out of cash" is not running a university, nor "heading for the coast"
+    # heading a company: a verb used only in such a phrase is no synonym of its group.
+    for verb, phrases in _PHRASAL.items():
+        if verb in words and all(m.group(1) for m in re.finditer(phrases, low)):
+            words.discard(verb)
+    terms = set(words)
     # Matched against the text's own words only: a group added here holds phrases of other
     # groups ("in charge"), and whether they chained on depended on the dict's order, which
     # follows the hash seed: the same question scored differently from run to run.
@@ -154,6 +167,13 @@ def term_set(text: str) -> set[str]:
         if (" " in word and f" {word} " in low) or word in words:
             terms |= group
     return terms
+
+
+# Stemmed verb -> the phrases in which it means something else (group 1 set for those).
+_PHRASAL = {
+    "run": r"\brun\b( out\b| into\b)?",
+    "head": r"\bhead\b( for\b| to\b| toward\b| back\b| home\b| off\b)?",
+}
 
 
 @lru_cache(maxsize=65536)
