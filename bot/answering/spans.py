@@ -337,7 +337,9 @@ def name_candidates(sentence: str, info: QuestionInfo,
             weight = 0.3
         # A lone capitalised word opening the sentence is often just a word ("Similar");
         # one owning something ("TikTok’s ban") or standing before a comma is a name.
-        if start <= 1 and " " not in text and not re.match(r"[’']s\b|,", sentence[end:]):
+        # (``end`` may already be past an owner's "’s": the text is read after the name.)
+        if (start <= 1 and " " not in text
+                and not re.match(r"[’']s\b|,", sentence[start + len(text):])):
             weight *= OPENING_WORD
         # "Where": news writes a place after a preposition ("traveling to Camp Hale in
         # Colorado"); the other names in the sentence are who and what.
