@@ -898,6 +898,27 @@ def test_an_event_that_has_not_happened_yet_is_no_answer(reader):
     assert not reader.answer("How long a prison sentence did Ray Pinnock get?", [hit]).abstained
 
 
+def test_what_the_story_says_is_still_sought_or_to_be_decided_is_no_answer(reader):
+    text = ("The board of Norvale Foods named finance director Grace Whitlow as interim chief "
+            "executive on Monday while it looks for a permanent successor, a search that "
+            "chairman Oliver Brandt said could take up to six months. The Norvale scrutiny "
+            "committee will discuss the recall at its meeting next Tuesday.")
+    hit = passage(text, "Norvale names interim chief", "Courier",
+                  published=datetime(2025, 6, 4, tzinfo=UTC))
+    for question in ("Who will be Norvale Foods' permanent chief executive?",
+                     "What was decided at the Norvale scrutiny committee meeting?"):
+        assert reader.answer(question, [hit]).abstained, question
+    # What is known is answered: who stands in, how long the search may take, when the
+    # committee meets.
+    for question, said in (("Who has been appointed interim chief executive of Norvale?",
+                            "Whitlow"),
+                           ("How long could it take Norvale to find a permanent chief "
+                            "executive?", "six months"),
+                           ("When will the Norvale scrutiny committee meet?", "Tuesday")):
+        a = reader.answer(question, [hit])
+        assert not a.abstained and said in a.answer, question
+
+
 def test_the_asked_date_word_is_no_word_of_the_matter():
     """"From what date will the price increase apply?": the sentence gives a date ("from 2
     March"), it does not say "date"."""

@@ -24,6 +24,7 @@ from bot.answering.question import (
     SPEECH_VERB,
     QuestionInfo,
     answer_type,
+    content_terms,
     asking_sentence,
     speaker_phrase,
     stem,
@@ -168,7 +169,7 @@ def left_unsaid(info: QuestionInfo, c: Candidate) -> bool:
     """The sentence says the story does not give what the question asks: the words after
     "did not say" hold at least half of the question's own words, and no "but" clause
     goes on to give it after all."""
-    if not_yet(info, c):
+    if not_yet(info, c) or pending(info, c):
         return True
     m = _UNSAID.search(c.text)
     if m is None or not info.predicate:
@@ -178,6 +179,59 @@ def left_unsaid(info: QuestionInfo, c: Candidate) -> bool:
         return False
     told = term_set(rest)
     return sum(p in told for p in info.predicate) >= 0.5 * len(info.predicate)
+
+
+# What the story says is still to be found or decided, and the thing it names: "while it
+# looks for a permanent successor", "a permanent successor is sought", "has asked a tribunal
+# to bar him", "were taking legal advice about a judicial review", "will discuss the matter
+# at its meeting next Tuesday". Group "thing" is what is pending.
+_PENDING = re.compile(
+    r"\b(?:look(?:s|ing)?|search(?:es|ing)?|seek(?:s|ing)?|hunt(?:s|ing)?) for "
+    r"(?P<thing>(?:[\w’'-]+ ){0,3}[\w’'-]+)|"
+    r"\b(?P<sought>(?:[\w’'-]+ ){1,3})(?:is|are|was|were) (?:still |being )?sought\b|"
+    r"\bwhile (?P<while>(?:[\w’'-]+ ){1,3})(?:is|are) (?:being )?(?:recruited|found|appointed|"
+    r"chosen|decided)\b|"
+    r"\b(?:how|hopes?|hoped|plans?|planned|intends?|intended) to (?:appoint|recruit|name|find|"
+    r"choose|hire) (?P<hire>(?:[\w’'-]+ ){0,3}[\w’'-]+)|"
+    r"\buntil (?P<until>(?:[\w’'-]+ ){1,3})(?:is|are|has been|have been) (?:appointed|found|"
+    r"named|chosen|made|agreed|decided)\b|"
+    r"\b(?:taking|seeking|take|seek|took|sought) (?:legal )?advice (?:about|on|over) "
+    r"(?P<advice>(?:[\w’'-]+ ){0,3}[\w’'-]+)|"
+    r"\b(?:has|have|had) asked (?P<asked>(?:[\w’'-]+ ){0,3}[\w’'-]+) to\b|"
+    r"\b(?P<body>(?:[\w’'-]+ ){1,4})(?:will|would|is to|are to|is due to|are due to|is "
+    r"expected to|are expected to|plans to|plan to) (?:discuss|consider|decide|rule on|hear|"
+    r"review|debate|look at|examine|vote on)\b", re.I)
+# A question after what came of something, not when or where it will be.
+_ASKS_OUTCOME = re.compile(r"\b(?:did|was|were|has|have|had)\b|\b(?:outcome|result|verdict|"
+                           r"decision|decided|permanent)\b", re.I)
+
+
+def pending(info: QuestionInfo, c: Candidate) -> bool:
+    """The sentence says the thing the question asks about is still being sought or
+    decided: "Who will be the permanent chief executive?" over "named Whitlow as interim
+    chief executive while it looks for a permanent successor"; "What was decided at the
+    scrutiny meeting?" over "the scrutiny committee will discuss the situation at its
+    meeting next Tuesday". What is pending holds one of the question's own words; a
+    question after when or where it will be is answered by such a sentence, one asking
+    what someone said by their words, not their plans, and one asking why by a reason
+    for what has happened."""
+    if (info.kind in ("when", "where", "said", "why") or not _ASKS_OUTCOME.search(info.text)
+            or _ASKS_SEARCH.search(info.text)):
+        return False
+    wanted = set(info.predicate)
+    for m in _PENDING.finditer(c.text):
+        thing = next(g for g in m.groups() if g)
+        # Its own words, not their paraphrase group: a "permanent successor" sought is
+        # not the "interim" chief executive asked about, though both are in the group of
+        # taking over.
+        if set(content_terms(thing)) & wanted:
+            return True
+    return False
+
+
+# "How long could it take to find a permanent chief executive?": the search itself asked.
+_ASKS_SEARCH = re.compile(r"\b(?:find|finding|look|looking|search|searching|seek|seeking|"
+                          r"hunt|hunting|recruit|recruiting)\b", re.I)
 
 
 # What has not happened yet: "He has not yet been sentenced", "The cubs are yet to be named".
