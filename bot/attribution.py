@@ -203,6 +203,10 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,60}\))?\s*[-–—
 
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|whom)\s")
 _APPOSITIVE_NAME = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*),")
+# The same after a trailing "said the role": it may end the sentence, and a name may hold a
+# particle ("Anna de Vries").
+_NAME_AFTER_ROLE = re.compile(r",\s*((?:(?:[A-Z][\w'’-]*\.?|de|van|von|da|di|du|le|la)\s+)"
+                              r"{1,3}[A-Z][\w'’-]*)\s*(?:,|[.!]?\s*$)")
 
 
 def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:
@@ -250,4 +254,9 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
     if (low in _COMMON_STARTS or low in NUMBER_WORDS
             or (low in vocabulary and first[1:].islower())):
         rest = rest[:1].lower() + rest[1:]
+    # "…," said the practice's principal dentist, Dr Owain Treharne, who…: the name is who
+    # said it as much as the role is, and may be just what was asked.
+    named = _NAME_AFTER_ROLE.search(text[found.start:found.end])
+    if named and not found.who.endswith(named.group(1)):
+        return f"{according_to(speaker_case(found.who))}, {named.group(1)}, {rest}"
     return f"{according_to(speaker_case(found.who))}, {rest}"

@@ -90,6 +90,14 @@ def test_according_to_wording():
     assert with_attribution("Their chief economist, Viktor Nyland, said the bank was too "
                             "cautious.") == (
         "According to their chief economist, Viktor Nyland, the bank was too cautious.")
+    # So does a role said after the quote, with the name after it.
+    assert with_attribution("\"We have held on as long as we could,\" said the practice's "
+                            "principal dentist, Dr Owain Treharne.") == (
+        "According to the practice's principal dentist, Dr Owain Treharne, \"We have held on "
+        "as long as we could.\"")
+    assert with_attribution("The strike goes on, the union's spokeswoman, Anna de Vries, "
+                            "said.") == (
+        "According to the union's spokeswoman, Anna de Vries, the strike goes on.")
     # A relative clause about the speaker is news of its own: kept as written.
     clause = ("Mayor Ines Hartley, who took over from Paul Brack in May, said the pool would "
               "reopen in June.")
