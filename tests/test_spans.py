@@ -295,6 +295,11 @@ def test_a_vote_tally_answers_for_the_side_asked(question, sentence, short):
         ("How long were the jurors out before they convicted Pinnock?",
          "The jury convicted the 58-year-old after deliberating for 14 hours.", "14 hours"),
         ("How long were the jurors out?", "The jury convicted the 58-year-old.", None),
+        # What is still going on ("how long has…") is dated by its start; what is over is not.
+        ("How long has beer been brewed at the Hobden Street site?",
+         "The brewery, where beer has been made since 1874, is to close.", "since 1874"),
+        ("How long did the strike last?",
+         "The strike, the first since 2019, lasted four weeks.", "four weeks"),
         # "In total" asks for the whole sum, not the rate per share or per day ...
         ("How much is Vessant paying for Ottermoor in total?",
          "Vessant will pay 6.20 euros in cash for each Ottermoor share.", None),

@@ -404,6 +404,12 @@ DURATION = re.compile(
     rf"(?:\s+and a half)?(?:\s+|-){_UNITS.replace('s?', '')}s?\b"
     # "the 58-year-old": an age, not a length of time.
     r"(?![- ]old\b)", re.I)
+# "How long has…": a state still going on, which news dates by its start.
+_ASKS_SINCE = re.compile(r"\bhow long (?:has|have)\b", re.I)
+_SINCE = re.compile(rf"\bsince (?:(?:early|mid|late)[- ])?(?:\d{{1,2}} )?(?:{_MONTH_NAME} )?"
+                    r"(?:1[0-9]|20)\d\d\b")
+
+
 def _plural_duration(text: str) -> str:
     """"eight-day" (a walkout) -> "eight days"; "a five-hour" -> "five hours"."""
     m = re.fullmatch(r"(?:an?\s+)?(.+)-([a-z]+)", text, re.I)
@@ -471,6 +477,10 @@ def short_answer(
         spans = [(m.start(), m.end(), _plural_duration(m.group()))
                  for m in DURATION.finditer(sentence)
                  if not (offsets and _OFFSET.match(sentence[m.end():]))]
+        if _ASKS_SINCE.search(info.text):
+            # "How long has beer been brewed there?" - "where beer has been made since
+            # 1874": what is still going on is told by when it began.
+            spans += [(m.start(), m.end(), m.group()) for m in _SINCE.finditer(sentence)]
         return pick(spans)
     if info.kind == "when":
         # "fire investigators said on Wednesday": the day of the saying, not of the event,
