@@ -363,6 +363,23 @@ _SUPPORT_VERBS = frozenset("be do have".split())
 _LIGHT_VERBS = frozenset("go get come happen".split())
 
 
+# Dependencies of a verb that is part of what the main verb acts on, not an event of its own.
+_INSIDE_OBJECT = frozenset({"pcomp", "acl", "dobj", "pobj", "nsubj", "ccomp"})
+# Main verbs whose clause is the event asked about: "When did police say the fire started?"
+_CLAUSE_CARRIERS = frozenset("say tell announce report claim confirm expect believe think know "
+                             "hope fear show find decide agree mean warn insist argue admit "
+                             "deny state add explain suggest plan want intend reveal".split())
+
+
+def _below(tok: Token, root: Token) -> bool:
+    """Is ``tok`` in the subtree under ``root`` (by position: spaCy makes new tokens)?"""
+    while tok.head.i != tok.i:
+        if tok.head.i == root.i:
+            return True
+        tok = tok.head
+    return False
+
+
 def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
     """The question with its event verb read off the parse where the word-pattern reading
     (``question._event_verb``) took a noun for it: "How many houses did the Sarrow Valley
@@ -371,11 +388,17 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
     verb stays whenever the parse also reads it as a verb, or finds no verb of its own
     (the small model tags "step" in "step down" a noun)."""
     doc = parse(asking_sentence(info.text))
-    if info.event is not None and any(
-            t.pos_ in ("VERB", "AUX") and info.event in (stem(t.text), stem(t.lemma_))
-            for t in doc):
-        return info
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    said = [t for t in doc if t.pos_ in ("VERB", "AUX")
+            and info.event in (stem(t.text), stem(t.lemma_))] if info.event else []
+    # "When will councillors discuss Morlingham losing its dentist?": a verb inside what
+    # the main verb is about ("losing") is not the event asked; the main verb is.
+    under_main = (root is not None and root.pos_ == "VERB" and root.text.islower()
+                  and root.lemma_ not in _SUPPORT_VERBS | _LIGHT_VERBS | _CLAUSE_CARRIERS
+                  and all(t.i != root.i and t.dep_ in _INSIDE_OBJECT and t.head.i != t.i
+                          and _below(t, root) for t in said))
+    if said and not under_main:
+        return info
     # A capitalised "verb" is a name the small model has never seen ("When could Dunmere
     # residents go home?" is parsed with "Dunmere" as its verb).
     if root is None or root.pos_ not in ("VERB", "AUX") or not root.text.islower():
