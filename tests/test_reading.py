@@ -919,6 +919,16 @@ def test_what_the_story_says_is_still_sought_or_to_be_decided_is_no_answer(reade
         assert not a.abstained and said in a.answer, question
 
 
+def test_every_one_of_them_counts_nothing(reader):
+    """"every one of the clock's 312 parts" is all of them, not a count of one."""
+    text = ("\"It is a small miracle it kept going,\" said Declan Hebditch, who led the work. "
+            "He said every one of the clock's 312 parts had been cleaned, and 40 had to be "
+            "made from scratch.")
+    hit = passage(text, "Carnwythe clock restored", "Courier")
+    a = reader.answer("How many parts of the clock had to be made new?", [hit])
+    assert a.short_answer in (None, "40")
+
+
 def test_the_asked_date_word_is_no_word_of_the_matter():
     """"From what date will the price increase apply?": the sentence gives a date ("from 2
     March"), it does not say "date"."""

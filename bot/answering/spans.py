@@ -274,6 +274,8 @@ def numbers(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
             continue  # a year is not a count
         if _DAY_AFTER.match(sentence[m.end():]) or _DAY_BEFORE.search(sentence[:m.start()]):
             continue  # "on 3 March", "March 3": the day of a date counts nothing
+        if text.lower() == "one" and _ONE_AS_PRONOUN.search(sentence[:m.start()]):
+            continue  # "every one of the clock's 312 parts", "the one that failed"
         # Keep the counted noun: "nine people", "33 others"; a unit already says what
         # ("9%", "$10,000", "25-gigabits-per-second").
         tail = re.match(r"\s+([a-z]+)", sentence[m.end() :])
@@ -404,6 +406,9 @@ DURATION = re.compile(
     rf"(?:\s+and a half)?(?:\s+|-){_UNITS.replace('s?', '')}s?\b"
     # "the 58-year-old": an age, not a length of time.
     r"(?![- ]old\b)", re.I)
+_ONE_AS_PRONOUN = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+$", re.I)
+
+
 # "How long has…": a state still going on, which news dates by its start.
 _ASKS_SINCE = re.compile(r"\bhow long (?:has|have)\b", re.I)
 _SINCE = re.compile(rf"\bsince (?:(?:early|mid|late)[- ])?(?:\d{{1,2}} )?(?:{_MONTH_NAME} )?"
