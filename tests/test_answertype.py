@@ -98,6 +98,19 @@ def test_the_entity_label_is_read_where_the_sentence_writes_the_span():
     assert entity_label("Warsaw", sentence) is None
 
 
+@pytest.mark.parametrize("question,short,fits", [
+    ("What make of van did police find at the unit?", "Oxwick", False),
+    ("Which town is the unit in?", "Oxwick", True),
+    ("Which firm rented the unit?", "Harlow Logistics", True),
+])
+def test_a_thing_asked_is_not_answered_by_a_place(question, short, fits):
+    from bot.answering.answertype import no_place_for_a_thing
+
+    sentence = ("Officers found the converters and a van with false plates at a unit rented by "
+                "Harlow Logistics on Vetch Lane in Oxwick.")
+    assert no_place_for_a_thing(analyse(question), short, sentence) is fits
+
+
 def test_type_fits_is_all_of_the_checks():
     info = analyse("How many buses were withdrawn?")
     assert type_fits(info, "40 buses", "Operators withdrew 40 buses from service.")

@@ -13,6 +13,8 @@ the question's wording alone:
 - **A figure answers for the thing it counts.** "2 towns" does not say how many coaches run;
   a count of people in general ("300 people", "40 others") may answer for any group of them.
 - **A span is whole words.** "15 long" cut from "15 long-finned pilot whales" is no answer.
+- **A thing is no place.** "What make of van did police find?" is not answered by "in
+  Oxwick": a name written as a place answers only a "which" asking for a place.
 - **The sentence speaks of the kind asked.** "An anytime return will go up to £19.70" does
   not price the off-peak return asked about, nor does "the first farm" count the second's
   hens: the asked noun stands there only as another kind of it.
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.question import QuestionInfo, asking_sentence, stem
+from bot.answering.question import QuestionInfo, answer_type, asking_sentence, stem
 from bot.answering.syntax import counted_noun, entity_label, noun_kinds
 
 # Entity kinds that never did or underwent what "who" asks about.
@@ -50,6 +52,13 @@ _DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
 _NOUN_REACH = 2
 
 _JOINED_NOUN = re.compile(r"\d[\d,.]*-([a-z]+)")
+
+# What "which <noun>" may ask for and a place name answer (stemmed).
+_PLACE_NOUNS = frozenset(stem(w) for w in """town village city country nation state island
+    region county area district street road site venue location place building hospital
+    school station port airport stadium ground park court prison border river lake coast
+    estate ward suburb neighbourhood neighborhood part capital province borough""".split())
+_AFTER_PLACE_WORD = re.compile(r"\b(?:in|at|near|outside|inside|from|to)\s+(?:the\s+)?$", re.I)
 
 # Nouns that count people in general: they answer for any group of people.
 _ANYONE = frozenset({"people", "person", "others", "persons", "individuals", "residents",
@@ -120,6 +129,21 @@ def not_a_thing(info: QuestionInfo, short: str, sentence: str) -> bool:
     return entity_label(short, sentence) not in _NOT_AGENT
 
 
+def no_place_for_a_thing(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """"What make of van did police find?" is not answered by "in Oxwick": a "which" or
+    "what <noun>" asking for a thing that is no place is not answered by a name the
+    sentence writes as a place (after "in", "at", "near"…, and a place to the parser)."""
+    if info.kind != "which":
+        return True
+    asked = answer_type(info.text)
+    if asked is None or stem(asked.split()[-1]) in _PLACE_NOUNS:
+        return True
+    at = sentence.find(short)
+    if at < 0 or not _AFTER_PLACE_WORD.search(sentence[max(0, at - 12):at]):
+        return True
+    return entity_label(short, sentence) not in ("GPE", "LOC")
+
+
 def of_the_kind_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     """Every time the span's clause names a noun the question narrows to a kind ("off-peak
     return"), it names another kind of it ("anytime return"): the clause's figure or name
@@ -141,6 +165,7 @@ def of_the_kind_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
 def type_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """All the checks above."""
     return (form_fits(info, short, sentence) and not_a_thing(info, short, sentence)
+            and no_place_for_a_thing(info, short, sentence)
             and of_the_kind_asked(info, short, sentence))
 
 
