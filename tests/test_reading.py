@@ -929,6 +929,21 @@ def test_every_one_of_them_counts_nothing(reader):
     assert a.short_answer in (None, "40")
 
 
+def test_a_person_asked_by_age_is_a_name_given_that_age(reader):
+    text = ("Three men have been charged over the converter thefts. \"We believe this group "
+            "was responsible,\" said Detective Inspector Rowan Telford, who led the inquiry. "
+            "A 19-year-old man was also arrested and released without charge.")
+    hit = passage(text, "Three charged over converter thefts", "Courier")
+    a = reader.answer("What's the name of the 19 year old arrested over the thefts?", [hit])
+    assert a.short_answer is None
+    # A name given that age fits.
+    from bot.answering.shaping import age_fits
+
+    info = analyse("What's the name of the 19 year old arrested over the thefts?")
+    assert age_fits(info, "Liam Ross", "Liam Ross, 19, of Oxwick, was later charged too.")
+    assert not age_fits(info, "Rowan Telford", text)
+
+
 def test_the_asked_date_word_is_no_word_of_the_matter():
     """"From what date will the price increase apply?": the sentence gives a date ("from 2
     March"), it does not say "date"."""

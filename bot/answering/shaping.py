@@ -785,12 +785,32 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     check what they would show against the source sentence."""
     return (not stand_in_for_permanent(info, sentence) and possessor_fits(info, short, sentence)
             and role_fits(info, short, sentence) and place_fits(info, short, sentence)
-            and not reported_by(info, short, sentence)
+            and not reported_by(info, short, sentence) and age_fits(info, short, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for
             # "how deep", no towns for "how many coaches".
             and type_fits(info, short, sentence))
+
+
+# "the 19-year-old arrested", "a man aged 24": the asked person described by age.
+_ASKED_AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\baged (\d{1,3})\b", re.I)
+# How far from a name its age is written: "Jordan Pike, 24," or "the 24-year-old Pike".
+_AGE_REACH = 25
+
+
+def age_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """"What's the name of the 19-year-old arrested?" is answered by a name the sentence
+    gives that age ("Jordan Pike, 19,"), not by the detective quoted beside it."""
+    m = _ASKED_AGE.search(info.text)
+    if m is None or info.kind not in ("who", "which"):
+        return True
+    age = m.group(1) or m.group(2)
+    for found in re.finditer(re.escape(short), sentence):
+        near = sentence[max(0, found.start() - _AGE_REACH):found.end() + _AGE_REACH]
+        if re.search(rf"(?<!\d){age}(?!\d)", near):
+            return True
+    return False
 
 
 # A news outlet by its name: "the Daily Register", "the Evening Star", "Harwick Gazette".
