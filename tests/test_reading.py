@@ -944,6 +944,20 @@ def test_a_person_asked_by_age_is_a_name_given_that_age(reader):
     assert not age_fits(info, "Rowan Telford", text)
 
 
+def test_what_someone_said_is_quoted_with_its_introduction_and_its_quote(reader):
+    text = ("A landlord was fined £48,000 on Tuesday. Lidia Novak, 34, who rented the attic "
+            "room, said she had reported the faulty alarm within a week of moving in. "
+            "\"Nobody came. I bought my own smoke detector in the end,\" she said. The leader "
+            "of the council, Anita Brayshaw, called the fine \"a warning to every landlord\". "
+            "She said she had asked for an urgent review of licences. \"Generations of "
+            "tenants have suffered,\" she said.")
+    hit = passage(text, "Landlord fined", "Courier")
+    a = reader.answer("What did Lidia Novak say about the broken alarm?", [hit])
+    assert "smoke detector" in a.answer and "week" in a.answer
+    a = reader.answer("How did the council leader react to the fine?", [hit])
+    assert "Brayshaw" in a.answer or "urgent review" in a.answer
+
+
 def test_the_asked_date_word_is_no_word_of_the_matter():
     """"From what date will the price increase apply?": the sentence gives a date ("from 2
     March"), it does not say "date"."""

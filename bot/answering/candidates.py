@@ -159,6 +159,50 @@ def with_antecedent(c: Candidate) -> Candidate:
     return replace(c, start=start, text=c.chunk.text[start:c.end])
 
 
+# A direct quote opens the sentence: '"Nobody came," she said.'
+_OPENS_QUOTE = re.compile(r"^\W{0,2}[“\"]")
+# Its speaker given by a pronoun, or by nobody (a quote running on from the sentence before).
+_NAMED_SAYING = re.compile(r"[,”\"]\s*(?:said|says|added|told)\s+(?!(?:he|she|they)\b)[A-Z]|"
+                           r"[,”\"]\s*(?!(?:He|She|They)\b)[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*"
+                           r"\s+(?:said|says|added|told)\b")
+
+
+def with_speakers_words(c: Candidate, cands: list[Candidate]) -> Candidate:
+    """What someone said, as news gives it: an introduction, then the quote. A quote whose
+    speaker is a pronoun ('"Generations of families have worked there," she said') is
+    quoted with the sentence before, which says who she is; a sentence introducing a
+    speaker ("Lidia Novak said she had reported the faulty alarm") with the quote that
+    follows it ('"Nobody came. I bought my own smoke detector," she said')."""
+    text = c.chunk.text
+    if _OPENS_QUOTE.match(c.text) and not _NAMED_SAYING.search(c.text) and c.before:
+        start = text.rfind(c.before, 0, c.start)
+        if start >= 0:
+            return replace(c, start=start, text=text[start:c.end])
+    def following(d: Candidate) -> Candidate | None:
+        return next((e for e in cands if e.chunk.article_id == d.chunk.article_id
+                     and e.chunk.index == d.chunk.index and e.start >= d.end
+                     and e.before == d.text), None)
+
+    after = following(c)
+    if after is None or not _OPENS_QUOTE.match(after.text):
+        return c
+    # The quote may run over several sentences: to where it closes, at most a few.
+    end = after
+    for _ in range(_QUOTE_SENTENCES):
+        if _closed(text[after.start:end.end]) or (more := following(end)) is None:
+            break
+        end = more
+    return replace(c, end=end.end, text=text[c.start:end.end])
+
+
+# How many sentences a quote is followed through.
+_QUOTE_SENTENCES = 3
+
+
+def _closed(quote: str) -> bool:
+    return (quote.count("“") <= quote.count("”")) and quote.count('"') % 2 == 0
+
+
 def _names_held(info: QuestionInfo, text: str, chunk: Chunk) -> float:
     """Share of the question's names and numbers an article's retrieved text holds."""
     if not info.required:

@@ -18,7 +18,13 @@ from datetime import date
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
 from bot.answering.answertype import type_fits
-from bot.answering.candidates import Candidate, citation_for, mentions, with_antecedent
+from bot.answering.candidates import (
+    Candidate,
+    citation_for,
+    mentions,
+    with_antecedent,
+    with_speakers_words,
+)
 from bot.answering.question import (
     PLACE_TYPE,
     SPEECH_VERB,
@@ -875,7 +881,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if rival is not None or split:
         short = None
     # For quoting only: the spans and checks read the sentence itself.
-    quoted = with_antecedent(best)
+    quoted = with_speakers_words(best, cands) if info.kind == "said" else with_antecedent(best)
     cites = [citation_for(quoted, 1)]
     # A second source saying the same thing is worth showing: news is about who said it.
     for c in cands[1:4]:
