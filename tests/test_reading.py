@@ -958,6 +958,19 @@ def test_what_someone_said_is_quoted_with_its_introduction_and_its_quote(reader)
     assert "Brayshaw" in a.answer or "urgent review" in a.answer
 
 
+def test_a_figure_far_from_what_is_asked_gives_no_amount(reader):
+    text = ("Tarnholt Airport closed its runway on Monday after engineers found deep cracks in "
+            "the surface. Coravia Air, which bases five aircraft at Tarnholt, said the closure "
+            "would cost it about 2.4 million euros. Its chief executive, Lothar Wendisch, said "
+            "the airline had been given no warning at all and would seek compensation from "
+            "the airport operator.")
+    hit = passage(text, "Tarnholt runway shut", "Courier")
+    assert reader.answer("How much compensation is Coravia Air demanding from Tarnholt "
+                         "Airport?", [hit]).abstained
+    a = reader.answer("How much will the Tarnholt closure cost Coravia Air?", [hit])
+    assert not a.abstained and "2.4 million" in a.answer
+
+
 def test_the_asked_date_word_is_no_word_of_the_matter():
     """"From what date will the price increase apply?": the sentence gives a date ("from 2
     March"), it does not say "date"."""

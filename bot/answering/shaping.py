@@ -153,6 +153,11 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
         return any(abs(p - m.start()) <= t.near_chars
                    for c in story for m in _SHARE_GIVEN.finditer(c.text)
                    for p in predicate_positions(c.text, info))
+    if info.kind in ("count", "amount"):
+        # "How much compensation is the airline demanding?" over a story whose figures are
+        # its losses and the runway's repair bill: a figure answers only when it stands by
+        # the question's own words, as a shown one must; the share rule above, for any sum.
+        return any(c.short and span_near(info, c.text, c.short, t) for c in story)
     return any(c.short for c in story)
 
 
