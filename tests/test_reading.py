@@ -747,7 +747,10 @@ def test_a_story_saying_it_does_not_know_is_no_answer(reader):
     # "… did not disclose the fee, but people familiar with the deal said …" gives it.
     told = ("Brackwell did not disclose the fee, but people familiar with the deal said it "
             "was 28 million euros.")
-    b = reader.answer("How much did Brackwell pay for Quiroga?",
+    # (Asked "how much did Brackwell pay", the figure stands too far from any word of the
+    # question for the story to count as giving it: "fee" is no paraphrase of "pay" the
+    # reader knows, as "paid" is as often a wage.)
+    b = reader.answer("How much was the fee Brackwell paid for Quiroga?",
                       [passage(told, "Brackwell sign Quiroga", "Sport")])
     assert not b.abstained and "28 million euros" in b.answer
 
