@@ -23,7 +23,7 @@ from bot.attribution import attribute, speaker_case, with_attribution
 from bot.conflicts import ASKS, KINDS, Claim, Value, asked_count, asked_kinds, disagreeing, values
 from bot.temporal import format_day, resolve_dates
 from bot.topicwords import count_held, tokens
-from retrieval.sentences import sentence_spans
+from retrieval.sentences import sentence_spans, sentences
 from retrieval.types import ArticleRecord, Hit
 
 # Words of a question that do not name its subject.
@@ -107,6 +107,11 @@ def attribute_answer(answer: Answer, vocabulary: set[str] | None = None) -> None
     if cited is None or not cited.attributed_to:
         return
     quote = " ".join(cited.quote.split())
+    if len(sentences(quote)) > 1:
+        # '… declined to comment further. "It isn't everything," said Lorraine Ruddock.':
+        # the trailing attribution is the last sentence's, and "According to Ruddock"
+        # before the whole would give her the first sentence's news too.
+        return
     if text.startswith(quote):
         answer.answer = with_attribution(quote, vocabulary or set()) + text[len(quote):]
         return

@@ -481,3 +481,20 @@ def test_an_answer_that_names_its_source_is_not_prefixed_again():
                    abstained=False, citations=[cite])
     attribute_answer(other, {"the"})
     assert other.answer == "According to Grace Whitlow, the faulty filling line was shut down [1]."
+
+
+def test_a_quote_of_several_sentences_is_not_given_its_last_ones_speaker():
+    """The trailing "said Lorraine Ruddock" is the last sentence's; put before the whole
+    quote it would give her the company's statement in the first."""
+    from bot.answer import Answer, Citation
+    from bot.newsnative import attribute_answer
+
+    quote = ("Westmarch Travel said he had left by mutual agreement and declined to comment "
+             "further. \"It isn't everything we asked for,\" said Lorraine Ruddock, the union's "
+             "branch secretary.")
+    cite = Citation(n=1, article_id="a", title="t", source="s", url="", published_at=None,
+                    quote=quote, start=0, end=len(quote), attributed_to="Lorraine Ruddock")
+    answer = Answer("What did the union say?", f"{quote} [1]", abstained=False,
+                    citations=[cite])
+    attribute_answer(answer)
+    assert answer.answer == f"{quote} [1]"
