@@ -590,6 +590,11 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                                  "firm in the name of Pinnock's brother-in-law.")
     assert role_fits(boss, "Alan Pritchard", "The board's chief executive, Alan Pritchard, "
                                              "said the delay would help.")
+    # A board's chair is its chair: the chief executive is another head of it.
+    chair = analyse("Who chairs the board of Pennant Bank?")
+    assert not role_fits(chair, "Fiona Delacourt", "Its chief executive, Fiona Delacourt, "
+                                                   "said she was sorry.")
+    assert role_fits(chair, "Oliver Brandt", "The bank's chairman, Oliver Brandt, said so.")
     driver = analyse("What's the name of the driver who braked in time?")
     assert role_fits(driver, "Colin Brereton", "The driver of the train that stopped short of "
                                                "the slip, Colin Brereton, was commended.")

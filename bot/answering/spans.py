@@ -670,8 +670,14 @@ _PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|b
 
 
 def _roles(role: str) -> frozenset[str]:
-    """The words that name ``role``: any head's title for a head ("boss", "chair"…)."""
+    """The words that name ``role``: any head's title for a head ("boss", "leader"…); a
+    chair is a chair, though: a board's chair is not its chief executive."""
+    if role in _CHAIR_WORDS:
+        return _CHAIR_WORDS
     return _HEADS if role in _HEADS else frozenset({role})
+
+
+_CHAIR_WORDS = frozenset("chair chairman chairwoman chairperson".split())
 
 
 def _role_words(role: str) -> str:
