@@ -592,8 +592,8 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                              "said the delay would help.")
     # A board's chair is its chair: the chief executive is another head of it.
     chair = analyse("Who chairs the board of Pennant Bank?")
-    assert not role_fits(chair, "Fiona Delacourt", "Its chief executive, Fiona Delacourt, "
-                                                   "said she was sorry.")
+    assert not role_fits(chair, "Fiona Delacourt", "\"This should not have happened,\" "
+                                                   "said chief executive Fiona Delacourt.")
     assert role_fits(chair, "Oliver Brandt", "The bank's chairman, Oliver Brandt, said so.")
     driver = analyse("What's the name of the driver who braked in time?")
     assert role_fits(driver, "Colin Brereton", "The driver of the train that stopped short of "
