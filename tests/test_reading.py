@@ -629,6 +629,21 @@ def test_going_home_is_returning_not_leaving(reader):
     assert "allowed back" in a.answer
 
 
+def test_which_vet_asks_for_a_vet(reader):
+    from bot.answering.spans import role_asked
+
+    assert role_asked(analyse("Which vet carried out the first health check on the cubs?")) == "vet"
+    assert role_asked(analyse("Which company bought the site?")) is None
+    text = ("Two snow leopard cubs have been born at Gorsebrook Wildlife Park. Keepers said a "
+            "first health check found both cubs well.")
+    hit = passage(text, "Snow leopard cubs born", "Courier")
+    assert reader.answer("Which vet carried out the first health check on the cubs?",
+                         [hit]).abstained
+    judge = passage("District Judge Harriet Moule fined the landlord £48,000.",
+                    "Landlord fined", "Courier")
+    assert not reader.answer("Which judge fined the landlord?", [judge]).abstained
+
+
 def test_a_role_no_passage_gives_anyone_is_not_answered(reader):
     text = ("A fire ripped through the Brinsley Coatings factory in Dunmere on Monday. Three "
             "night-shift workers were treated by paramedics for smoke inhalation. Group "

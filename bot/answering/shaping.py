@@ -449,8 +449,10 @@ def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
     # "after a local businesswoman offered to cover the costs": news introduces someone by
     # the role and names them in another sentence, which may be the answer.
     introduced = re.compile(rf"\ban?\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(head)}\b", re.I)
+    # "District Judge Harriet Moule": the title may be written as part of the name.
     return any(introduced.search(c.text)
-               or any(gives_role(head, n, c.text) for _s, _e, n in names(c.text, info))
+               or any(gives_role(head, n, c.text) or head in n.lower().split()[:-1]
+                      for _s, _e, n in names(c.text, info))
                for c in cands)
 
 

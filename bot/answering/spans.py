@@ -654,7 +654,7 @@ def role_asked(info: QuestionInfo) -> str | None:
     asking = asking_sentence(info.text)
     if _CHAIRS.search(asking):
         return "chair"  # "Who chairs the board?" asks who is its chair
-    m = _ROLE_QUESTION.search(asking)
+    m = _ROLE_QUESTION.search(asking) or _WHICH_PERSON.search(asking)
     if not m:
         return None
     words = [w for w in m.group(1).lower().split() if w not in _ROLE_TIME]
@@ -665,8 +665,14 @@ def role_asked(info: QuestionInfo) -> str | None:
     return " ".join(words)
 
 
+# "Which vet carried out the check?", "Which engineer spotted the damage?": the role is
+# the noun after "which" when a verb follows it.
+_WHICH_PERSON = re.compile(r"^\W*[Ww]hich\s+([a-z][\w-]*)\s+(?:[a-z]+ed|did|was|is|has|had|"
+                           r"will|carried|led|ran|took|made|gave|found|saw|spotted|wrote)\b")
 # Nouns for people by what they do: "driver", "director", "economist", "spokeswoman".
-_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss)$")
+_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss|vet|nurse|"
+                          r"judge|chef|pilot|coach|captain|surgeon|midwife|paramedic|trustee|"
+                          r"guard|warden)$")
 
 
 def _roles(role: str) -> frozenset[str]:
