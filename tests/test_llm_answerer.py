@@ -436,6 +436,23 @@ def test_a_how_many_answer_without_a_number_falls_back(examples_bot, fake_llm):
     assert [c.verdict for c in a.checks] == ["supported"]
 
 
+def test_a_who_answer_without_a_name_falls_back(examples_bot, fake_llm):
+    """"Who saved two penalties?" answered "Two penalties were saved in the shoot-out":
+    true, cited, and no name; the extractive answer names him."""
+    question = "Who saved two penalties in the shoot-out?"
+    extractive = examples_bot.ask(question)
+    assert extractive.short_answer
+
+    def no_name(body) -> Reply:
+        n = _cite_source(body, "saved two penalties")
+        return Reply(f"Two penalties were saved in the shoot-out [{n}].")
+
+    fake_llm.script(no_name)
+    a = examples_bot.ask(question, answerer=llm(examples_bot, fake_llm))
+    assert a.answerer == "extractive" and a.short_answer == extractive.short_answer
+    assert a.notice and "no name" in a.notice
+
+
 def test_a_relative_day_the_model_repeats_is_spelled_out(seed_bot, fake_llm):
     def relative(body) -> Reply:
         return Reply("The agreement fell apart on Monday due to reported Armenian shelling of "
