@@ -282,6 +282,12 @@ def test_a_quoted_title_is_no_place():
          "250"),
         # Untold, for comes first.
         ("How many members opposed the motion?", "The vote was 12 to 5.", "5"),
+        # "What was the vote?" asks for the tally, never the body that voted.
+        ("What was the vote on the Pennick Fields housing plan?",
+         "Lindenfold District Council's planning committee voted seven to four in favour.",
+         "seven to four"),
+        ("What was the vote on the Pennick Fields housing plan?",
+         "Lindenfold District Council approved the housing plan.", None),
     ],
 )
 def test_a_vote_tally_answers_for_the_side_asked(question, sentence, short):

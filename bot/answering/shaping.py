@@ -47,6 +47,7 @@ from bot.answering.scoring import (
 )
 from bot.answering.spans import (
     LOCATIVE,
+    asks_tally,
     figure_of,
     gives_role,
     name_candidates,
@@ -592,7 +593,7 @@ def short_for(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     """The best sentence's typed span in the form a reader expects."""
     if not best.short:
         return None
-    if info.kind in ("who", "where", "which"):
+    if info.kind in ("who", "where", "which") and not asks_tally(info):
         short = name_vote(info, [best], embedder).short
         if short and (info.kind == "where" or PLACE_TYPE.search(info.text)):
             short = place_for_demonym(short, [c.chunk.title + " " + c.chunk.text
@@ -866,7 +867,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         short = None
     if short and not best.argument and not about_person_asked(info, best, cands):
         short = None
-    if info.kind in ("who", "where", "which") and not best.argument:
+    if info.kind in ("who", "where", "which") and not best.argument and not asks_tally(info):
         # Two readings of one name: the best sentence's own, and the one the top sentences
         # agree on (answer redundancy: several reports name the answer). A name shown must
         # be both; the quiz's guess is the agreed one.

@@ -130,6 +130,13 @@ _ASKS_OLD = re.compile(r"\b(?:from|before|previous(?:ly)?|used to|old|original(?
 # "a 4-0 defeat", "drew 2-2": a match score.
 _SCORE = re.compile(r"\b\d{1,2}[-–]\d{1,2}\b")
 _ASKS_SCORE = re.compile(r"\b(?:score|scoreline|result)\b", re.I)
+def asks_tally(info: QuestionInfo) -> bool:
+    """"What was the vote on the plan?": a tally is asked, not a name."""
+    return info.kind in ("which", "other") and bool(_ASKS_TALLY.search(info.text))
+
+
+_ASKS_TALLY = re.compile(r"\bwhat (?:was|is) the (?:final )?(?:vote|tally|margin)\b|"
+                         r"\bhow (?:did|many) .*\bvot", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -508,6 +515,14 @@ def short_answer(
         scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]
         if scores:
             return pick(scores)
+    if asks_tally(info):
+        # "What was the vote on the housing plan?" asks for the tally ("seven to four"),
+        # never the council that voted.
+        tally = _TALLY.search(sentence)
+        if tally is None or (within is not None and not inside(
+                [(tally.start(), tally.end(), tally.group())])):
+            return None
+        return re.sub(r"^by\s+", "", tally.group(), flags=re.I)
     if info.kind == "count" and (side := _VOTE_SIDE.search(info.text)):
         # "voted by 31 to 24 in favour": the first number is the side the sentence tells
         # ("rejected by 300 votes to 250": the first rejected).
