@@ -634,6 +634,8 @@ def test_which_vet_asks_for_a_vet(reader):
 
     assert role_asked(analyse("Which vet carried out the first health check on the cubs?")) == "vet"
     assert role_asked(analyse("Which company bought the site?")) is None
+    # A kind of person that is no title: a singer is not introduced as "artist Beyoncé".
+    assert role_asked(analyse("Which artist has a song on the playlist?")) is None
     text = ("Two snow leopard cubs have been born at Gorsebrook Wildlife Park. Keepers said a "
             "first health check found both cubs well.")
     hit = passage(text, "Snow leopard cubs born", "Courier")

@@ -47,6 +47,10 @@ def test_a_lower_case_question_gets_the_passages_capitals(question, expected):
 def test_a_question_written_with_capitals_is_left_as_written():
     question = "Who chairs the bank at Pennant?"
     assert truecased(question, PASSAGES) == question
+    # A capital first and no name after it: a question without names, not one typed in
+    # lower case ("Which national park…" must not ask about "National Park").
+    plain = "What did health chiefs say about the court of arbitration for sport?"
+    assert truecased(plain, PASSAGES) == plain
 
 
 def test_the_names_found_are_what_the_reader_requires():

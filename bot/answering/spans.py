@@ -669,9 +669,13 @@ def role_asked(info: QuestionInfo) -> str | None:
     asking = asking_sentence(info.text)
     if _CHAIRS.search(asking):
         return "chair"  # "Who chairs the board?" asks who is its chair
-    m = _ROLE_QUESTION.search(asking) or _WHICH_PERSON.search(asking)
+    m = _ROLE_QUESTION.search(asking)
     if not m:
-        return None
+        # "Which vet…": a profession whose holder news names with the title ("vet Anna
+        # Holt"); not a kind of thing or person that is no title ("which company", "which
+        # artist": a singer is not introduced as "artist Beyoncé").
+        which = _WHICH_PERSON.search(asking)
+        return which.group(1).lower() if which and which.group(1).lower() in _TITLED else None
     words = [w for w in m.group(1).lower().split() if w not in _ROLE_TIME]
     if not words or words[-1] in STOPWORDS:
         return None
@@ -684,10 +688,11 @@ def role_asked(info: QuestionInfo) -> str | None:
 # the noun after "which" when a verb follows it.
 _WHICH_PERSON = re.compile(r"^\W*[Ww]hich\s+([a-z][\w-]*)\s+(?:[a-z]+ed|did|was|is|has|had|"
                            r"will|carried|led|ran|took|made|gave|found|saw|spotted|wrote)\b")
+_TITLED = frozenset("""vet engineer doctor nurse judge officer inspector councillor surgeon
+    paramedic firefighter detective lawyer solicitor barrister teacher headteacher midwife
+    pilot captain skipper prosecutor magistrate coroner consultant""".split())
 # Nouns for people by what they do: "driver", "director", "economist", "spokeswoman".
-_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss|vet|nurse|"
-                          r"judge|chef|pilot|coach|captain|surgeon|midwife|paramedic|trustee|"
-                          r"guard|warden)$")
+_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss)$")
 
 
 def _roles(role: str) -> frozenset[str]:

@@ -16,8 +16,10 @@ retrieved passages write as a name are given the passages' capitals:
   may be common words ("National Cyber Security Centre"), and a title before it
   ("Judge Harriet Moule") is a word to someone asking "which judge".
 
-A question that has any capital after its first letter is left as the user wrote it: they
-write names as names, and their lower-case words are words.
+A question with any capital, even only its first letter, is left as the user wrote it: a
+question written with a capital first and no name after it ("Which national park…?") is a
+question without names, and capitalising its words from the passages ("National Park")
+would make a name of what it asks for.
 """
 
 from __future__ import annotations
@@ -129,8 +131,8 @@ def _name_run(run: list[str], opens: bool, phrases: dict[str, str], single: dict
 
 def truecased(question: str, texts: Iterable[str]) -> str:
     """The question with the names of ``texts`` capitalised as they write them; unchanged
-    when the question already has a capital after its first letter."""
-    if any(ch.isupper() for ch in question[1:]):
+    when the question has any capital."""
+    if any(ch.isupper() for ch in question):
         return question
     phrases, capital = _names(texts)
     words = list(_WORD.finditer(question))
