@@ -10,8 +10,9 @@ retrieved passages write as a name are given the passages' capitals:
   "NHS"), wherever it stands, except a lone capitalised word opening a sentence ("Health
   chiefs…"), which may be any word;
 - a question's word sequence that is such a name, in lower case, becomes the name;
-- a single word does when the passages write it as a name on its own ("Hollinsby council")
-  or as a name's last word, a surname ("akerby" for "Mr Akerby"), unless they also write
+- a single word does when the passages write it as a name on its own ("Hollinsby council"),
+  as a name's last word, a surname ("akerby" for "Mr Akerby"), or inside names of two
+  sentences or more ("Meadowgate Leisure Centre", "Meadowgate pool"), unless they also write
   it in lower case ("bank" in "the bank said"): then it is a word. A name's other words
   may be common words ("National Cyber Security Centre"), and a title before it
   ("Judge Harriet Moule") is a word to someone asking "which judge".
