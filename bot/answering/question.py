@@ -157,7 +157,7 @@ def term_set(text: str) -> set[str]:
     # "running out of cash" is not running a university, nor "heading for the coast"
     # heading a company: a verb used only in such a phrase is no synonym of its group.
     for verb, phrases in _PHRASAL.items():
-        if verb in words and all(m.group(1) for m in re.finditer(phrases, low)):
+        if verb in words and all(m.group(1) for m in phrases.finditer(low)):
             words.discard(verb)
     terms = set(words)
     # Matched against the text's own words only: a group added here holds phrases of other
@@ -171,8 +171,8 @@ def term_set(text: str) -> set[str]:
 
 # Stemmed verb -> the phrases in which it means something else (group 1 set for those).
 _PHRASAL = {
-    "run": r"\brun\b( out\b| into\b)?",
-    "head": r"\bhead\b( for\b| to\b| toward\b| back\b| home\b| off\b)?",
+    "run": re.compile(r"\brun\b( out\b| into\b)?"),
+    "head": re.compile(r"\bhead\b( for\b| to\b| toward\b| back\b| home\b| off\b)?"),
 }
 
 
@@ -555,7 +555,7 @@ def _event_verb(asking: str) -> str | None:
 
 _RELATIVE = frozenset({"that", "who", "which", "whose"})
 # Verbs a "that" clause follows as what is said, known or found: "say that", "found that".
-_THAT_CLAUSE = frozenset(stem(w) for w in (
+THAT_CLAUSE_VERBS = frozenset(stem(w) for w in (
     *SPEECH_VERBS, *"say tell warn claim announce insist argue confirm admit deny report state "
     "add explain suggest believe think know hope fear show find decide agree mean".split()))
 
@@ -625,4 +625,4 @@ NEWS_VERBS = frozenset(
         "trigger vote warn win withdraw wound"
     ).split()})
 # A word before "that" / "who" after which it opens no relative clause on a noun.
-_NOT_BEFORE_RELATIVE = _THAT_CLAUSE | NEWS_VERBS
+_NOT_BEFORE_RELATIVE = THAT_CLAUSE_VERBS | NEWS_VERBS

@@ -46,6 +46,7 @@ from bot.answering.scoring import (
     weak_reason,
 )
 from bot.answering.spans import (
+    AGE,
     LOCATIVE,
     asks_tally,
     figure_of,
@@ -807,8 +808,6 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and type_fits(info, short, sentence))
 
 
-# "the 19-year-old arrested", "a man aged 24": the asked person described by age.
-_ASKED_AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\baged (\d{1,3})\b", re.I)
 # How far from a name its age is written: "Jordan Pike, 24," or "the 24-year-old Pike".
 _AGE_REACH = 25
 
@@ -816,7 +815,8 @@ _AGE_REACH = 25
 def age_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """"What's the name of the 19-year-old arrested?" is answered by a name the sentence
     gives that age ("Jordan Pike, 19,"), not by the detective quoted beside it."""
-    m = _ASKED_AGE.search(info.text)
+    # "the 19-year-old arrested", "a man aged 24": the asked person described by age.
+    m = AGE.search(info.text)
     if m is None or info.kind not in ("who", "which"):
         return True
     age = m.group(1) or m.group(2)

@@ -116,11 +116,10 @@ _CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen)\b", r
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 _VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
-_MONTH_YEAR = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:(?:January|February|March|April|May|"
-                         r"June|July|August|September|October|November|December|spring|"
-                         r"summer|autumn|winter)\s+(?:of\s+)?)?(?:19|20)\d\d\b")
 _MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)")
+_MONTH_YEAR = re.compile(rf"\b(?:(?:early|mid|late)[- ])?(?:(?:{_MONTH_NAME}|spring|summer|"
+                         r"autumn|winter)\s+(?:of\s+)?)?(?:19|20)\d\d\b")
 _DAY_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b")
 _DAY_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+$")
 # "raised from 15 percent to 25 percent": the figure after "from" is the old value.
@@ -130,14 +129,16 @@ _ASKS_OLD = re.compile(r"\b(?:from|before|previous(?:ly)?|used to|old|original(?
 # "a 4-0 defeat", "drew 2-2": a match score.
 _SCORE = re.compile(r"\b\d{1,2}[-–]\d{1,2}\b")
 _ASKS_SCORE = re.compile(r"\b(?:score|scoreline|result)\b", re.I)
+_ASKS_TALLY = re.compile(r"\bwhat (?:was|is) the (?:final )?(?:vote|tally|margin)\b|"
+                         r"\bhow (?:did|many) .*\bvot", re.I)
+
+
 def asks_tally(info: QuestionInfo) -> bool:
     """"What was the vote on the plan?": a tally is asked, not a name."""
     return info.kind in ("which", "other") and bool(_ASKS_TALLY.search(info.text))
 
 
-_ASKS_TALLY = re.compile(r"\bwhat (?:was|is) the (?:final )?(?:vote|tally|margin)\b|"
-                         r"\bhow (?:did|many) .*\bvot", re.I)
-_AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
+AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\b(?:aged?|at age)\s+(\d{1,3})\b", re.I)
 _NOT_NAMES = {w.capitalize() for w in WEEKDAYS} | {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Sept", "Oct", "Nov", "Dec", "Jan", "Feb", "Aug",
@@ -509,7 +510,7 @@ def short_answer(
         # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
         # sentence ("within four minutes") answers another question.
         ages = [(m.start(), m.end(), m.group(1) or m.group(2))
-                for m in _AGE.finditer(sentence)]
+                for m in AGE.finditer(sentence)]
         return pick(ages)
     if info.kind in ("count", "amount", "which", "other") and _ASKS_SCORE.search(info.text):
         scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]

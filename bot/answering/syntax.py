@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from bot.answering.question import (
     PLACE_TYPE,
+    THAT_CLAUSE_VERBS,
     QuestionInfo,
     asking_sentence,
     phrase_verb,
@@ -366,18 +367,9 @@ _LIGHT_VERBS = frozenset("go get come happen".split())
 # Dependencies of a verb that is part of what the main verb acts on, not an event of its own.
 _INSIDE_OBJECT = frozenset({"pcomp", "acl", "dobj", "pobj", "nsubj", "ccomp"})
 # Main verbs whose clause is the event asked about: "When did police say the fire started?"
-_CLAUSE_CARRIERS = frozenset("say tell announce report claim confirm expect believe think know "
-                             "hope fear show find decide agree mean warn insist argue admit "
-                             "deny state add explain suggest plan want intend reveal".split())
-
-
-def _below(tok: Token, root: Token) -> bool:
-    """Is ``tok`` in the subtree under ``root`` (by position: spaCy makes new tokens)?"""
-    while tok.head.i != tok.i:
-        if tok.head.i == root.i:
-            return True
-        tok = tok.head
-    return False
+# The verbs a "that" clause follows as what is said or known, and those of intent.
+_CLAUSE_CARRIERS = THAT_CLAUSE_VERBS | frozenset(
+    stem(w) for w in "expect plan want intend reveal".split())
 
 
 def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
@@ -394,9 +386,9 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
     # "When will councillors discuss Morlingham losing its dentist?": a verb inside what
     # the main verb is about ("losing") is not the event asked; the main verb is.
     under_main = (root is not None and root.pos_ == "VERB" and root.text.islower()
-                  and root.lemma_ not in _SUPPORT_VERBS | _LIGHT_VERBS | _CLAUSE_CARRIERS
-                  and all(t.i != root.i and t.dep_ in _INSIDE_OBJECT and t.head.i != t.i
-                          and _below(t, root) for t in said))
+                  and root.lemma_ not in _SUPPORT_VERBS | _LIGHT_VERBS
+                  and stem(root.lemma_) not in _CLAUSE_CARRIERS
+                  and all(t.dep_ in _INSIDE_OBJECT and root.is_ancestor(t) for t in said))
     if said and not under_main:
         return info
     # A capitalised "verb" is a name the small model has never seen ("When could Dunmere
