@@ -168,6 +168,8 @@ _CLAUSE = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+(?:\s+\w+)?\s+)?(?P<re
                      r"they|we|i|you|its|his|her|their|our|this|that|these|those|there|so|"
                      r"nothing|no|yes|in|at|on|during|after|before|of|for|to|with|from|as|"
                      r"by|about|what|whether|if|how|why|when)\b)\S.*)$", re.IGNORECASE)
+# A "that" opening the reported clause after a longer audience, before any comma or quote.
+_LATE_THAT = re.compile(r"^[^,\"“]*?\bthat\b", re.I)
 _CLAUSE_VERBS = re.compile(r"\s(?:said|says|told\s+\S+(?:\s+\S+)?|estimated|confirmed)$")
 
 
@@ -222,7 +224,11 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
         # "Police told reporters (on Monday) that three were held" → "According to police,
         # three were held"; without "that" the sentence already says who, plainly.
         m = _THAT.match(text[found.end :])
-        if m is None and _CLAUSE_VERBS.search(text[: found.end]) and found.start == 0:
+        if (m is None and _CLAUSE_VERBS.search(text[: found.end]) and found.start == 0
+                and not _LATE_THAT.match(text[found.end :])):
+            # A "that" further on than ``_THAT`` reads ("told fellow trustees at an
+            # emergency meeting on Monday that …") is where the reported clause begins:
+            # where it starts is not known, so the sentence stays as written.
             m = _CLAUSE.match(text[found.end :])
         if m is None or text[: found.start].strip():
             return text

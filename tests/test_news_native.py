@@ -498,3 +498,17 @@ def test_a_quote_of_several_sentences_is_not_given_its_last_ones_speaker():
                     citations=[cite])
     attribute_answer(answer)
     assert answer.answer == f"{quote} [1]"
+
+
+def test_a_told_audience_longer_than_the_clause_finder_reads_is_kept_as_written():
+    from bot.attribution import with_attribution
+
+    # "told fellow trustees at an emergency meeting on Monday that …": the audience and its
+    # time run past the words the "that" finder reads; cutting after "told fellow" left
+    # "According to Oliver Strand, trustees at an emergency meeting on Monday that he had…".
+    sentence = ("Oliver Strand told fellow trustees at an emergency meeting on Monday that he "
+                "had lost their confidence and would leave the board.")
+    assert with_attribution(sentence) == sentence
+    # A clause with no "that" after the audience is still said the news way.
+    assert with_attribution("Police told reporters three men were held.") == (
+        "According to police, three men were held.")
