@@ -92,6 +92,26 @@ def _told_in_past(words_after: str) -> bool:
                for i, w in enumerate(words))
 
 
+# "voted on Wednesday to close the glasshouse on 30 April": what someone means to do is
+# ahead of them. A verb after "to" with its object's article after it, not "to the", "to
+# work", "to two years".
+_INTENT = re.compile(r"\bto (?!(?:the|a|an|be|its|their|his|her)\b)[a-z]+ (?:the|a|an|its|"
+                     r"their|his|her|all|every)\b", re.I)
+# How far back a yearless date's past reading may be before a verb of intent moves it ahead:
+# half a year. Nearer, "went to see the doctor on 3 May" in May's paper is the past May.
+_FAR_BEHIND = timedelta(days=183)
+
+
+def _intended(text: str, at: int, day: date, published: date) -> bool:
+    """A yearless date after a verb of intent, whose past reading is half a year or more
+    before the story: the coming one."""
+    if published - day < _FAR_BEHIND:
+        return False
+    clause = re.split(r"[.;:]\s", text[max(0, at - 120): at])[-1]
+    return bool(_INTENT.search(clause)) and not _told_in_past(
+        clause[list(_INTENT.finditer(clause))[-1].end():])
+
+
 def _next_on_or_after(day: date, published: date) -> date:
     """A date written without its year in a sentence that looks ahead ("is due on 30
     October", "will reopen on 2 March") is the next one on or after the publish date, not
@@ -148,7 +168,8 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
         )
         if parsed:
             day = parsed.date()
-            if not year and pub is not None and _looks_ahead(text, m.start()):
+            if not year and pub is not None and (
+                    _looks_ahead(text, m.start()) or _intended(text, m.start(), day, pub)):
                 day = _next_on_or_after(day, pub)
             add(m, day, not year)
     if pub is not None:

@@ -197,3 +197,15 @@ def test_a_past_verb_after_the_future_word_dates_what_has_happened():
     # A participle after "be" or "stay" is no past verb.
     [ahead] = resolve_dates("The road will be closed on Friday.", pub)
     assert ahead.day == date(2025, 1, 24)
+
+
+def test_a_yearless_date_someone_means_to_act_on_is_the_coming_one():
+    pub = date(2025, 3, 6)
+    assert days("Cabinet members voted six to two on Wednesday evening to close the "
+                "glasshouse on 30 April.", pub)[-1] == ("30 April", date(2025, 4, 30))
+    # Near enough to be the past one, the past one it stays.
+    assert days("She went to see the doctor on 3 March.", pub) == [
+        ("3 March", date(2025, 3, 3))]
+    # Told in the past tense, it is the last one before the story.
+    assert days("Shares fell on 30 October.", date(2025, 9, 18)) == [
+        ("30 October", date(2024, 10, 30))]
