@@ -1060,3 +1060,27 @@ def test_a_name_given_once_in_a_sentence_about_what_is_asked_is_in_reach(reader)
     # Carrow Hill is named once, in the sentence that tells of the crash asked about.
     a = reader.answer("What did the race director say had caused the Carrow Hill crash?", [hit])
     assert not a.abstained and "touch of wheels" in a.answer
+
+
+def test_what_a_report_leaves_open_a_later_report_settles():
+    from dataclasses import replace
+
+    from bot.answering.question import analyse
+    from bot.answering.shaping import settled_later
+
+    question = analyse("Who did the Garrowfield Falcons hire to replace Tomas Vrbicky?")
+    open_ = replace(_cand("Club owner Gordon McCusker said he hoped to name a permanent "
+                          "replacement for Tomas Vrbicky within a fortnight.",
+                          published=datetime(2025, 1, 20, tzinfo=UTC)),
+                    score=0.84, short="Gordon McCusker")
+    settled = replace(_cand("Garrowfield Falcons have appointed Kyle Brannagan as their new "
+                            "head coach, twelve days after Tomas Vrbicky resigned.",
+                            published=datetime(2025, 1, 31, tzinfo=UTC)),
+                      score=0.83, short="Kyle Brannagan")
+    assert settled_later(question, [open_, settled])[0] is settled
+    # An earlier report does not settle what a later one leaves open ...
+    earlier = replace(settled, chunk=replace(settled.chunk,
+                                             published_at=datetime(2025, 1, 2, tzinfo=UTC)))
+    assert settled_later(question, [open_, earlier])[0] is open_
+    # ... nor does a later sentence that reads far worse.
+    assert settled_later(question, [open_, replace(settled, score=0.3)])[0] is open_

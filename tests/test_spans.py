@@ -607,3 +607,56 @@ def test_the_date_nearest_the_event_counts_from_either_end_of_its_verb():
 ])
 def test_a_time_between_two_events_answers_only_how_long_after(question, sentence, short):
     assert short_answer(sentence, analyse(question), None) == short
+
+
+@pytest.mark.parametrize(
+    "question,sentence,short",
+    [
+        # A term that runs to an end is told by that end.
+        ("How long is Kyle Brannagan signed up with Garrowfield for?",
+         "He has signed a contract running until the end of the 2026-27 season.",
+         "until the end of the 2026-27 season"),
+        ("How long will the Mill Road bridge stay shut?",
+         "The bridge will stay shut until March, the council said.", "until March"),
+        # What is over is told by its length: "until" dates its end, not its length.
+        ("How long did the strike last?", "The strike lasted until Friday.", None),
+        # A century is a length of time.
+        ("How long will it take the new trees to grow as big as the old oaks?",
+         "He said the 27 replacement trees would take more than a century to reach the same "
+         "size.", "more than a century"),
+    ],
+)
+def test_a_term_is_told_by_its_end_and_a_century_is_a_length(question, sentence, short):
+    assert short_answer(sentence, analyse(question), None) == short
+
+
+def test_what_is_still_to_come_is_not_dated_by_a_day_the_story_tells_as_past():
+    from datetime import datetime
+
+    published = datetime(2025, 3, 11)  # a Tuesday
+    sentence = ("Campaigners handed the city council a petition with 18,400 signatures on "
+                "Monday, forcing a debate by all councillors.")
+    ahead = analyse("When are all Dravenport councillors going to debate the petition?")
+    assert short_answer(sentence, ahead, published) is None
+    # Asked about the past, the same day answers.
+    past = analyse("When did campaigners hand in the petition?")
+    assert short_answer(sentence, past, published) == "Monday 10 March 2025"
+    # A day the story looks ahead to answers the question about what is to come.
+    later = "The full council will debate the petition on 27 March."
+    assert short_answer(later, ahead, published) == "Thursday 27 March 2025"
+
+
+@pytest.mark.parametrize(
+    "sentence,short",
+    [
+        ("He was told to pay £6,250 in costs and given 28 days to settle.", None),
+        ("The tribunal banned him from letting homes for five years.", "five years"),
+        ("The tribunal gave him a five-year ban.", "five years"),
+    ],
+)
+def test_how_long_a_thing_is_that_things_length(sentence, short):
+    from bot.answering.spans import length_of_fits
+
+    question = analyse("How long a ban did the tribunal give Desmond Akerby?")
+    found = short_answer(sentence, question, None)
+    assert (found if found and length_of_fits(question, found, sentence) else None) == short

@@ -51,6 +51,7 @@ from bot.answering.spans import (
     asks_tally,
     figure_of,
     gives_role,
+    length_of_fits,
     name_candidates,
     names,
     numbers,
@@ -739,11 +740,32 @@ def latest_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     return [newest, *(c for c in cands if c is not newest)]
 
 
+def settled_later(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """News moves on: what a report says is still open ("hoped to name a permanent
+    replacement within a fortnight") a later report of the story may settle ("have
+    appointed Kyle Brannagan as their new head coach"). A later report's sentence, reading
+    about as close (within ``RUNNER_UP``) and, for a factoid, offering the asked type, comes
+    first, so the earlier report's "still to be decided" no longer speaks for the story."""
+    if not cands or cands[0].chunk.published_at is None or not left_unsaid(info, cands[0]):
+        return cands
+    best = cands[0]
+    later = next((c for c in cands[1:UNSAID_SENTENCES]
+                  if c.required >= best.required and c.score >= RUNNER_UP * best.score
+                  and (c.short or c.argument or not info.factoid)
+                  and c.chunk.published_at is not None
+                  and c.chunk.published_at > best.chunk.published_at
+                  and not left_unsaid(info, c)), None)
+    if later is None:
+        return cands
+    return [later, *(c for c in cands if c is not later)]
+
+
 def choose(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     """The ranked sentences with the one that answers first: scores say how close each
-    reads; these say which of the close ones is about the story asked and, when "now" is
-    asked, the latest report. Both answerers judge the same first sentence."""
-    return latest_first(info, whole_story_first(cands))
+    reads; these say which of the close ones is about the story asked, whether a later
+    report settles what the best one leaves open and, when "now" is asked, the latest
+    report. Both answerers judge the same first sentence."""
+    return latest_first(info, settled_later(info, whole_story_first(cands)))
 
 
 def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
@@ -801,6 +823,7 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     return (not stand_in_for_permanent(info, sentence) and possessor_fits(info, short, sentence)
             and role_fits(info, short, sentence) and place_fits(info, short, sentence)
             and not reported_by(info, short, sentence) and age_fits(info, short, sentence)
+            and length_of_fits(info, short, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for

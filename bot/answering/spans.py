@@ -402,7 +402,8 @@ def measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2]) and not _VAGUE.match(n[2])]
 
 
-_UNITS = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)"
+_UNITS = (r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|"
+          r"centur(?:y|ies))")
 _QUANT = (r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
           r"twelve|fifteen|twenty|thirty|forty|fifty|several|a few|a couple of|half an?)")
 # ("14 months later than planned" is a delay: how long it runs behind.)
@@ -421,6 +422,35 @@ _ONE_AS_PRONOUN = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+$",
 _ASKS_SINCE = re.compile(r"\bhow long (?:has|have)\b", re.I)
 _SINCE = re.compile(rf"\bsince (?:(?:early|mid|late)[- ])?(?:\d{{1,2}} )?(?:{_MONTH_NAME} )?"
                     r"(?:1[0-9]|20)\d\d\b")
+
+
+# "How long is he signed up for?", "How long will the road be shut?": a term that runs to an
+# end is told by that end ("a contract running until the end of the 2026-27 season"). Not
+# "how long did/has…": what is over is told by its length, what is still going on by its start.
+_ASKS_TERM = re.compile(r"\bhow long (?:is|are|will|would)\b", re.I)
+_UNTIL = re.compile(
+    rf"\buntil (?:at least )?(?:the (?:end|start|beginning|middle) of )?(?:the )?"
+    rf"(?:(?:\d{{1,2}} )?{_MONTH_NAME}(?: (?:19|20)\d\d)?|(?:19|20)\d\d(?:[-–/]\d\d)?"
+    rf"(?: season)?|(?:next )?(?:spring|summer|autumn|winter|season|year)|"
+    rf"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+
+
+# "How long a ban…", "How long a sentence…": the length of a thing the question names.
+_ASKS_LENGTH_OF = re.compile(r"\bhow long an? ([a-z]+)\b", re.I)
+# A length is the thing's when the thing is named within about six words of it: "a five-year
+# ban", "banned for five years", "a ban of five years".
+_BESIDE_CHARS = 40
+
+
+def length_of_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """"How long a ban did the tribunal give him?" asks the ban's length: "given 28 days to
+    settle" gives another thing's. A shown length stands beside the thing asked about."""
+    of = _ASKS_LENGTH_OF.search(info.text)
+    at = sentence.lower().find(short.lower())
+    if of is None or at < 0:
+        return True
+    near = sentence[max(0, at - _BESIDE_CHARS): at + len(short) + _BESIDE_CHARS]
+    return bool(term_set(near) & term_set(of.group(1)))
 
 
 def _plural_duration(text: str) -> str:
@@ -453,6 +483,13 @@ _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|ea
                        r"(?:[A-Z][\w’'-]*\s+)?(?:share|day|week|month|year|hour|head|person|"
                        r"worker|employee|ticket|unit|tonne|barrel|litre|night|passenger|"
                        r"household)\b")
+
+
+# A question about what is still to come: "When will…", "When are they going to…", "When is
+# the hearing due?", "When's the next meeting?".
+_ASKS_AHEAD = re.compile(r"\b(?:will|shall|going to|(?:is|are) (?:due|set|expected|scheduled|"
+                         r"planned) to|(?:is|are) due|next)\b|\bwhen(?:'s|’s| is| are) the "
+                         r"(?:next|upcoming|coming)\b", re.I)
 
 
 _SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report|reported|"
@@ -494,13 +531,20 @@ def short_answer(
             # "How long has beer been brewed there?" - "where beer has been made since
             # 1874": what is still going on is told by when it began.
             spans += [(m.start(), m.end(), m.group()) for m in _SINCE.finditer(sentence)]
+        if _ASKS_TERM.search(info.text):
+            spans += [(m.start(), m.end(), m.group()) for m in _UNTIL.finditer(sentence)]
         return pick(spans)
     if info.kind == "when":
         # "fire investigators said on Wednesday": the day of the saying, not of the event,
         # unless saying is what the question asks about.
         asks_saying = bool(_SAYING.search(info.text))
+        # "When are councillors going to debate it?": what is still to come is not dated by
+        # a day the story already tells as past ("handed in a petition on Monday, forcing a
+        # debate").
+        ahead = published_at.date() if published_at and _ASKS_AHEAD.search(info.text) else None
         dates = [(r.start, r.end, r.label()) for r in resolve_dates(sentence, published_at)
-                 if asks_saying or not said_on(sentence, r.start)]
+                 if (asks_saying or not said_on(sentence, r.start))
+                 and (ahead is None or r.day >= ahead)]
         if dates:
             return pick(dates)
         # "not open until September 2026": the month is part of the answer, not noise.
