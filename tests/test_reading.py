@@ -143,6 +143,10 @@ def test_a_doubled_consonant_before_an_ending_is_the_verbs_own():
     assert stem("running") == stem("runs") == stem("run")
     assert stem("stopped") == stem("stop") and stem("banned") == stem("ban")
     assert (stem("called"), stem("passed"), stem("added")) == ("call", "pass", "add")
+    # British spelling doubles the l of "cancel", "travel"; the noun keeps the verb's stem.
+    assert stem("cancelled") == stem("cancel") == stem("cancellations") == stem("cancelling")
+    assert stem("travelled") == stem("travel") and stem("compelled") == stem("compel")
+    assert (stem("spelled"), stem("shelled")) == ("spell", "shell")
 
 
 def test_a_verb_in_a_phrase_that_means_another_thing_is_no_synonym():
@@ -1084,3 +1088,16 @@ def test_what_a_report_leaves_open_a_later_report_settles():
     assert settled_later(question, [open_, earlier])[0] is open_
     # ... nor does a later sentence that reads far worse.
     assert settled_later(question, [open_, replace(settled, score=0.3)])[0] is open_
+
+
+def test_the_next_sentence_giving_another_sources_figure_is_a_disagreement(reader):
+    # No word of dispute: one source's count, then another's for the same days.
+    text = ("Passengers on Hessel Valley Railways have faced a week of cancellations since the "
+            "new timetable began. The operator says 146 trains were cancelled between Sunday "
+            "and Thursday. The Hessel Rail Users' Association, whose volunteers have been "
+            "checking departure boards at eight stations, says it counted 312 cancellations "
+            "over the same five days. Fiona Strachan said 23 drivers were still training.")
+    a = reader.answer("How many trains got cancelled in the first week of the new Hessel "
+                      "Valley timetable?", [passage(text, "Timetable chaos", "Courier")])
+    assert a.short_answer is None and a.conflict
+    assert "146" in a.answer and "312" in a.answer

@@ -101,7 +101,7 @@ def stem(word: str) -> str:
             # "running", "stopped", "banned": the consonant doubled before the ending is
             # the verb's one ("run", "stop", "ban"); not "ll", "ss", "dd" ("called",
             # "passed", "added").
-            if suf in ("ing", "ed") and _DOUBLED.search(w):
+            if suf in ("ing", "ed") and (_DOUBLED.search(w) or _BRITISH_LL.search(w)):
                 w = w[:-1]
             break
     # News names an event by its noun as often as by its verb: "vaccinated" / "vaccination",
@@ -114,12 +114,17 @@ def stem(word: str) -> str:
 
 
 _DOUBLED = re.compile(r"(?<=[aeiou])(bb|gg|mm|nn|pp|rr|tt)$")
+# British spelling doubles the l of a verb of two syllables or more ending in "-el":
+# "cancelled", "travelled", "compelled" are "cancel", "travel", "compel"; a word of one
+# ("spelled", "shelled") keeps it.
+_BRITISH_LL = re.compile(r"[aeiouy][^aeiouy]+ell$")
 
 
 # (suffix, replacement, shortest word it applies to): kept to endings whose stem is the
-# verb's in nearly every English word; "-age", "-al" and "-ure" alone are not.
-_DERIVED = (("ation", "at", 8), ("ssal", "ss", 8), ("val", "v", 7), ("ture", "t", 8),
-            ("ment", "", 9))
+# verb's in nearly every English word; "-age", "-al" and "-ure" alone are not. A doubled l
+# before "-ation" is the British "-el" verb's ("cancellation", "cancel").
+_DERIVED = (("llation", "l", 11), ("ation", "at", 8), ("ssal", "ss", 8), ("val", "v", 7),
+            ("ture", "t", 8), ("ment", "", 9))
 
 
 def _stemmed(group: set[str]) -> frozenset[str]:
