@@ -987,12 +987,21 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     if mine is None:
         return None
     speaker = attribute(best.text)
-    for c in cands[1:6]:
+    # "The operator says 146 trains were cancelled. The users' association says it counted
+    # 312 cancellations over the same five days.": the next sentence, another source's
+    # figure of the same kind, however far down the question's words rank it.
+    after = next((c for c in cands if c.before == best.text
+                  and c.chunk.article_id == best.chunk.article_id), None)
+    pool = cands[1:6] + ([after] if after is not None and after not in cands[1:6] else [])
+    for c in pool:
         if not c.short or c.required < 1.0:
             continue
         theirs = figure_of(c.short)
         if theirs is None or theirs[1] != mine[1] or theirs[0] == mine[0]:
             continue
+        other = attribute(c.text)
+        if c is after and other and speaker and other != speaker:
+            return c
         if _DISPUTE.search(c.text) and (c.before == best.text
                                         or c.score >= SECOND_SENTENCE * best.score):
             # A sentence of the story disputes this figure in so many words: the next
@@ -1000,7 +1009,6 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
             # close to the question.
             return c
         nouns = {_counted(best.short), _counted(c.short)} - {""}
-        other = attribute(c.text)
         if (c.score >= SECOND_SENTENCE * best.score and c.lexical >= t.own_words
                 and other and speaker and other != speaker and len(nouns) < 2):
             return c
