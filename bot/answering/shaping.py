@@ -746,14 +746,14 @@ def settled_later(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]
     appointed Kyle Brannagan as their new head coach"). A later report's sentence, reading
     about as close (within ``RUNNER_UP``) and, for a factoid, offering the asked type, comes
     first, so the earlier report's "still to be decided" no longer speaks for the story."""
-    if not cands or cands[0].chunk.published_at is None or not left_unsaid(info, cands[0]):
+    if not cands or (told := cands[0].chunk.published_at) is None or not left_unsaid(
+            info, cands[0]):
         return cands
     best = cands[0]
     later = next((c for c in cands[1:UNSAID_SENTENCES]
                   if c.required >= best.required and c.score >= RUNNER_UP * best.score
                   and (c.short or c.argument or not info.factoid)
-                  and c.chunk.published_at is not None
-                  and c.chunk.published_at > best.chunk.published_at
+                  and c.chunk.published_at is not None and c.chunk.published_at > told
                   and not left_unsaid(info, c)), None)
     if later is None:
         return cands
