@@ -721,6 +721,16 @@ MEANING_READER = 10
 _NOW = re.compile(r"\b(?:now|currently|at present|so far|latest|still)\b", re.I)
 
 
+def later_and_as_close(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """The sentences of reports published after ``best``'s that read about as close to the
+    question (within ``RUNNER_UP``); none when ``best`` has no publish date."""
+    told = best.chunk.published_at
+    if told is None:
+        return []
+    return [c for c in cands if c.score >= RUNNER_UP * best.score
+            and c.chunk.published_at is not None and c.chunk.published_at > told]
+
+
 def latest_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     """"How much is Vessant now paying?" over a first report and a follow-up: the latest
     report of the story answers "now", when it reads about as close to the question (within
@@ -728,12 +738,8 @@ def latest_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     if not cands or not _NOW.search(asking_sentence(info.text)):
         return cands
     best = cands[0]
-    if best.chunk.published_at is None:
-        return cands
-    later = [c for c in cands[1:4]
-             if c.required >= 1.0 and c.score >= RUNNER_UP * best.score
-             and (c.short or not info.factoid) and c.chunk.published_at is not None
-             and c.chunk.published_at > best.chunk.published_at]
+    later = [c for c in later_and_as_close(best, cands[1:4])
+             if c.required >= 1.0 and (c.short or not info.factoid)]
     if not later:
         return cands
     newest = max(later, key=lambda c: (c.chunk.published_at, c.score))
@@ -746,14 +752,11 @@ def settled_later(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]
     appointed Kyle Brannagan as their new head coach"). A later report's sentence, reading
     about as close (within ``RUNNER_UP``) and, for a factoid, offering the asked type, comes
     first, so the earlier report's "still to be decided" no longer speaks for the story."""
-    if not cands or (told := cands[0].chunk.published_at) is None or not left_unsaid(
-            info, cands[0]):
+    if not cands or not left_unsaid(info, cands[0]):
         return cands
     best = cands[0]
-    later = next((c for c in cands[1:UNSAID_SENTENCES]
-                  if c.required >= best.required and c.score >= RUNNER_UP * best.score
-                  and (c.short or c.argument or not info.factoid)
-                  and c.chunk.published_at is not None and c.chunk.published_at > told
+    later = next((c for c in later_and_as_close(best, cands[1:UNSAID_SENTENCES])
+                  if c.required >= best.required and (c.short or c.argument or not info.factoid)
                   and not left_unsaid(info, c)), None)
     if later is None:
         return cands
@@ -781,6 +784,12 @@ def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
     if whole is None:
         return cands
     return [whole, *(c for c in cands if c is not whole)]
+
+
+def sentence_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """The candidate that follows ``best`` in its article, if the passages hold it."""
+    return next((c for c in cands if c.before == best.text
+                 and c.chunk.article_id == best.chunk.article_id), None)
 
 
 def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
@@ -903,8 +912,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if not split and rival is None and _DISPUTE.search(best.text):
         # "The two sides disagree on how many travellers are affected." and the figures
         # in the sentence after it.
-        after = next((c for c in cands if c.before == best.text
-                      and c.chunk.article_id == best.chunk.article_id), None)
+        after = sentence_after(best, cands)
         if after is not None and (split := split_figures(info, after)):
             rival = after
     if not split and rival is None and (both := figure_set_against(info, best, cands)):
@@ -990,8 +998,7 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     # "The operator says 146 trains were cancelled. The users' association says it counted
     # 312 cancellations over the same five days.": the next sentence, another source's
     # figure of the same kind, however far down the question's words rank it.
-    after = next((c for c in cands if c.before == best.text
-                  and c.chunk.article_id == best.chunk.article_id), None)
+    after = sentence_after(best, cands)
     pool = cands[1:6] + ([after] if after is not None and after not in cands[1:6] else [])
     for c in pool:
         if not c.short or c.required < 1.0:
