@@ -67,11 +67,19 @@ def said_on(text: str, at: int) -> bool:
 def _looks_ahead(text: str, at: int) -> bool:
     if said_on(text, at):
         return False
-    before = text[max(0, at - 120) : at]
-    clause = re.split(r"[.;:]\s", before)[-1]
     # "said the runway would reopen on 9 June": the future as reported speech tells it.
-    cues = list(_AHEAD.finditer(clause))
-    return bool(cues) and not _told_in_past(clause[cues[-1].end():])
+    return _cue_stands(_AHEAD, _clause_before(text, at))
+
+
+def _clause_before(text: str, at: int) -> str:
+    """The words of the date's own clause before it (at most 120 characters)."""
+    return re.split(r"[.;:]\s", text[max(0, at - 120) : at])[-1]
+
+
+def _cue_stands(cue: re.Pattern[str], clause: str) -> bool:
+    """The clause holds ``cue`` and no verb told in the past after its last one."""
+    found = list(cue.finditer(clause))
+    return bool(found) and not _told_in_past(clause[found[-1].end():])
 
 
 _AHEAD = re.compile(r"\b(?:will|shall|won't|'ll|would|(?:is|are) (?:due|expected|scheduled|"
@@ -105,11 +113,7 @@ _FAR_BEHIND = timedelta(days=183)
 def _intended(text: str, at: int, day: date, published: date) -> bool:
     """A yearless date after a verb of intent, whose past reading is half a year or more
     before the story: the coming one."""
-    if published - day < _FAR_BEHIND:
-        return False
-    clause = re.split(r"[.;:]\s", text[max(0, at - 120): at])[-1]
-    return bool(_INTENT.search(clause)) and not _told_in_past(
-        clause[list(_INTENT.finditer(clause))[-1].end():])
+    return published - day >= _FAR_BEHIND and _cue_stands(_INTENT, _clause_before(text, at))
 
 
 def _next_on_or_after(day: date, published: date) -> date:
