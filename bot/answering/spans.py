@@ -432,7 +432,7 @@ _UNTIL = re.compile(
     rf"\buntil (?:at least )?(?:the (?:end|start|beginning|middle) of )?(?:the )?"
     rf"(?:(?:\d{{1,2}} )?{_MONTH_NAME}(?: (?:19|20)\d\d)?|(?:19|20)\d\d(?:[-–/]\d\d)?"
     rf"(?: season)?|(?:next )?(?:spring|summer|autumn|winter|season|year)|"
-    rf"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+    rf"(?:{'|'.join(d.capitalize() for d in WEEKDAYS)}))\b")
 
 
 # "How long a ban…", "How long a sentence…": the length of a thing the question names.
