@@ -63,6 +63,7 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("How did residents describe the storm?", "said"),
     ("What was said at the meeting?", "said"),
     ("What explanation did the airport give for the delays?", "why"),
+    ("What reasons did Halberd give for shutting the Kiln Lane pottery?", "why"),
     ("What did the council decide?", "happened"),
     # The matter of a protest or a row is its reason; what came of something is told.
     ("What were the lecturers protesting about?", "why"),
@@ -318,6 +319,29 @@ def test_a_reason_word_that_may_be_a_time_counts_for_less(reader):
         "Why did the Dunmere coatings factory go up in flames?",
         [passage(text, "Hundreds of homes evacuated", "Herald")])
     assert not a.abstained and "battery charger" in a.answer
+
+
+@pytest.mark.parametrize("sentence,reason", [
+    ("Dockworkers stayed away for a third day in a dispute over night-shift pay.", True),
+    ("The walkout follows a row about rotas.", True),
+    ("The walkout began on Monday morning, when crane operators refused to clock in.", False),
+])
+def test_the_matter_of_a_dispute_is_its_reason(sentence, reason):
+    from bot.answering.scoring import kind_cue
+
+    info = analyse("Why did the Carrowmore dockers go on strike?")
+    assert kind_cue(info, _cand(sentence)) is reason
+
+
+def test_the_why_of_an_act_is_the_quote_that_follows_it(reader):
+    text = ("Brennock General Hospital has postponed hundreds of operations after a "
+            "ransomware attack. A note left on its servers demands 3 million pounds. "
+            "The trust refused to pay the ransom. "
+            "\"We will not hand money to criminals who have put patients at risk,\" said its "
+            "chief executive, Beatrix Nwosu. Staff are working with pen and paper.")
+    a = reader.answer("Why won't the Brennock hospital trust pay the ransom?",
+                      [passage(text, "Hospital hit by ransomware", "Post")])
+    assert not a.abstained and "criminals" in a.answer
 
 
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):

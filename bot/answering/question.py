@@ -251,7 +251,7 @@ _SAID_THING = (r"(?:warning|message|statement|advice|promise|pledge|assurance|ap
 _KINDS = [
     # "What is thought to have caused…": a hedge may stand between "what" and the cause.
     (re.compile(r"\bwhy\b|\bwhat (?:\w+ ){0,4}?(?:caused|cause of|led to|prompted|triggered|"
-                r"is behind|was behind|reason|explanation|excuse|justification|grounds)\b|"
+                r"is behind|was behind|reasons?|explanations?|excuses?|justifications?|grounds)\b|"
                 r"\bfor what reason\b|"
                 # "What made the slope give way?", "What forced the closure?"
                 r"^\W*what (?:made|forced|sparked)\b|"

@@ -86,7 +86,10 @@ _REASON = re.compile(
     # "the most likely cause was an old mine shaft"
     r"(?:likely|probable|possible|main|suspected|root) causes?|causes? (?:was|is|were|are)|"
     r"in order to|the reason|reasons?|led to|prompted|would have been|"
-    r"too (?:expensive|costly|slow|risky)|cheaper|safer)\b", re.I)
+    r"too (?:expensive|costly|slow|risky)|cheaper|safer|"
+    # "stayed away for a third day in a dispute over night-shift pay": a quarrel's matter.
+    r"(?:dispute|row|rift|protests?|walk-?outs?|anger|outcry|stand-?off|clash(?:es)?|"
+    r"furore|uproar) (?:over|about))\b", re.I)
 # "after" and "since" give a reason as often as a time ("resigned after a row", "closed
 # after the storm", "shut since Monday"): a sentence with nothing else is half a cue.
 _TIME_OR_REASON = re.compile(r"\b(?:after|since)\b", re.I)

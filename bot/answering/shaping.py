@@ -688,11 +688,15 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         for c in cands[1:4]:
             if c.short and close_in_article(c) and c.text != best.text:
                 return c
-    else:
+    elif not kind_cue(info, best):
+        # The speaker's own words right after the act, then a sentence of the article
+        # giving a reason, in so many words or by an "after" that may be one.
+        if info.kind == "why" and (quote := quote_after(best, cands)) is not None:
+            return quote
         for c in cands[1:6]:
-            if (close_in_article(c) and (kind_cue(info, c) or weak_reason(info, c))
-                    and not kind_cue(info, best)):
+            if close_in_article(c) and (kind_cue(info, c) or weak_reason(info, c)):
                 return c
+    if not info.factoid:
         for c in cands[1:4]:
             if close_in_article(c) and c.text != best.text and c.text not in best.before:
                 return c
@@ -790,6 +794,17 @@ def sentence_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The candidate that follows ``best`` in its article, if the passages hold it."""
     return next((c for c in cands if c.before == best.text
                  and c.chunk.article_id == best.chunk.article_id), None)
+
+
+_OPENS_QUOTE = re.compile(r"^\W*[“\"‘]")
+
+
+def quote_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """The quote that follows a sentence telling a decision or an act: news reports "The
+    trust said it would not pay." and gives the why in the next breath, in the speaker's
+    words ("We will not hand money to criminals…"), with no word of cause in either."""
+    after = sentence_after(best, cands)
+    return after if after is not None and _OPENS_QUOTE.match(after.text) else None
 
 
 def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
