@@ -344,6 +344,22 @@ def test_the_why_of_an_act_is_the_quote_that_follows_it(reader):
     assert not a.abstained and "criminals" in a.answer
 
 
+@pytest.mark.parametrize("question,sentence,speaker", [
+    ("What did the farmer say about the fish kill?",
+     "The farm's owner, Gareth Tresidder, said he was devastated.", {"gareth", "tresidder"}),
+    ("What did the laundry boss say about the cooling tower?",
+     "Trevor Albury, Wardle's managing director, said the company would co-operate.",
+     {"trevor", "albury"}),
+    ("What did the head of the competition watchdog say about the supermarkets?",
+     "\"Families were paying more,\" said the authority's president, Lucienne Varga.",
+     {"lucienne", "varga"}),
+])
+def test_a_title_the_story_words_otherwise_finds_its_holder(question, sentence, speaker):
+    from bot.answering.scoring import speaker_names
+
+    assert speaker_names(analyse(question), [_cand(sentence)]) == speaker
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

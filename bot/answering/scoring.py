@@ -169,6 +169,17 @@ ROLES = frozenset(
 
 _TITLED = r"((?:[A-Z][\w’'-]+\s?){1,3})"
 
+# A title a question uses for whoever the story names by another: the laundry boss is its
+# managing director, the farmer the farm's owner, the watchdog's head its director general.
+ROLE_ALIASES = {
+    "boss": ("boss", "managing director", "chief executive", "owner"),
+    "head": ("head", "president", "director general", "chief executive", "chairman", "chair"),
+    "chief": ("chief", "chief executive"),
+    "farmer": ("farmer", "owner"),
+}
+# The title's owner may stand before it: "Trevor Albury, Wardle's managing director".
+_OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"
+
 
 def speaker_names(info: QuestionInfo, cands: list[Candidate]) -> set[str]:
     """Lower-case words naming whoever a "what did X say" question asks about: X's own
@@ -176,19 +187,21 @@ def speaker_names(info: QuestionInfo, cands: list[Candidate]) -> set[str]:
     Fallon, the chairman", "the opposition leader, Konrad Everholt,"). A title the question
     narrows ("the opposition leader", "the finance director") is looked for narrowed first:
     the council's leader is not the opposition's."""
-    roles = [(i, w) for i, w in enumerate(info.speaker) if w in ROLES]
+    roles = [(i, w) for i, w in enumerate(info.speaker) if w in ROLES or w in ROLE_ALIASES]
     for narrowed in (True, False):
         out: set[str] = set()
-        for i, role in roles:
+        for i, word in roles:
+            role = "(?:" + "|".join(ROLE_ALIASES.get(word, (word,))) + ")"
             mod = info.speaker[i - 1] if i > 0 and info.speaker[i - 1] not in ROLES else None
             if narrowed and mod is None:
                 continue
             # The narrowing word may open the sentence: "Opposition leader Konrad Everholt".
             narrow = rf"(?i:{re.escape(mod)})\s+(?:[\w’'-]+\s+)?" if narrowed and mod else ""
             forms = (rf"\b{narrow}{role}\s+{_TITLED}",  # chairman Derek Fallon
-                     rf"\b{narrow}{role},\s+{_TITLED},",  # the chairman, Derek Fallon,
+                     # the chairman, Derek Fallon, / said the chairman, Derek Fallon.
+                     rf"\b{narrow}{role},\s+{_TITLED}[,.]",
                      # Derek Fallon, the chairman
-                     rf"{_TITLED},\s+(?:the|its|their|a)\s+(?:[\w’'-]+\s+){{0,2}}{narrow}{role}\b")
+                     rf"{_TITLED},\s+{_OWNER}\s+(?:[\w’'-]+\s+){{0,2}}{narrow}{role}\b")
             for c in cands:
                 for form in forms:
                     for m in re.finditer(form, c.text):
