@@ -360,6 +360,18 @@ def test_a_title_the_story_words_otherwise_finds_its_holder(question, sentence, 
     assert speaker_names(analyse(question), [_cand(sentence)]) == speaker
 
 
+def test_whom_a_successor_replaces_need_not_be_named_beside_them(reader):
+    text = ("The artistic director of the Grenmouth Playhouse has resigned in protest at the "
+            "board's decision to close its studio theatre. Fenella Rourke, whose resignation "
+            "prompted an open letter from 150 theatre-makers, said she was heartbroken. "
+            "The studio, The Loft, opened in 1994 and seats 90. "
+            "Nadia Halloran, the playhouse's associate director, has been appointed acting "
+            "artistic director while the board considers its plans.")
+    a = reader.answer("Who is standing in for Fenella Rourke as artistic director?",
+                      [passage(text, "Playhouse director quits", "Gazette")])
+    assert not a.abstained and "Nadia Halloran" in a.answer
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

@@ -357,9 +357,12 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
         return mentions(r, text[1], text[0], source, info.text)
 
     asked = set(info.predicate)
+    # "Who is standing in for Fenella Rourke?": the sentence naming the successor seldom
+    # names whom they succeed, and the story of the departure names them once.
+    replaced = {t for m in _REPLACED.finditer(body) for t in term_set(m.group(1))}
 
     def in_reach(r: str) -> bool:
-        if named(r, near):
+        if named(r, near) or r in replaced:
             return True
         naming = [s for s in sentences if named(r, s)]
         # A name the article never gives is the passage check's to judge
@@ -372,6 +375,9 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
 
 
 _NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*")
+_REPLACED = re.compile(r"\b(?:replac\w*|succeed\w*|(?:tak\w+|took) over from|"
+                       r"(?:stand|step|fill)\w* in for|in place of|covering for)\s+"
+                       r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)")
 
 
 _SPEAKER_SAID = re.compile(
