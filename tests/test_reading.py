@@ -372,6 +372,17 @@ def test_whom_a_successor_replaces_need_not_be_named_beside_them(reader):
     assert not a.abstained and "Nadia Halloran" in a.answer
 
 
+def test_what_happened_to_a_thing_named_once_is_what_that_sentence_tells(reader):
+    text = ("The Larkspur music festival near Rothwick was called off on Friday, on its second "
+            "day, after gusts of up to 110 kilometres an hour swept the site. "
+            "Organisers told campers to pack up and leave by 6pm. "
+            "In all, 14 people were treated by medical staff after the roof of the Meadow Tent "
+            "collapsed during a set on Friday afternoon.")
+    a = reader.answer("What happened to the Meadow Tent at Larkspur?",
+                      [passage(text, "Larkspur festival called off", "Echo")])
+    assert not a.abstained and "collapsed" in a.answer
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

@@ -369,7 +369,9 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
         # (Candidate.required); one given in more than one sentence is what it is about.
         # One given once is in passing, unless that sentence tells of what is asked:
         # "The crash happened … on the descent of Carrow Hill" is about the crash asked of.
-        return len(naming) != 1 or bool(asked & naming[0][1])
+        # A question of nothing but its names ("What happened to the Meadow Tent?") asks
+        # of whatever the sentence naming them tells.
+        return len(naming) != 1 or not asked or bool(asked & naming[0][1])
 
     return all(any(in_reach(r) for r in group) for group in groups)
 
