@@ -383,6 +383,55 @@ def test_what_happened_to_a_thing_named_once_is_what_that_sentence_tells(reader)
     assert not a.abstained and "collapsed" in a.answer
 
 
+@pytest.mark.parametrize("question,title,text,wrong", [
+    # The one telling the news did not do what is asked.
+    ("Which goalie did the Falcons sign before the transfer deadline?", "Falcons name coach",
+     "Garrowfield Falcons have appointed Kyle Brannagan as head coach. The club is also in "
+     "talks to sign a new goaltender before the transfer deadline on 15 February, McCusker "
+     "said, adding that he had given Brannagan a budget.", "McCusker"),
+    # A sum named as another thing, or spent on another purpose.
+    ("How big is the bank loan behind Ashlock's new factory?", "Ashlock to build factory",
+     "Ashlock Cycles is to build a £14.5 million factory in Rindleton. The project is being "
+     "paid for with a £2 million grant from the regional growth fund, a bank loan and money "
+     "from the company's own reserves.", "£2 million"),
+    ("How much will it cost to fix the Dravenport Palm House?", "Palm House to close",
+     "The Victorian Palm House at Dravenport will close at the end of April. The Palm House "
+     "also costs the council £310,000 a year to heat and staff.", "£310,000"),
+])
+def test_no_short_answer_from_a_name_or_sum_that_is_something_else(reader, question, title,
+                                                                   text, wrong):
+    a = reader.answer(question, [passage(text, title, "Gazette")])
+    assert a.short_answer != wrong
+
+
+@pytest.mark.parametrize("question,short,sentence,telling", [
+    ("Who replaced Vrbicky?", "Brannagan", "Brannagan said he was honoured to replace Vrbicky.",
+     False),
+    ("Who runs the Velden City Museum?", "Paul Ostrander",
+     "The museum is run on a shoestring, museum director Paul Ostrander said.", False),
+    ("Who said the strike would go on?", "Dana Okafor",
+     "The strike will go on, Dana Okafor said.", False),
+])
+def test_a_speaker_may_still_be_the_answer(question, short, sentence, telling):
+    from bot.answering.shaping import only_telling
+
+    assert only_telling(analyse(question), short, sentence) is telling
+
+
+@pytest.mark.parametrize("question,short,sentence", [
+    ("How much was Ferncroft fined?", "£96,000", "Ferncroft has been fined £96,000 for felling."),
+    ("How big a fine did the firm get?", "£96,000", "The firm got a £96,000 fine."),
+    ("How much will it cost to fix the bridge?", "£4.2 million",
+     "Repairs will cost £4.2 million to complete."),
+    ("How much does the Palm House cost a year to run?", "£310,000",
+     "The Palm House also costs the council £310,000 a year to heat and staff."),
+])
+def test_a_sum_of_the_asked_kind_fits(question, short, sentence):
+    from bot.answering.shaping import sum_fits
+
+    assert sum_fits(analyse(question), short, sentence)
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

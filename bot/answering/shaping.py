@@ -28,6 +28,7 @@ from bot.answering.candidates import (
 from bot.answering.question import (
     PLACE_TYPE,
     SPEECH_VERB,
+    SPEECH_VERBS,
     QuestionInfo,
     answer_type,
     asking_sentence,
@@ -856,11 +857,76 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and role_fits(info, short, sentence) and place_fits(info, short, sentence)
             and not reported_by(info, short, sentence) and age_fits(info, short, sentence)
             and length_of_fits(info, short, sentence)
+            and not only_telling(info, short, sentence)
+            and sum_fits(info, short, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for
             # "how deep", no towns for "how many coaches".
             and type_fits(info, short, sentence))
+
+
+_SPEECH_STEMS = frozenset(stem(v) for v in (*SPEECH_VERBS, "say", "tell"))
+_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|I|we|they)\b")
+
+
+def only_telling(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """"The club is in talks to sign a new goaltender before the deadline, McCusker said":
+    the one telling the news is not who did what the question asks ("Which goalie did the
+    Falcons sign?"), unless the question asks who said it, or the telling is of the
+    speaker's own act ("Brannagan said he was honoured to replace Vrbicky")."""
+    if info.kind not in ("who", "which") or not info.event or info.event in _SPEECH_STEMS:
+        return False
+    name = re.escape(short)
+    if len(re.findall(rf"\b{name}\b", sentence)) != 1:
+        return False
+    if not re.search(rf"\b{name}\W+(?:has\s+|had\s+)?{SPEECH_VERB}\b|"
+                     rf"\b(?:{SPEECH_VERB}|according to)\s+(?:[\w’'.-]+\s+){{0,3}}?{name}\b",
+                     sentence):
+        return False
+    at = sentence.find(short)
+    told = [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+            if info.event in word_terms(m.group())]
+    # "museum director Paul Ostrander said" for "Who runs the museum?": the speaker's title
+    # is the asked part.
+    if not told or any(at - _TITLE_REACH <= p <= at + len(short) + _TITLE_REACH for p in told):
+        return False
+    return not _PRONOUN_SUBJECT.search(re.split(r"[,;:—]", sentence[: told[0]])[-1])
+
+
+# How far a title stands from its holder's name: "museum director Paul Ostrander",
+# "Paul Ostrander, the museum's director".
+_TITLE_REACH = 30
+
+
+# Sums news names by what they are: a loan is not a grant, a fine is not a bill.
+_SUM_NOUN = (r"(?:loan|grant|fine|penalty|bill|fee|salary|bonus|payout|payment|donation|"
+             r"budget|deficit|subsidy|investment|reward|ransom|rent|fare|wage|pension|"
+             r"settlement|compensation|overspend|shortfall|gap)s?")
+_ASKED_SUM = re.compile(rf"\b{_SUM_NOUN}\b", re.I)
+# A running cost ("£310,000 a year") and a question that asks for one ("a year", "annual").
+_RUNNING = re.compile(r"^\s*(?:a|per|each|every)\s+(?:year|month|week|day)\b")
+_ASKS_RUNNING = re.compile(r"\b(?:a|per|each|every)\s+(?:year|month|week|day)\b|"
+                           r"\b(?:annual|annually|yearly|monthly|weekly|daily|running)\b", re.I)
+
+
+def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A sum the sentence names as another thing, or spends on another purpose, is not the
+    one asked about: "a £2 million grant" is no answer to "How big is the bank loan?". Nor is
+    a running cost ("costs £310,000 a year to heat") to a question of a one-off sum ("How
+    much will it cost to fix the Palm House?")."""
+    if info.kind != "amount":
+        return True
+    at = sentence.lower().find(short.lower())
+    if at < 0:
+        return True
+    after = sentence[at + len(short):]
+    asked = asking_sentence(info.text)
+    noun = _ASKED_SUM.search(asked)
+    own = re.match(rf"\s+{_SUM_NOUN}\b", after, re.I)
+    if noun and own and stem(own.group().strip()) != stem(noun.group()):
+        return False
+    return not (_RUNNING.match(after) and not _ASKS_RUNNING.search(asked))
 
 
 # How far from a name its age is written: "Jordan Pike, 24," or "the 24-year-old Pike".
