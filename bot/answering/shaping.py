@@ -859,6 +859,7 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and length_of_fits(info, short, sentence)
             and not only_telling(info, short, sentence)
             and sum_fits(info, short, sentence)
+            and not planned_for_done(info, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for
@@ -897,6 +898,21 @@ def only_telling(info: QuestionInfo, short: str, sentence: str) -> bool:
 # How far a title stands from its holder's name: "museum director Paul Ostrander",
 # "Paul Ostrander, the museum's director".
 _TITLE_REACH = 30
+
+
+_ASKS_DONE = re.compile(r"^\W*when (?:did|was|were|had|has|have)\b", re.I)
+_PLANNED = re.compile(r"\b(?:would|will|is to|are to|(?:is|are|was|were) (?:due|set|expected) "
+                      r"to|plans? to|planned to|hopes? to|aims? to|intends? to)\s+"
+                      r"(?:[\w’'-]+\s+){0,2}?([\w’'-]+)", re.I)
+
+
+def planned_for_done(info: QuestionInfo, sentence: str) -> bool:
+    """"When did the department decide…?" asks when it happened; "said it would decide
+    then", a plan, dates the plan, and whether it happened the sentence does not say."""
+    if info.kind != "when" or not info.event or not _ASKS_DONE.search(
+            asking_sentence(info.text)):
+        return False
+    return any(info.event in word_terms(m.group(1)) for m in _PLANNED.finditer(sentence))
 
 
 # Sums news names by what they are: a loan is not a grant, a fine is not a bill.
