@@ -443,6 +443,19 @@ def test_a_plans_date_is_not_when_it_happened(reader):
     assert not a.abstained and "20 June" not in (a.short_answer or "")
 
 
+def test_someone_brought_in_by_description_is_named_in_the_next_sentence(reader):
+    first = ("The Loft studio will stay open for at least another year, after a local "
+             "businesswoman offered to cover its running costs.")
+    second = ("Maureen Tolland, who founded the bakery chain Tolland's, has pledged 75,000 "
+              "pounds. The playhouse's board welcomed the gift.")
+    # The passages are cut between the two sentences: the name opens the next one.
+    hits = [Hit(Chunk(article_id="loft", index=i, text=t, start=at, end=at + len(t),
+                      title="Studio saved", source="Gazette"), 1.0)
+            for i, (t, at) in enumerate(((first, 0), (second, len(first) + 1)))]
+    a = reader.answer("Who is the businesswoman paying to keep the studio theatre running?", hits)
+    assert not a.abstained and "Maureen Tolland" in a.answer
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

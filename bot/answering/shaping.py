@@ -685,6 +685,8 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     if info.factoid:
         if short:
             return None
+        if info.kind == "who" and (named := named_next(best, cands)) is not None:
+            return named
         # A close sentence whose span stands by the question's words reads as the answer
         # ("The cubs arrived on 21 April", for when they were born) more than one whose
         # span belongs to another clause ("a programme Gorsebrook joined in 2009").
@@ -800,9 +802,38 @@ def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
 
 
 def sentence_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
-    """The candidate that follows ``best`` in its article, if the passages hold it."""
-    return next((c for c in cands if c.before == best.text
-                 and c.chunk.article_id == best.chunk.article_id), None)
+    """The candidate that follows ``best`` in its article, if the passages hold it: in its
+    passage, or opening the next one (passages are cut at sentence ends)."""
+    same = [c for c in cands if c.chunk.article_id == best.chunk.article_id]
+    if (after := next((c for c in same if c.before == best.text), None)) is not None:
+        return after
+    end = best.chunk.start + best.end
+    return next((c for c in same if not c.before
+                 and 0 <= c.chunk.start + c.start - end <= _SENTENCE_GAP), None)
+
+
+# What stands between one sentence's end and the next one's start: a space or a paragraph
+# break.
+_SENTENCE_GAP = 3
+
+
+# Someone the story brings in undescribed by name: "after a local businesswoman offered to
+# cover its running costs", "a 34-year-old man has been charged".
+_SOMEONE = re.compile(r"\ban?\s+(?:[\w’'-]+\s+){0,2}(?:man|woman|businessman|businesswoman|"
+                      r"donor|benefactor|philanthropist|resident|teenager|boy|girl|pensioner|"
+                      r"investor|buyer|bidder|local|volunteer|student|worker|employee|driver|"
+                      r"passenger|couple|family|member of (?:the )?(?:public|staff))\b", re.I)
+_OPENS_NAME = re.compile(r"^\W*(?:[A-Z][\w’'.-]+\s+)+?[A-Z][\w’'-]+,")
+
+
+def named_next(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """News brings a person in by description and names them in the next sentence: "…after
+    a local businesswoman offered to cover its running costs. Maureen Tolland, who founded
+    the bakery chain, has pledged 75,000 pounds." For "who" that sentence holds the name."""
+    if not _SOMEONE.search(best.text):
+        return None
+    after = sentence_after(best, cands)
+    return after if after is not None and _OPENS_NAME.match(after.text) else None
 
 
 _OPENS_QUOTE = re.compile(r"^\W*[“\"‘]")
