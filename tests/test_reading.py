@@ -456,6 +456,21 @@ def test_someone_brought_in_by_description_is_named_in_the_next_sentence(reader)
     assert not a.abstained and "Maureen Tolland" in a.answer
 
 
+@pytest.mark.parametrize("question,sentence,place", [
+    ("Where was bird flu found the second time?",
+     "The Animal Health Agency said the disease was confirmed on Saturday at Lower Clowes "
+     "Farm, a duck farm.", "Lower Clowes Farm"),
+    ("Where were the talks held that settled the bus dispute?",
+     "The deal was reached after two days of talks at the offices of the Workplace "
+     "Conciliation Service.", "Workplace Conciliation Service"),
+    ("Where were the talks held that settled the bus dispute?",
+     "Most bus services were cancelled as drivers employed by Calderwick Transit stayed off "
+     "work.", None),
+])
+def test_where_is_a_name_written_as_a_place(question, sentence, place):
+    assert short_answer(sentence, analyse(question), None) == place
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

@@ -48,7 +48,6 @@ from bot.answering.scoring import (
 )
 from bot.answering.spans import (
     AGE,
-    LOCATIVE,
     asks_tally,
     figure_of,
     gives_role,
@@ -60,6 +59,7 @@ from bot.answering.spans import (
     role_asked,
     role_fits,
     short_answer,
+    written_as_place,
 )
 from bot.answering.syntax import names_a_person
 from bot.attribution import attribute
@@ -438,14 +438,7 @@ def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
         return False
     if info.kind != "where":
         return True
-    return any(LOCATIVE.search(sentence[max(0, m.start() - 12):m.start()])
-               or _PLACE_OF.search(sentence[max(0, m.start() - 30):m.start()])
-               for m in re.finditer(re.escape(short), sentence))
-
-
-# "in the market town of Caddon", "the village of Upper Brinsley".
-_PLACE_OF = re.compile(r"\b(?:town|village|city|port|county|district|region|suburb|island|"
-                       r"province|state|borough|hamlet)\s+of\s+$", re.I)
+    return written_as_place(short, sentence)
 
 
 def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:

@@ -301,6 +301,26 @@ NOT_LOCATIVE = 0.6
 HOLDS_QUESTION_NAME = 0.5
 LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|off|outside|inside)\s+(?:the\s+)?$",
                        re.I)
+# "in the market town of Caddon", "the village of Upper Brinsley".
+_PLACE_OF = re.compile(r"\b(?:town|village|city|port|county|district|region|suburb|island|"
+                       r"province|state|borough|hamlet)\s+of\s+$", re.I)
+
+
+def written_as_place(short: str, sentence: str) -> bool:
+    """The sentence writes ``short`` as a place: after "in", "at", "near" and the like
+    ("arrested in Kessling", "talks at the offices of…"), or as a town's or village's name;
+    not "Fellway Infrastructure, which owns the track" or "employed by Calderwick Transit"."""
+    return any(LOCATIVE.search(sentence[max(0, m.start() - 12):m.start()])
+               or _PLACE_OF.search(sentence[max(0, m.start() - 30):m.start()])
+               or _PART_OF.search(sentence[max(0, m.start() - 40):m.start()])
+               for m in re.finditer(re.escape(short), sentence))
+
+
+# "at the offices of the Workplace Conciliation Service", "on the edge of Upper Sowerham".
+_PART_OF = re.compile(r"\b(?:in|at|on|near|outside|inside)\s+(?:the\s+)?(?:[\w’'-]+\s+){1,2}"
+                      r"of\s+(?:the\s+)?$", re.I)
+
+
 # "Iranian lawmakers": a people's name says where as well as a preposition does.
 _DEMONYM = re.compile(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:ian|ean|ese|ish|an)s?")
 _OPEN_QUOTES = {"“", '"', "‘", "'"}
@@ -613,7 +633,10 @@ def short_answer(
         nums = counted or nums
         best = pick(nums)
         return as_count(best, info) if best and info.kind == "count" else best
-    if info.kind in ("who", "where", "which"):
+    if info.kind == "where":
+        # A "where" is a name the sentence writes as a place, not the agency that said so.
+        return pick([n for n in names(sentence, info) if written_as_place(n[2], sentence)])
+    if info.kind in ("who", "which"):
         return pick(names(sentence, info))
     return None
 
