@@ -64,6 +64,9 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What was said at the meeting?", "said"),
     ("What explanation did the airport give for the delays?", "why"),
     ("What reasons did Halberd give for shutting the Kiln Lane pottery?", "why"),
+    # A question opening with its verb asks yes or no; its "when" joins a clause.
+    ("Was the train speeding when it hit the tractor at Cowslip Lane?", "other"),
+    ("Did police say when the road would reopen?", "when"),
     ("What did the council decide?", "happened"),
     # The matter of a protest or a row is its reason; what came of something is told.
     ("What were the lecturers protesting about?", "why"),
@@ -469,6 +472,17 @@ def test_someone_brought_in_by_description_is_named_in_the_next_sentence(reader)
 ])
 def test_where_is_a_name_written_as_a_place(question, sentence, place):
     assert short_answer(sentence, analyse(question), None) == place
+
+
+@pytest.mark.parametrize("question,sentence,count", [
+    ("How many people were on board the train?",
+     "The two-carriage train was carrying 64 passengers and two crew.", "64 passengers"),
+    ("How many people were on board the train?",
+     "The two-carriage service from Pellbury hit the tractor.", None),
+    ("How many carriages did the train have?", "The two-carriage train hit a tractor.", "2"),
+])
+def test_a_number_joined_to_a_noun_by_a_hyphen_counts_that_noun(question, sentence, count):
+    assert short_answer(sentence, analyse(question), None) == count
 
 
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):

@@ -375,6 +375,12 @@ def analyse(question: str) -> QuestionInfo:
     found = [(m.start(), i, k) for i, (pattern, k) in enumerate(_KINDS)
              if (m := pattern.search(spelled))]
     kind = min(found)[2] if found else "other"
+    if _YES_NO.match(spelled) and kind in ("when", "where") and not _ASKS_EMBEDDED.search(
+            spelled):
+        # "Was the train speeding when it hit the tractor?": a question opening with its
+        # verb asks yes or no, and a "when" or "where" after it joins a clause. A sentence
+        # answers it, not a date.
+        kind = "other"
     seen: dict[str, None] = {}
     for t in content_terms(question):
         seen.setdefault(t, None)
@@ -453,6 +459,15 @@ _ASKED_UNIT = re.compile(r"\b(?:what|which)\s+(day|date|year|month|time)\b", re.
 
 
 # Words that frame a question rather than name what it is about.
+# A yes-or-no question opens with its verb: "Was the train speeding…", "Has anyone died…".
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|"
+                     r"should|may|might)\b", re.I)
+# "Did police say when the road would reopen?" asks the when all the same.
+_ASKS_EMBEDDED = re.compile(r"\b(?:say|said|know|known|announce[ds]?|reveal(?:ed|s)?|"
+                            r"confirm(?:ed|s)?|decided?|tell|told|explain(?:ed)?)\s+"
+                            r"(?:us\s+)?(?:when|where)\b", re.I)
+
+
 _FRAME_WORDS = frozenset(stem(w) for w in (
     "happen happened happening reason reasons respond responded response react reaction "
     "position view message statement think believe cause caused prompted long old "

@@ -625,7 +625,8 @@ def short_answer(
             # households"), nor a scale word alone ("more than a dozen" says no number).
             nums = [n for n in nums if not _CURRENCY.search(n[2]) and not _SHARE.search(n[2])
                     and _value_of(n[2]) is not None and not _counts_other_unit(n[2], info)
-                    and not _WHOLE_OF_PART.search(sentence[:n[0]])]
+                    and not _WHOLE_OF_PART.search(sentence[:n[0]])
+                    and not _modifies_other(sentence, n[1], info)]
         if _ASKS_TOTAL.search(info.text):
             nums = [n for n in nums if not _PER_UNIT.match(sentence[n[1]:])]
         # "How many visitors": a number counting the asked-about noun beats any other.
@@ -656,6 +657,17 @@ _MEASURE_UNIT = re.compile(r"^(?:seconds?|minutes?|hours?|days?|weeks?|months?|y
 # "14 of the unit's 61 posts", "six of the nine members": the whole a part is counted from.
 _WHOLE_OF_PART = re.compile(rf"\b(?:\d[\d,]*|{_NUMBER_WORD})\s+of\s+(?:the|its|their|his|her|"
                             rf"our)?\s*(?:[\w’'-]+\s+){{0,2}}$", re.I)
+
+
+_COMPOUND = re.compile(r"-([a-z][\w’'-]*)")
+
+
+def _modifies_other(sentence: str, end: int, info: QuestionInfo) -> bool:
+    """"The two-carriage service" for "How many people were on board?": a number joined to
+    its noun by a hyphen describes the thing ("a three-year contract", "a four-bedroom
+    house"), and counts the asked noun only when that is the noun it joins."""
+    m = _COMPOUND.match(sentence, end)
+    return m is not None and not (term_set(m.group(1)) & set(info.terms))
 
 
 def _counts_other_unit(span: str, info: QuestionInfo) -> bool:
