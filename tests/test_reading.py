@@ -485,6 +485,16 @@ def test_a_number_joined_to_a_noun_by_a_hyphen_counts_that_noun(question, senten
     assert short_answer(sentence, analyse(question), None) == count
 
 
+def test_an_apostrophe_opens_no_quoted_title():
+    from bot.answering.spans import names
+
+    sentence = ("The irony of 'Don't Look Up' is lost on people, because it is so close to "
+                "what's happening right now.'")
+    found = [n for _s, _e, n in names(sentence, analyse("Which movie did Bill Nye name?"))]
+    assert "Don't Look Up" in found
+    assert not any(n.startswith("s ") for n in found)
+
+
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):
     from bot.answering.question import analyse
 

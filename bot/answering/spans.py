@@ -31,12 +31,15 @@ _NAME = re.compile(
     rf"(?:{_CAP_WORD}|\d+))*"
 )
 # Titles of films, books, shows and songs are quoted in news copy.
-_QUOTED = re.compile(r"[“\"‘']([A-Z0-9][^“”\"‘’']{1,60}?)[”\"’'](?!\w)")
+# A quote mark after a letter is an apostrophe ("what's"), and one between letters inside the
+# quote is too ("'Don't Look Up'").
+_IN_QUOTE = r"(?:[^“”\"‘’']|(?<=\w)['’](?=\w))"
+_QUOTED = re.compile(rf"(?<!\w)[“\"‘']([A-Z0-9]{_IN_QUOTE}{{1,60}}?)[”\"’'](?!\w)")
 # A question asking for a title: of a work, or a phrase someone used.
 TITLE_TYPE = re.compile(r"(?:shows?|series|movies?|films?|songs?|albums?|books?|novels?|"
                         r"paintings?|plays?|podcasts?|musicals?|word|phrase|slogan|title)",
                         re.I)
-_QUOTED_ANY = re.compile(r"[“\"‘']([\w][^“”\"‘’']{1,60}?)[”\"’'](?!\w)")
+_QUOTED_ANY = re.compile(rf"(?<!\w)[“\"‘'](\w{_IN_QUOTE}{{1,60}}?)[”\"’'](?!\w)")
 # "England's Chloe Kelly": the owner is a modifier of the name that follows.
 _POSSESSIVE_PREFIX = re.compile(r"^(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*[’']s\s+(?=[A-Z])")
 _HYPHEN_PREFIX = re.compile(r"(?<![\w’'-])([A-Z][a-z]+)-[a-z]")
