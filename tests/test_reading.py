@@ -392,6 +392,12 @@ def test_what_happened_to_a_thing_named_once_is_what_that_sentence_tells(reader)
      "Garrowfield Falcons have appointed Kyle Brannagan as head coach. The club is also in "
      "talks to sign a new goaltender before the transfer deadline on 15 February, McCusker "
      "said, adding that he had given Brannagan a budget.", "McCusker"),
+    # Another party's figure: the sentence's subject is not the one asked about.
+    ("How much was Instagram fined for failing to protect children's data?",
+     "Instagram fined over children's data",
+     "Instagram was fined on Monday by the Irish regulator for failing to protect children's "
+     "data. WhatsApp was last year fined a record 225 million euros for failing to conform "
+     "with EU data rules.", "225 million euros"),
     # A sum named as another thing, or spent on another purpose.
     ("How big is the bank loan behind Ashlock's new factory?", "Ashlock to build factory",
      "Ashlock Cycles is to build a £14.5 million factory in Rindleton. The project is being "
@@ -493,6 +499,19 @@ def test_an_apostrophe_opens_no_quoted_title():
     found = [n for _s, _e, n in names(sentence, analyse("Which movie did Bill Nye name?"))]
     assert "Don't Look Up" in found
     assert not any(n.startswith("s ") for n in found)
+
+
+@pytest.mark.parametrize("sentence,other", [
+    ("WhatsApp was last year fined a record 225 million euros.", True),
+    ("Instagram was fined 405 million euros.", False),
+    # A speaker reports anyone's news.
+    ("Meta said on Friday that the regulator had fined Instagram 405 million euros.", False),
+])
+def test_a_figure_of_another_party_is_theirs(sentence, other):
+    from bot.answering.shaping import about_another_party
+
+    info = analyse("How much was Instagram fined?")
+    assert about_another_party(info, _cand(sentence)) is other
 
 
 def test_what_made_it_happen_asks_why_and_a_sentence_pointing_back_brings_its_antecedent(reader):

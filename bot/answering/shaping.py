@@ -29,6 +29,7 @@ from bot.answering.question import (
     PLACE_TYPE,
     SPEECH_VERB,
     SPEECH_VERBS,
+    STOPWORDS,
     QuestionInfo,
     answer_type,
     asking_sentence,
@@ -473,6 +474,28 @@ def about_person_asked(info: QuestionInfo, best: Candidate, cands: list[Candidat
     if _PERSONAL.search(text):
         return True
     return all(re.search(rf"\b{re.escape(p.split()[-1])}\b", text) for p in people)
+
+
+# The party a sentence's event happens to or is done by; not its speaker ("Fellway said…"),
+# who may report anyone's news.
+_SUBJECT = re.compile(r"^\W*((?:[A-Z][\w’'.&-]*\s+)*[A-Z][\w’'.&-]*)\s+(?:was|were|is|are|has|"
+                      r"had|have|will|would|paid|pays|received|got|faces?|faced)\b")
+
+
+def about_another_party(info: QuestionInfo, best: Candidate) -> bool:
+    """"WhatsApp was last year fined a record 225 million euros" for "How much was Instagram
+    fined?": the sentence's subject is another party the question does not name, and it
+    names none of the question's names: its figure or date is that party's."""
+    if info.kind not in ("amount", "count", "when", "duration"):
+        return False
+    m = _SUBJECT.match(best.text)
+    if m is None or m.group(1).split()[0].lower() in STOPWORDS:
+        return False
+    asked = {r for r in info.required if not r[0].isdigit() and r not in _CALENDAR}
+    if not asked:
+        return False
+    here = term_set(best.text)
+    return not (term_set(m.group(1)) & asked) and not (here & asked)
 
 
 def people_named(info: QuestionInfo, cands: list[Candidate]) -> list[str]:
@@ -1027,6 +1050,9 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if short and not fits(info, short, best.text):
         short = None
     if short and not best.argument and not about_person_asked(info, best, cands):
+        short = None
+    if short and about_another_party(info, best):
+        # Parsed or not: the event is the other party's.
         short = None
     if info.kind in ("who", "where", "which") and not best.argument and not asks_tally(info):
         # Two readings of one name: the best sentence's own, and the one the top sentences
