@@ -1,5 +1,5 @@
 """A short answer is of the asked type as its sentence tells it (bot/answering/answertype.py),
-on the real packaged parser; both answerers run it through ``shaping.fits``."""
+on the real packaged parser; both answerers run it through ``fit.fits``."""
 
 from __future__ import annotations
 
@@ -118,9 +118,9 @@ def test_type_fits_is_all_of_the_checks():
 
 
 def test_both_answerers_hold_a_short_answer_to_the_asked_type():
-    """``shaping.fits`` is the check the extractive and the LLM answerer both run on what
+    """``fit.fits`` is the check the extractive and the LLM answerer both run on what
     they would show."""
-    from bot.answering.shaping import fits
+    from bot.answering.fit import fits
 
     info = analyse("How deep is the crater at Pellow Cross?")
     assert not fits(info, "9 metres", "A crater about 9 metres wide opened in the car park.")

@@ -508,7 +508,7 @@ def test_a_models_name_for_a_role_no_source_gives_them_is_not_shown(examples_bot
 
 
 def test_a_place_the_model_names_is_not_shown_as_who(seed_bot, fake_llm):
-    """Both answerers hold a shown name to the same checks (``shaping.fits``): a place the
+    """Both answerers hold a shown name to the same checks (``fit.fits``): a place the
     sentence writes as one ("in the North Sea") is no answer to "who"."""
     from retrieval.types import Chunk, Hit
 

@@ -422,7 +422,7 @@ def test_no_short_answer_from_a_name_or_sum_that_is_something_else(reader, quest
      "The strike will go on, Dana Okafor said.", False),
 ])
 def test_a_speaker_may_still_be_the_answer(question, short, sentence, telling):
-    from bot.answering.shaping import only_telling
+    from bot.answering.fit import only_telling
 
     assert only_telling(analyse(question), short, sentence) is telling
 
@@ -436,7 +436,7 @@ def test_a_speaker_may_still_be_the_answer(question, short, sentence, telling):
      "The Palm House also costs the council £310,000 a year to heat and staff."),
 ])
 def test_a_sum_of_the_asked_kind_fits(question, short, sentence):
-    from bot.answering.shaping import sum_fits
+    from bot.answering.fit import sum_fits
 
     assert sum_fits(analyse(question), short, sentence)
 
@@ -649,8 +649,8 @@ def test_a_person_named_in_full_once_and_by_surname_after_is_in_reach(reader):
     ("Who chairs the trust?", "Eleanor Whitlock, who chairs the trust, said no.", True),
 ])
 def test_a_place_is_answered_by_a_place(question, sentence, fits):
+    from bot.answering.fit import place_fits
     from bot.answering.question import analyse
-    from bot.answering.shaping import place_fits
 
     short = next(n for n in ("Bernard Ashworth", "Eleanor Whitlock", "Joost Vermaelen",
                              "Kessling", "Brennick", "Caddon") if n in sentence)
@@ -667,8 +667,8 @@ def test_a_question_of_nothing_but_names_is_about_them(reader):
 
 
 def test_whose_asks_for_an_owner_not_any_name_nearby(reader):
+    from bot.answering.fit import possessor_fits
     from bot.answering.question import analyse
-    from bot.answering.shaping import possessor_fits
 
     text = ("The board named finance director Grace Whitlow as interim chief executive, a "
             "search for a permanent successor that chairman Oliver Brandt said could take "
@@ -976,7 +976,7 @@ def test_a_story_saying_it_does_not_know_is_no_answer(reader):
 
 
 def test_the_outlet_that_reported_it_is_not_what_it_is_about():
-    from bot.answering.shaping import reported_by
+    from bot.answering.fit import reported_by
 
     sentence = ("Ms Lindgard's shares were held through a family investment company, the Daily "
                 "Register revealed last week.")
@@ -1160,7 +1160,7 @@ def test_a_person_asked_by_age_is_a_name_given_that_age(reader):
     a = reader.answer("What's the name of the 19 year old arrested over the thefts?", [hit])
     assert a.short_answer is None
     # A name given that age fits.
-    from bot.answering.shaping import age_fits
+    from bot.answering.fit import age_fits
 
     info = analyse("What's the name of the 19 year old arrested over the thefts?")
     assert age_fits(info, "Liam Ross", "Liam Ross, 19, of Oxwick, was later charged too.")

@@ -1,6 +1,6 @@
 """Is a short answer of the kind the question asks for, as its own sentence tells it?
 
-One check for both answerers (``shaping.fits``), read from the sentence rather than from
+One check for both answerers (``fit.fits``), read from the sentence rather than from
 the question's wording alone:
 
 - **Who is no place or thing.** The packaged parser's entity recogniser (en_core_web_sm,

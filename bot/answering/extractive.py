@@ -5,6 +5,7 @@
     candidates           every sentence of the top passages, with its place in the article
     scoring              meaning, distinctive words, what the kind needs
     shaping              short answer and quote, the quote alone, or "the archive doesn't say"
+    fit                  whether a short answer fits the question as its sentence tells it
 
 It needs no model beyond the embedder and cannot invent text. The LLM answerer ranks with
 the same stages and builds its prompt from the best candidates.

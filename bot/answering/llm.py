@@ -18,10 +18,11 @@ from bot.answer import Answer
 from bot.answering import NO_ANSWER, Capabilities, Draft
 from bot.answering.excerpts import best_sentence_excerpts
 from bot.answering.extractive import Candidate, ExtractiveAnswerer
+from bot.answering.fit import fits
 from bot.answering.prompt import Prompt, build_prompt
 from bot.answering.question import QuestionInfo
 from bot.answering.resilience import CircuitBreaker, RetryBudget
-from bot.answering.shaping import fits, spelled_out_days
+from bot.answering.shaping import spelled_out_days
 from bot.answering.spans import guess_from, same_answer, short_answer, shown_generated_answer
 from bot.citations import (
     CitationVerifier,

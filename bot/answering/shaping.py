@@ -17,7 +17,6 @@ from datetime import date
 
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
-from bot.answering.answertype import type_fits
 from bot.answering.candidates import (
     Candidate,
     citation_for,
@@ -25,10 +24,10 @@ from bot.answering.candidates import (
     with_antecedent,
     with_speakers_words,
 )
+from bot.answering.fit import fits
 from bot.answering.question import (
     PLACE_TYPE,
     SPEECH_VERB,
-    SPEECH_VERBS,
     STOPWORDS,
     QuestionInfo,
     answer_type,
@@ -48,19 +47,15 @@ from bot.answering.scoring import (
     weak_reason,
 )
 from bot.answering.spans import (
-    AGE,
     asks_tally,
     figure_of,
     gives_role,
-    length_of_fits,
     name_candidates,
     names,
     numbers,
     plausible_span,
     role_asked,
-    role_fits,
     short_answer,
-    written_as_place,
 )
 from bot.answering.syntax import names_a_person
 from bot.attribution import attribute
@@ -390,58 +385,6 @@ _SPEAKER_SAID = re.compile(
 _PERSONAL = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
 
 
-_WHOSE = re.compile(r"^\W*whose\b", re.I)
-
-
-def possessor_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """"Whose job did Whitlow take over?" asks for an owner: a name the sentence gives as
-    one ("Achterberg's job", "the post of Achterberg", "her predecessor, Achterberg"), not
-    any name near the question's words (the chairman who announced it)."""
-    if not _WHOSE.search(asking_sentence(info.text)):
-        return True
-    name = re.escape(short.split()[-1])
-    owned = re.compile(rf"\b{name}[’']s?\b|\bof (?:[A-Z][\w’'-]+\s+)*{name}\b|"
-                       rf"\bpredecessor,?\s+(?:[A-Z][\w’'-]+\s+)*{name}\b|"
-                       rf"\b{name},\s+(?:his|her|their) predecessor\b")
-    # "taken by Noor Halabi, Ridgeline's chief operating officer": the words set beside
-    # the person asked about say who they are, not whose job they took.
-    asked = set(re.findall(r"[A-Z][\w’'-]+", asking_sentence(info.text))[1:])
-
-    def describes_asked(at: int) -> bool:
-        m = _APPOSED.search(sentence[:at])
-        return m is not None and m.group(1) in asked
-
-    return any(not describes_asked(m.start()) for m in owned.finditer(sentence))
-
-
-# A name and the comma that opens the words set beside it: "Noor Halabi, " before
-# "Ridgeline's chief operating officer".
-_APPOSED = re.compile(r"\b([A-Z][\w’'-]+),\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+)*$")
-
-
-# "Where…", "Which plant…", "Which town…": besides the countries and cities of PLACE_TYPE,
-# the places and sites news asks about, which no person is.
-_ASKS_SITE = re.compile(
-    r"^\W*where\b|\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:town|village|county|district|"
-    r"province|area|site|plant|factory|works|mine|depot|creamery|hospital|school|port|airport|"
-    r"station|stadium|ground|venue|building|street|road)\b", re.I)
-
-
-def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """A question asking for a place is not answered by a person the sentence names
-    ("Bernard Ashworth said the leisure centre would stay shut" for "Where will…"), and a
-    "where" is answered by a name the sentence writes as a place: after "in", "at", "near"
-    and the like ("arrested in Kessling"), not "the Joost Vermaelen painting"."""
-    asking = asking_sentence(info.text)
-    if not (_ASKS_SITE.search(asking) or PLACE_TYPE.search(asking)):
-        return True
-    if names_a_person(short, sentence):
-        return False
-    if info.kind != "where":
-        return True
-    return written_as_place(short, sentence)
-
-
 def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
     """"What is the name of the worker who was hospitalised?" is answered only where a
     sentence gives someone that role ("worker Tom Hale", "the driver…, Colin Brereton"):
@@ -509,17 +452,6 @@ def people_named(info: QuestionInfo, cands: list[Candidate]) -> list[str]:
         if holder is not None and names_a_person(run, holder):
             people.append(run)
     return people
-
-
-_PERMANENT = re.compile(r"\b(?:permanent|full-time|long-term)\b", re.I)
-_STAND_IN = re.compile(r"\b(?:interim|caretaker|acting|temporary|stand-in|stopgap)\b", re.I)
-
-
-def stand_in_for_permanent(info: QuestionInfo, sentence: str) -> bool:
-    """"Who will be the permanent coach?" over "Ferreira will take charge as caretaker":
-    the one standing in is not the permanent holder the question asks about."""
-    return bool(info.kind == "who" and _PERMANENT.search(info.text)
-                and _STAND_IN.search(sentence))
 
 
 def fullest_name(short: str, c: Candidate, cands: list[Candidate]) -> str:
@@ -893,142 +825,6 @@ def spelled_out_days(cite: Citation, short: str | None, said: str | None = None)
             and (said is None or (phrase.lower() in said.lower()
                                   and format_day(date.fromisoformat(iso)) not in said))]
     return f" ({'; '.join(days)})" if days else ""
-
-
-def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """Is ``short`` what the question asks for, as ``sentence`` tells it: not a stand-in for
-    a permanent holder, an owner for "whose", the holder of the role asked about, a place
-    for "where", a name that can answer at all (``spans.plausible_span``)? Both answerers
-    check what they would show against the source sentence."""
-    return (not stand_in_for_permanent(info, sentence) and possessor_fits(info, short, sentence)
-            and role_fits(info, short, sentence) and place_fits(info, short, sentence)
-            and not reported_by(info, short, sentence) and age_fits(info, short, sentence)
-            and length_of_fits(info, short, sentence)
-            and not only_telling(info, short, sentence)
-            and sum_fits(info, short, sentence)
-            and not planned_for_done(info, sentence)
-            # The model's name too: a "who" is no place, a name is no word of the question.
-            and plausible_span(info, short, sentence)
-            # Of the asked type as the sentence tells it: no town for "who", no width for
-            # "how deep", no towns for "how many coaches".
-            and type_fits(info, short, sentence))
-
-
-_SPEECH_STEMS = frozenset(stem(v) for v in (*SPEECH_VERBS, "say", "tell"))
-_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|I|we|they)\b")
-
-
-def only_telling(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """"The club is in talks to sign a new goaltender before the deadline, McCusker said":
-    the one telling the news is not who did what the question asks ("Which goalie did the
-    Falcons sign?"), unless the question asks who said it, or the telling is of the
-    speaker's own act ("Brannagan said he was honoured to replace Vrbicky")."""
-    if info.kind not in ("who", "which") or not info.event or info.event in _SPEECH_STEMS:
-        return False
-    name = re.escape(short)
-    if len(re.findall(rf"\b{name}\b", sentence)) != 1:
-        return False
-    if not re.search(rf"\b{name}\W+(?:has\s+|had\s+)?{SPEECH_VERB}\b|"
-                     rf"\b(?:{SPEECH_VERB}|according to)\s+(?:[\w’'.-]+\s+){{0,3}}?{name}\b",
-                     sentence):
-        return False
-    at = sentence.find(short)
-    told = [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
-            if info.event in word_terms(m.group())]
-    # "museum director Paul Ostrander said" for "Who runs the museum?": the speaker's title
-    # is the asked part.
-    if not told or any(at - _TITLE_REACH <= p <= at + len(short) + _TITLE_REACH for p in told):
-        return False
-    return not _PRONOUN_SUBJECT.search(re.split(r"[,;:—]", sentence[: told[0]])[-1])
-
-
-# How far a title stands from its holder's name: "museum director Paul Ostrander",
-# "Paul Ostrander, the museum's director".
-_TITLE_REACH = 30
-
-
-_ASKS_DONE = re.compile(r"^\W*when (?:did|was|were|had|has|have)\b", re.I)
-_PLANNED = re.compile(r"\b(?:would|will|is to|are to|(?:is|are|was|were) (?:due|set|expected) "
-                      r"to|plans? to|planned to|hopes? to|aims? to|intends? to)\s+"
-                      r"(?:[\w’'-]+\s+){0,2}?([\w’'-]+)", re.I)
-
-
-def planned_for_done(info: QuestionInfo, sentence: str) -> bool:
-    """"When did the department decide…?" asks when it happened; "said it would decide
-    then", a plan, dates the plan, and whether it happened the sentence does not say."""
-    if info.kind != "when" or not info.event or not _ASKS_DONE.search(
-            asking_sentence(info.text)):
-        return False
-    return any(info.event in word_terms(m.group(1)) for m in _PLANNED.finditer(sentence))
-
-
-# Sums news names by what they are: a loan is not a grant, a fine is not a bill.
-_SUM_NOUN = (r"(?:loan|grant|fine|penalty|bill|fee|salary|bonus|payout|payment|donation|"
-             r"budget|deficit|subsidy|investment|reward|ransom|rent|fare|wage|pension|"
-             r"settlement|compensation|overspend|shortfall|gap)s?")
-_ASKED_SUM = re.compile(rf"\b{_SUM_NOUN}\b", re.I)
-# A running cost ("£310,000 a year") and a question that asks for one ("a year", "annual").
-_RUNNING = re.compile(r"^\s*(?:a|per|each|every)\s+(?:year|month|week|day)\b")
-_ASKS_RUNNING = re.compile(r"\b(?:a|per|each|every)\s+(?:year|month|week|day)\b|"
-                           r"\b(?:annual|annually|yearly|monthly|weekly|daily|running)\b", re.I)
-
-
-def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """A sum the sentence names as another thing, or spends on another purpose, is not the
-    one asked about: "a £2 million grant" is no answer to "How big is the bank loan?". Nor is
-    a running cost ("costs £310,000 a year to heat") to a question of a one-off sum ("How
-    much will it cost to fix the Palm House?")."""
-    if info.kind != "amount":
-        return True
-    at = sentence.lower().find(short.lower())
-    if at < 0:
-        return True
-    after = sentence[at + len(short):]
-    asked = asking_sentence(info.text)
-    noun = _ASKED_SUM.search(asked)
-    own = re.match(rf"\s+{_SUM_NOUN}\b", after, re.I)
-    if noun and own and stem(own.group().strip()) != stem(noun.group()):
-        return False
-    return not (_RUNNING.match(after) and not _ASKS_RUNNING.search(asked))
-
-
-# How far from a name its age is written: "Jordan Pike, 24," or "the 24-year-old Pike".
-_AGE_REACH = 25
-
-
-def age_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """"What's the name of the 19-year-old arrested?" is answered by a name the sentence
-    gives that age ("Jordan Pike, 19,"), not by the detective quoted beside it."""
-    # "the 19-year-old arrested", "a man aged 24": the asked person described by age.
-    m = AGE.search(info.text)
-    if m is None or info.kind not in ("who", "which"):
-        return True
-    age = m.group(1) or m.group(2)
-    for found in re.finditer(re.escape(short), sentence):
-        near = sentence[max(0, found.start() - _AGE_REACH):found.end() + _AGE_REACH]
-        if re.search(rf"(?<!\d){age}(?!\d)", near):
-            return True
-    return False
-
-
-# A news outlet by its name: "the Daily Register", "the Evening Star", "Harwick Gazette".
-_OUTLET = re.compile(r"\b(?:Register|Times|Post|Gazette|Herald|News|Star|Press|Journal|Echo|"
-                     r"Courier|Advertiser|Telegraph|Chronicle|Mail|Express|Mirror|Observer|"
-                     r"Guardian|Tribune|Examiner|Standard|Argus|Sentinel|Wire|Desk)$")
-_REPORTING = re.compile(r"^\W*(?:has\s+|had\s+)?(?:revealed|reported|said|says|understands|"
-                        r"learned|disclosed|first reported)\b", re.I)
-_ASKS_REPORT = re.compile(r"\b(?:report\w*|reveal\w*|disclos\w*|newspaper|paper|outlet|"
-                          r"broke the (?:story|news))\b", re.I)
-
-
-def reported_by(info: QuestionInfo, short: str, sentence: str) -> bool:
-    """The news outlet a sentence credits with the news ("held through a family company, the
-    Daily Register revealed last week") reports it; it is not what the news is about,
-    unless the question asks who reported it."""
-    if not _OUTLET.search(short) or _ASKS_REPORT.search(info.text):
-        return False
-    return any(_REPORTING.match(sentence[m.end():])
-               for m in re.finditer(re.escape(short), sentence))
 
 
 def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
