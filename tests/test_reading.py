@@ -6,14 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.answering.abstention import DEFAULT_THRESHOLDS
 from bot.answering.candidates import Candidate
 from bot.answering.question import analyse, stem, term_set
 from bot.answering.scoring import meaning_of
-from bot.answering.shaping import (
-    DEFAULT_THRESHOLDS,
-    clause_span,
-    confident,
-)
+from bot.answering.shaping import clause_span, confident
 from bot.answering.spans import is_word_not_name, number_value, plausible_span, short_answer
 from retrieval.types import Chunk, Hit
 
@@ -1044,7 +1041,8 @@ def test_a_relative_clause_says_which_one_and_counts_half():
 def test_the_sentence_closest_in_meaning_is_quoted_beside_an_unsure_best():
     from dataclasses import replace
 
-    from bot.answering.shaping import DEFAULT_THRESHOLDS, closest_in_meaning
+    from bot.answering.abstention import DEFAULT_THRESHOLDS
+    from bot.answering.shaping import closest_in_meaning
 
     best = replace(_cand("The firm's crew cut the cable on Tuesday."), score=0.6, dense=0.3)
     meant = replace(_cand("Its managing director stepped down on Monday."), score=0.5,
@@ -1096,7 +1094,7 @@ def test_a_later_report_setting_the_figure_against_another_is_a_conflict(reader)
 
 
 def test_a_named_speaker_quoted_by_title_or_pronoun_speaks(reader):
-    from bot.answering.shaping import speaks_next
+    from bot.answering.abstention import speaks_next
 
     text = ("Among those affected is Carol Ibbotson, 58, a decorator at Kiln Lane. \"My mother "
             "worked here and so did my grandmother. I don't know what else I'd do,\" she said. "

@@ -4,7 +4,8 @@
     question.analyse     what is asked (kind, type, names, the question's own words)
     candidates           every sentence of the top passages, with its place in the article
     scoring              meaning, distinctive words, what the kind needs
-    shaping              short answer and quote, the quote alone, or "the archive doesn't say"
+    abstention           whether the archive answers at all ("the archive doesn't say")
+    shaping              short answer and quote, or the quote alone
     fit                  whether a short answer fits the question as its sentence tells it
 
 It needs no model beyond the embedder and cannot invent text. The LLM answerer ranks with
@@ -16,10 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.answer import Answer
+from bot.answering.abstention import Thresholds, answerable
 from bot.answering.candidates import Candidate, candidate_sentences, citation_for
 from bot.answering.question import QuestionInfo, analyse
 from bot.answering.scoring import Weights, score
-from bot.answering.shaping import Thresholds, answerable, choose, name_vote, shape
+from bot.answering.shaping import choose, name_vote, shape
 from bot.answering.syntax import with_parsed_event
 from bot.answering.truecase import truecased
 from retrieval.types import Embedder, Hit
