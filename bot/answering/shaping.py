@@ -421,10 +421,7 @@ def named_next(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     """News brings a person in by description and names them in the next sentence: "…after
     a local businesswoman offered to cover its running costs. Maureen Tolland, who founded
     the bakery chain, has pledged 75,000 pounds." For "who" that sentence holds the name."""
-    if not _SOMEONE.search(best.text):
-        return None
-    after = sentence_after(best, cands)
-    return after if after is not None and _OPENS_NAME.match(after.text) else None
+    return next_opening(best, cands, _OPENS_NAME) if _SOMEONE.search(best.text) else None
 
 
 _OPENS_QUOTE = re.compile(r"^\W*[“\"‘]")
@@ -434,8 +431,14 @@ def quote_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The quote that follows a sentence telling a decision or an act: news reports "The
     trust said it would not pay." and gives the why in the next breath, in the speaker's
     words ("We will not hand money to criminals…"), with no word of cause in either."""
+    return next_opening(best, cands, _OPENS_QUOTE)
+
+
+def next_opening(best: Candidate, cands: list[Candidate],
+                 opening: re.Pattern[str]) -> Candidate | None:
+    """The sentence after ``best``, when it opens as ``opening`` says."""
     after = sentence_after(best, cands)
-    return after if after is not None and _OPENS_QUOTE.match(after.text) else None
+    return after if after is not None and opening.match(after.text) else None
 
 
 def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
