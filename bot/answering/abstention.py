@@ -268,9 +268,15 @@ def speaks_next(surname: str, text: str) -> bool:
     return False
 
 
-CALENDAR = frozenset(stem(w) for w in (
+_CALENDAR = frozenset(stem(w) for w in (
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december").split())
+
+
+def question_names(info: QuestionInfo) -> list[str]:
+    """The names the question is about (stemmed), without its numbers and the days and
+    months it dates itself by ("on Monday", "in March")."""
+    return [r for r in info.required if not r[0].isdigit() and r not in _CALENDAR]
 
 
 def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> bool:
@@ -289,8 +295,7 @@ def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) 
     asking = _SPEAKER_SAID.sub(" ", asking)
     body = re.sub(r"^\W*[A-Z][\w’'-]*\s+", "", asking)
     asking_terms = term_set(body)
-    wanted = [r for r in info.required
-              if not r[0].isdigit() and r not in CALENDAR and r in asking_terms]
+    wanted = [r for r in question_names(info) if r in asking_terms]
     if not wanted:
         return True
     # One name, one check: news gives "Fenella Rourke" once and "Ms Rourke" after, and a

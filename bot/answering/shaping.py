@@ -18,7 +18,6 @@ from datetime import date
 from bot.answer import Answer, Citation, ConflictValue
 from bot.answering import NO_ANSWER
 from bot.answering.abstention import (
-    CALENDAR,
     DEFAULT_THRESHOLDS,
     NAME_RUN,
     PERSONAL,
@@ -26,6 +25,7 @@ from bot.answering.abstention import (
     Thresholds,
     answerable,
     left_unsaid,
+    question_names,
     span_near,
 )
 from bot.answering.candidates import (
@@ -96,11 +96,10 @@ def about_another_party(info: QuestionInfo, best: Candidate) -> bool:
     m = _SUBJECT.match(best.text)
     if m is None or m.group(1).split()[0].lower() in STOPWORDS:
         return False
-    asked = {r for r in info.required if not r[0].isdigit() and r not in CALENDAR}
-    if not asked:
-        return False
-    here = term_set(best.text)
-    return not (term_set(m.group(1)) & asked) and not (here & asked)
+    asked = set(question_names(info))
+    # The subject is part of the sentence: a sentence naming none of them has a subject
+    # naming none of them.
+    return bool(asked) and not (term_set(best.text) & asked)
 
 
 def people_named(info: QuestionInfo, cands: list[Candidate]) -> list[str]:
