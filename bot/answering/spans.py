@@ -533,15 +533,19 @@ def short_answer(
     """The span of the asked type nearest the event asked about, else nearest any of the
     question's words; with ``within``, only a span overlapping one of those ranges (where
     the parse found the event's own figure or date)."""
-    anchors = _event_positions(sentence, info) or _term_positions(sentence, info)
+    return _closest(typed_spans(sentence, info, published_at, within),
+                    _event_positions(sentence, info) or _term_positions(sentence, info))
+
+
+def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None,
+                within: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """Every span of the asked type in ``sentence`` (start, end, text as shown), those
+    overlapping ``within`` only when it is given."""
 
     def inside(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         if within is None:
             return spans
         return [sp for sp in spans if any(sp[0] < e and s < sp[1] for s, e in within)]
-
-    def pick(spans: list[tuple[int, int, str]]) -> str | None:
-        return _closest(inside(spans), anchors)
 
     if info.kind == "duration":
         # "won the title five days after the test": a time between two events, which
@@ -556,7 +560,7 @@ def short_answer(
             spans += [(m.start(), m.end(), m.group()) for m in _SINCE.finditer(sentence)]
         if _ASKS_TERM.search(info.text):
             spans += [(m.start(), m.end(), m.group()) for m in _UNTIL.finditer(sentence)]
-        return pick(spans)
+        return inside(spans)
     if info.kind == "when":
         # "fire investigators said on Wednesday": the day of the saying, not of the event,
         # unless saying is what the question asks about.
@@ -569,28 +573,28 @@ def short_answer(
                  if (asks_saying or not said_on(sentence, r.start))
                  and (ahead is None or r.day >= ahead)]
         if dates:
-            return pick(dates)
+            return inside(dates)
         # "not open until September 2026": the month is part of the answer, not noise.
         years = [(m.start(), m.end(), m.group()) for m in _MONTH_YEAR.finditer(sentence)]
-        return pick(years)
+        return inside(years)
     if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
         # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
         # sentence ("within four minutes") answers another question.
         ages = [(m.start(), m.end(), m.group(1) or m.group(2))
                 for m in AGE.finditer(sentence)]
-        return pick(ages)
+        return inside(ages)
     if info.kind in ("count", "amount", "which", "other") and _ASKS_SCORE.search(info.text):
         scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]
         if scores:
-            return pick(scores)
+            return inside(scores)
     if asks_tally(info):
         # "What was the vote on the housing plan?" asks for the tally ("seven to four"),
         # never the council that voted.
         tally = _TALLY.search(sentence)
         if tally is None or (within is not None and not inside(
                 [(tally.start(), tally.end(), tally.group())])):
-            return None
-        return re.sub(r"^by\s+", "", tally.group(), flags=re.I)
+            return []
+        return [(tally.start(), tally.end(), re.sub(r"^by\s+", "", tally.group(), flags=re.I))]
     if info.kind == "count" and (side := _VOTE_SIDE.search(info.text)):
         # "voted by 31 to 24 in favour": the first number is the side the sentence tells
         # ("rejected by 300 votes to 250": the first rejected).
@@ -599,7 +603,9 @@ def short_answer(
             told = _VOTE_SIDE.search(sentence[tally.end():] + " " + sentence[:tally.start()])
             # Untold, a tally is given for, then against.
             told_against = bool(told and told.group(1))
-            return as_count(tally.group(1 if told_against == bool(side.group(1)) else 2), info)
+            side_told = 1 if told_against == bool(side.group(1)) else 2
+            return [(tally.start(side_told), tally.end(side_told),
+                     as_count(tally.group(side_told), info))]
     if info.kind in ("count", "amount"):
         # A number the question already states ("falling for more than 50 days") is its
         # premise, not its answer.
@@ -635,14 +641,15 @@ def short_answer(
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if term_set(n[2].split()[-1]) & set(info.terms)]
         nums = counted or nums
-        best = pick(nums)
-        return as_count(best, info) if best and info.kind == "count" else best
+        if info.kind == "count":
+            return [(a, b, as_count(text, info)) for a, b, text in nums]
+        return nums
     if info.kind == "where":
         # A "where" is a name the sentence writes as a place, not the agency that said so.
-        return pick([n for n in names(sentence, info) if written_as_place(n[2], sentence)])
+        return inside([n for n in names(sentence, info) if written_as_place(n[2], sentence)])
     if info.kind in ("who", "which"):
-        return pick(names(sentence, info))
-    return None
+        return inside(names(sentence, info))
+    return []
 
 
 # A vote's tally, for then against: "voted by 31 to 24", "by 31 votes to 24".
