@@ -196,6 +196,26 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
     return found
 
 
+_MONTH_REL = re.compile(r"\b(?P<mod>last|this|next) month\b", re.I)
+
+
+def resolve_months(text: str, published_at: datetime | date | None
+                   ) -> list[tuple[int, int, str, date]]:
+    """"next month", "last month", "this month" as the month they mean: (start, end,
+    "December 2025", its first day). Kept apart from ``resolve_dates``, whose every phrase
+    is a day."""
+    if published_at is None:
+        return []
+    pub = published_at.date() if isinstance(published_at, datetime) else published_at
+    out = []
+    for m in _MONTH_REL.finditer(text):
+        step = {"last": -1, "this": 0, "next": 1}[m.group("mod").lower()]
+        index = pub.year * 12 + pub.month - 1 + step
+        month = date(index // 12, index % 12 + 1, 1)
+        out.append((m.start(), m.end(), month.strftime("%B %Y"), month))
+    return out
+
+
 def annotate(text: str, published_at: datetime | date | None) -> str:
     """``text`` with each relative date followed by its day: "on Monday [= 2020-10-12]"."""
     out, pos = [], 0

@@ -660,3 +660,59 @@ def test_how_long_a_thing_is_that_things_length(sentence, short):
     question = analyse("How long a ban did the tribunal give Desmond Akerby?")
     found = short_answer(sentence, question, None)
     assert (found if found and length_of_fits(question, found, sentence) else None) == short
+
+
+@pytest.mark.parametrize("question", [
+    "When are union officials sitting down with the brewery's managers?",
+    "When is the council meeting to look at the repair bill?",
+])
+def test_an_arrangement_to_come_is_not_dated_by_a_past_year(question):
+    from datetime import datetime
+
+    published = datetime(2025, 10, 1)
+    # "When are they meeting?" asks about an arrangement ahead: a year the story tells as
+    # past answers another question.
+    past = "The brewery has been the town's largest employer since a depot closed in 2019."
+    assert short_answer(past, analyse(question), published) is None
+    coming = "Union officials will meet managers in November 2025."
+    assert short_answer(coming, analyse(question), published) == "November 2025"
+
+
+def test_a_month_told_relative_to_the_story_is_resolved():
+    from datetime import datetime
+
+    published = datetime(2025, 11, 14)
+    info = analyse("When does building work start on the factory?")
+    sentence = ("Construction at the Canal Wharf site will start next month, and the company "
+                "expects to begin production there in the spring of 2027.")
+    assert short_answer(sentence, info, published) == "December 2025"
+    said = "Work on the site began last month."
+    assert short_answer(said, analyse("When did work begin?"), published) == "October 2025"
+
+
+def test_a_fine_asks_for_money():
+    info = analyse("How much was the laundry firm fined over the outbreak?")
+    sentence = ("The firm was fined £180,000 and told to close the cooling tower for two weeks "
+                "for repairs.")
+    assert short_answer(sentence, info, None) == "£180,000"
+    no_sum = "The firm was told to close the cooling tower for two weeks for repairs."
+    assert short_answer(no_sum, info, None) is None
+
+
+def test_how_far_is_a_distance():
+    from bot.answering.answertype import type_fits
+
+    info = analyse("How far would people have to go to find a dentist taking adults?")
+    sentence = ("Only four dentists remain in the town, and the nearest one taking adults is "
+                "14 miles away in Tamsley.")
+    assert not type_fits(info, "four dentists", sentence)
+    assert type_fits(info, "14 miles", sentence)
+
+
+def test_a_month_behind_the_story_does_not_date_what_is_to_come():
+    from datetime import datetime
+
+    published = datetime(2025, 2, 19)
+    info = analyse("When will the hospital board talk about the waiting figures in public?")
+    past = "Patients waited as long as 31 hours for a bed last month, the figures show."
+    assert short_answer(past, info, published) is None

@@ -174,4 +174,15 @@ def form_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     (``scoring`` gives the typed-span bonus only to a span passing them); the entity
     recogniser parses a sentence, so it runs only on what would be shown."""
     return (whole_words(short, sentence) and counts_asked(info, short, sentence)
-            and measures_asked_dimension(info, short, sentence))
+            and measures_asked_dimension(info, short, sentence)
+            and distance_for_how_far(info, short))
+
+
+_ASKS_DISTANCE = re.compile(r"\bhow far\b",
+                            re.I)
+
+
+def distance_for_how_far(info: QuestionInfo, short: str) -> bool:
+    """"How far would people have to go?" is answered by a length ("14 miles"), never by a
+    count ("four dentists") or a time."""
+    return not _ASKS_DISTANCE.search(info.text) or bool(_MEASURE.search(short))

@@ -264,7 +264,8 @@ _KINDS = [
     # the sinkhole say?"
     # "What has the operator announced…": after has/had the verb of saying is a participle.
     (re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) "
-                rf"(?:(?!do )[\w’'.-]+ ){{1,10}}?(?:{_SAY}(?:d|ed)?|denied|admitted)\b"
+                rf"(?:(?!do )[\w’'.-]+ ){{1,10}}?(?:{_SAY}(?:d|ed)?|denied|admitted|"
+                rf"write|wrote|written)\b"
                 rf"|\bhow did (?:[\w’'.-]+ ){{1,6}}?(?:respond|react|describe)\b"
                 rf"|\bwhat {_SAID_THING}s? (?:did|does|do|has|have|had|will|would) "
                 rf"(?:[\w’'.-]+ ){{1,6}}?(?:give|issue|make|offer|send|deliver)\b"

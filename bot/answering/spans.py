@@ -18,7 +18,7 @@ from bot.answering.question import (
     word_terms,
 )
 from bot.answering.syntax import event_arguments, event_values
-from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates, said_on
+from bot.temporal import NUMBER_WORDS, WEEKDAYS, resolve_dates, resolve_months, said_on
 
 # A capitalised word; hyphenated parts may be lower-case inside ("Chick-fil-A") but the
 # word must end capitalised, so "Russian-mediated" stays out.
@@ -488,7 +488,7 @@ def _plural_duration(text: str) -> str:
 # "How much did it cost?": the answer is money, however many other figures the sentence has.
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|costing|price|paid|pay|paying|pays|spend|spent|"
                          r"spending|worth|budget|fund|"
-                         r"funding|fine|salary|raise|raised|earn|earned|charge|fee)\b", re.I)
+                         r"funding|fine|fined|salary|raise|raised|earn|earned|charge|fee)\b", re.I)
 
 
 # "How much is Vessant paying": a sum of money, never a percentage beside it ("a premium of
@@ -512,7 +512,10 @@ _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|ea
 # the hearing due?", "When's the next meeting?".
 _ASKS_AHEAD = re.compile(r"\b(?:will|shall|going to|(?:is|are) (?:due|set|expected|scheduled|"
                          r"planned) to|(?:is|are) due|next)\b|\bwhen(?:'s|’s| is| are) the "
-                         r"(?:next|upcoming|coming)\b", re.I)
+                         r"(?:next|upcoming|coming)\b|"
+                         # "When are union officials meeting the managers?": the present
+                         # progressive of an arrangement still to come.
+                         r"\bwhen (?:is|are)\b(?: [\w’'-]+){1,5}? \w+ing\b", re.I)
 
 
 _SAYING = re.compile(r"\b(?:say|said|announce|announced|confirm|confirmed|report|reported|"
@@ -575,8 +578,11 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
         if dates:
             return inside(dates)
         # "not open until September 2026": the month is part of the answer, not noise.
-        years = [(m.start(), m.end(), m.group()) for m in _MONTH_YEAR.finditer(sentence)]
-        return inside(years)
+        years = [(m.start(), m.end(), m.group()) for m in _MONTH_YEAR.finditer(sentence)
+                 if ahead is None or int(m.group()[-4:]) >= ahead.year]
+        months = [(a, b, month) for a, b, month, first in resolve_months(sentence, published_at)
+                  if ahead is None or first >= ahead.replace(day=1)]
+        return inside(sorted(years + months))
     if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
         # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
         # sentence ("within four minutes") answers another question.
