@@ -38,6 +38,8 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
 
 @pytest.mark.parametrize("question,kind", [
     ("Why did opponents object to the tram?", "why"),
+    # Writing is saying: "What did X write about Y" asks for X's words.
+    ("What did the housing councillor write about tenants in the email?", "said"),
     ("What caused the Sarrow Valley fire?", "why"),
     ("What did Armenia's ministry say on Wednesday?", "said"),
     ("How did the union respond to the offer?", "said"),
@@ -225,6 +227,26 @@ def test_an_unsure_factoid_shows_the_next_sentence_offering_the_asked_type(reade
     a = reader.answer("Who is building the Ellisford bridge?", [hit])
     assert not a.abstained and a.short_answer is None
     assert "Brightwater Civil" in a.answer and len(a.citations) == 2
+
+
+def test_the_one_span_of_the_asked_type_in_the_sentence_meant_is_shown(reader):
+    # The question shares few words with the sentence ("get better within a fortnight",
+    # "recover within two weeks"), but the sentence closest in meaning names one person.
+    text = ("Cases of the stomach bug have risen to 43 across Ashcombe, health officials said. "
+            "Dr Alina Sorensen, a consultant in health protection, said most healthy adults "
+            "would recover within two weeks without treatment. "
+            "Bottled water is being handed out at the village hall.")
+    hit = passage(text, "Water outbreak in Ashcombe", "Courier")
+    a = reader.answer("Which health expert said most adults would get better within a "
+                      "fortnight?", [hit])
+    assert a.short_answer == "Alina Sorensen"
+    # Two people in the sentence: which one is meant is not plain without the question's
+    # own words, so the quote stands alone.
+    two = text.replace("Dr Alina Sorensen, a consultant in health protection, said",
+                       "Dr Alina Sorensen and her colleague Dr Piet Laan said")
+    b = reader.answer("Which health expert said most adults would get better within a "
+                      "fortnight?", [passage(two, "Water outbreak in Ashcombe", "Courier")])
+    assert b.short_answer is None and "Piet Laan" in b.answer
 
 
 def test_a_span_far_from_the_questions_words_is_not_shown():
