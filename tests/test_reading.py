@@ -249,6 +249,25 @@ def test_the_one_span_of_the_asked_type_in_the_sentence_meant_is_shown(reader):
     assert b.short_answer is None and "Piet Laan" in b.answer
 
 
+def test_a_capitalised_word_opening_the_sentence_meant_is_no_name(reader):
+    text = ("Bird flu has been found at a second farm near Brindlecote, less than two weeks "
+            "after the first outbreak in the area. "
+            "The restricted zone around the town has been enlarged to ten kilometres.")
+    a = reader.answer("Who runs the second farm near Brindlecote hit by avian flu?",
+                      [passage(text, "Bird flu at second Brindlecote farm", "Courier")])
+    assert a.short_answer is None
+
+
+def test_a_question_asking_two_parties_gets_both_figures(reader):
+    text = ("The largest piece of the meteorite will go on display at the town museum. "
+            "A dealer, Leopold Stroud, said collectors would pay up to £250,000 for it. "
+            "An independent valuation commissioned by the museum put it at £60,000.")
+    a = reader.answer("What was the big stone said to be worth, by the dealer and by the "
+                      "museum's valuer?", [passage(text, "Meteorite to go on display", "Post")])
+    assert a.short_answer is None
+    assert "£250,000" in a.answer and "£60,000" in a.answer
+
+
 def test_a_span_far_from_the_questions_words_is_not_shown():
     info = analyse("How many ships were waiting off the port?")
     near = _cand("He said 14 ships were waiting off the port.")

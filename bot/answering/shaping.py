@@ -62,7 +62,7 @@ from bot.answering.spans import (
     short_answer,
     typed_spans,
 )
-from bot.answering.syntax import names_a_person
+from bot.answering.syntax import entity_label, names_a_person
 from bot.attribution import attribute
 from bot.temporal import format_day
 from retrieval.types import Embedder
@@ -268,7 +268,17 @@ def unambiguous(info: QuestionInfo, best: Candidate, cands: list[Candidate], sho
     if best.required < t.required or any(c.dense > best.dense for c in cands[1:]):
         return False
     spans = typed_spans(best.text, info, best.chunk.published_at)
-    return len(spans) == 1 and same_span(spans[0][2], short)
+    if len(spans) != 1 or not same_span(spans[0][2], short):
+        return False
+    # A name must be one to the entity recogniser too: "Bird" opening "Bird flu has been
+    # found at a second farm" is the only capitalised word, and no farmer.
+    return info.kind not in NAME_KINDS or entity_label(short, best.text) in NAMED_ENTITIES
+
+
+# The kinds a name answers, and what the entity recogniser calls a name.
+NAME_KINDS = frozenset({"who", "where", "which"})
+NAMED_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART",
+                            "EVENT", "PRODUCT", "LAW"})
 
 
 def same_span(a: str, b: str) -> bool:
@@ -537,7 +547,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
             rival = after
     if not split and rival is None and (both := figure_set_against(info, best, cands)):
         rival, split = both
-    if rival is not None or split:
+    if rival is not None or split or asks_each_party(info):
         short = None
     # For quoting only: the spans and checks read the sentence itself.
     quoted = with_speakers_words(best, cands) if info.kind == "said" else with_antecedent(best)
@@ -600,6 +610,17 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
                       re.I)
 
 
+# "…, according to the union and the port authority?", "…, by the dealer and by the
+# museum's valuer?": the question asks for each party's figure.
+_ASKS_EACH = re.compile(r"\baccording to (?:the )?[^,?]+? and (?:to )?(?:the )?[^,?]+\?\s*$|"
+                        r",\s*by (?:the )?[^,?]+? and by (?:the )?[^,?]+\?\s*$", re.I)
+
+
+def asks_each_party(info: QuestionInfo) -> bool:
+    """The question asks two named parties for their figures: no one figure answers it."""
+    return info.kind in ("count", "amount") and bool(_ASKS_EACH.search(info.text))
+
+
 def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
                  t: Thresholds) -> Candidate | None:
     """Another source's different figure for the quantity asked about: "The union said 2,300
@@ -628,6 +649,8 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
             continue
         other = attribute(c.text)
         if c is after and other and speaker and other != speaker:
+            return c
+        if asks_each_party(info) and other != speaker:
             return c
         if _DISPUTE.search(c.text) and (c.before == best.text
                                         or c.score >= SECOND_SENTENCE * best.score):
