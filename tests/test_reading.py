@@ -268,6 +268,26 @@ def test_a_question_asking_two_parties_gets_both_figures(reader):
     assert "£250,000" in a.answer and "£60,000" in a.answer
 
 
+def test_a_figure_disputed_by_the_next_sentence_is_one_of_two(reader):
+    text = ("Marlstone Bank is to shut branches across the region. "
+            "Marlstone said 410 roles would be affected and that it expected most staff to "
+            "be redeployed. The staff union said the true number of jobs at risk was 620, "
+            "once cleaning and security posts were counted.")
+    a = reader.answer("How many jobs could go because of the Marlstone branch closures?",
+                      [passage(text, "Marlstone to close 58 branches", "Post")])
+    assert a.short_answer is None
+    assert "410" in a.answer and "620" in a.answer
+
+
+def test_a_day_is_never_a_place():
+    from bot.answering.fit import fits
+
+    info = analyse("Where are the evacuated villagers spending the night?")
+    sentence = "Eleven residents were evacuated in the early hours of Sunday."
+    assert not fits(info, "Sunday", sentence)
+    assert fits(info, "Drensford", "They spent the night at the rest centre in Drensford.")
+
+
 def test_a_span_far_from_the_questions_words_is_not_shown():
     info = analyse("How many ships were waiting off the port?")
     near = _cand("He said 14 ships were waiting off the port.")

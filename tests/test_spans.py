@@ -707,6 +707,8 @@ def test_how_far_is_a_distance():
                 "14 miles away in Tamsley.")
     assert not type_fits(info, "four dentists", sentence)
     assert type_fits(info, "14 miles", sentence)
+    late = analyse("How far behind schedule is the flood scheme?")
+    assert type_fits(late, "18 months", "The scheme is 18 months behind schedule.")
 
 
 def test_a_month_behind_the_story_does_not_date_what_is_to_come():

@@ -178,8 +178,8 @@ def form_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and distance_for_how_far(info, short))
 
 
-_ASKS_DISTANCE = re.compile(r"\bhow far\b",
-                            re.I)
+# Not "how far behind schedule": how late, in time.
+_ASKS_DISTANCE = re.compile(r"\bhow far\b(?!\s+(?:behind|ahead|over|under|into|along))", re.I)
 
 
 def distance_for_how_far(info: QuestionInfo, short: str) -> bool:

@@ -64,6 +64,12 @@ _ASKS_SITE = re.compile(
     r"station|stadium|ground|venue|building|street|road)\b", re.I)
 
 
+# "in the early hours of Sunday": a day or a month is never a place.
+_A_TIME = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
+                     r"february|march|april|may|june|july|august|september|october|november|"
+                     r"december)\b", re.I)
+
+
 def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """A question asking for a place is not answered by a person the sentence names
     ("Bernard Ashworth said the leisure centre would stay shut" for "Where will…"), and a
@@ -72,7 +78,7 @@ def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     asking = asking_sentence(info.text)
     if not (_ASKS_SITE.search(asking) or PLACE_TYPE.search(asking)):
         return True
-    if names_a_person(short, sentence):
+    if names_a_person(short, sentence) or _A_TIME.match(short):
         return False
     if info.kind != "where":
         return True

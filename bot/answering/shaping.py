@@ -636,6 +636,8 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     if mine is None:
         return None
     speaker = attribute(best.text)
+    if _DISPUTE.search(best.text) and (before := disputed(info, best, cands, mine)):
+        return before
     # "The operator says 146 trains were cancelled. The users' association says it counted
     # 312 cancellations over the same five days.": the next sentence, another source's
     # figure of the same kind, however far down the question's words rank it.
@@ -662,6 +664,20 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         if (c.score >= SECOND_SENTENCE * best.score and c.lexical >= t.own_words
                 and other and speaker and other != speaker and len(nouns) < 2):
             return c
+    return None
+
+
+def disputed(info: QuestionInfo, best: Candidate, cands: list[Candidate],
+             mine: tuple[str, str]) -> Candidate | None:
+    """"Marlstone said 410 roles would be affected. The union said the true number of jobs
+    at risk was 620.": the sentence before the best one, whose figure the best one
+    disputes, however it names what it counts ("roles" for "jobs")."""
+    for c in cands:
+        if c.chunk is best.chunk and c.text == best.before:
+            figure = short_answer(c.text, info, c.chunk.published_at)
+            theirs = figure_of(figure) if figure else None
+            if theirs is not None and theirs[1] == mine[1] and theirs[0] != mine[0]:
+                return c
     return None
 
 
