@@ -18,7 +18,7 @@ _SAY = (
     r"us|(?!that\b)\w+)|"
     r"announced|announces|reported|reports|stated|confirmed|confirms|estimated|estimates|"
     r"claimed|claims|insisted|warned|added|noted|wrote|tweeted|acknowledged|"
-    r"put\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count|crowd|size|attendance)"
+    r"puts?\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count|crowd|size|attendance)"
     r"(?:\s+of\s+[\w\s'’-]{0,40}?)?\s+at|"
     r"(?:has|have|had)\s+(?:said|confirmed|reported|estimated|put\s+the\s+\w+\s+at))"
 )
@@ -61,10 +61,14 @@ _SPEAKER_LAZY = (
 )
 _INVERTED = re.compile(r"[,\"”’]\s*(?:said|says|according\s+to)\s+" + _SPEAKER_LAZY
                        + r"(?:,[^,]*)?" + _TAIL + r"\s*[.!]?\s*$")
+# Between a leading speaker and the verb: ", the union's spokeswoman," or a relative clause
+# whose commas are a number's or a list's: ", which surveyed 1,300 season-ticket holders,",
+# ", which represents porters, cleaners and healthcare assistants,".
+_APPOSITIVE = (r"(?:,\s*(?:(?:which|who)\s+[^\"“]{1,100}?|(?:[^,\"“]|(?<=\d),(?=\d)){1,80}),)")
 # "The union said (on Monday) (that) …"  /  "Officials in Baku put the toll at …"
 _LEADING = re.compile(
     r"^\s*(?:(?i:in|at|on|after|before|speaking|earlier|later|meanwhile|separately|however|"
-    r"but)\b[^,\"“]{0,40},\s*)?" + _SPEAKER + r"(?:,\s*[^,\"“]{1,80},)?\s+" + _SAY + r"\b")
+    r"but)\b[^,\"“]{0,40},\s*)?" + _SPEAKER + _APPOSITIVE + r"?\s+" + _SAY + r"\b")
 
 _PRONOUNS = frozenset(
     "he she they it we i you who which that this these those there one someone".split())

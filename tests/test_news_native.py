@@ -60,6 +60,12 @@ runner = CliRunner()
      "take about two weeks to clear.", "Martin Hale"),
     ("Grace Whitlow, the interim chief executive, said the faulty filling line at the "
      "Brennick factory had been shut down.", "Grace Whitlow"),
+    # A relative clause with a number's or a list's commas between speaker and verb, and
+    # the present tense of putting a figure.
+    ("The Harnford Supporters' Trust, which surveyed 1,300 season-ticket holders, says the "
+     "average rise is 41%.", "the Harnford Supporters' Trust"),
+    ("The Allied Health Staff Union, which represents porters, cleaners and healthcare "
+     "assistants, puts the figure at 4,600.", "the Allied Health Staff Union"),
 ])
 def test_attribution(sentence, who):
     assert attribute(sentence) == who
