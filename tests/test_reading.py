@@ -161,6 +161,13 @@ def test_a_verb_in_a_phrase_that_means_another_thing_is_no_synonym():
     assert led not in term_set("The convoy headed for the coast.")
 
 
+def test_a_phrase_counts_as_its_meaning_not_its_words():
+    """"take over from" is replacing; the question's own words are not "take" besides."""
+    info = analyse("Who did Rhys Cadwaladr take over from at Harnford?")
+    assert stem("take") not in info.predicate
+    assert set(info.predicate) & term_set("Cadwaladr, who replaced Marco Bellandi in March")
+
+
 def test_the_embedder_reads_the_question_without_its_names():
     assert meaning_of(analyse("Who took over from Marco Lenz at Kingsport Rovers?")) == \
         "Who took over from at"

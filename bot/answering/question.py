@@ -410,6 +410,8 @@ def analyse(question: str) -> QuestionInfo:
     low = f" {stemmed_text(asking)} "
     for phrase, group in SYNONYMS.items():
         if " " in phrase and f" {phrase} " in low:
+            # The phrase's words mean it only together: "take over" is no taking.
+            own = [w for w in own if w not in phrase.split()]
             own.append(min(w for w in group if " " not in w))
     speaker: tuple[str, ...] = ()
     if kind == "said" and (said := speaker_phrase(asking)):
