@@ -974,7 +974,7 @@ def test_two_sources_figures_in_one_sentence_are_both_the_answer(reader):
     assert a.short_answer is None and a.conflict
     assert {v.value for v in a.conflict_values} == {"900", "2,000"}
     assert {v.attributed_to for v in a.conflict_values} == {
-        "The operator", "the hauliers' federation"}
+        "the operator", "the hauliers' federation"}
 
 
 @pytest.mark.parametrize("question,title,text,figures", [

@@ -649,3 +649,11 @@ NEWS_VERBS = frozenset(
     ).split()})
 # A word before "that" / "who" after which it opens no relative clause on a noun.
 _NOT_BEFORE_RELATIVE = THAT_CLAUSE_VERBS | NEWS_VERBS
+
+
+def phrase_words(question: str) -> int:
+    """The words beyond one that the question's synonym phrases hold ("took over": 1). Each
+    phrase is one own word of the question (``QuestionInfo.predicate``) but says as much as
+    its words."""
+    low = f" {stemmed_text(asking_sentence(question))} "
+    return sum(len(p.split()) - 1 for p in SYNONYMS if " " in p and f" {p} " in low)

@@ -20,7 +20,14 @@ import numpy as np
 
 from bot.answering.answertype import form_fits
 from bot.answering.candidates import Candidate
-from bot.answering.question import SPEECH_VERB, QuestionInfo, asking_sentence, stem, term_set
+from bot.answering.question import (
+    SPEECH_VERB,
+    QuestionInfo,
+    asking_sentence,
+    phrase_words,
+    stem,
+    term_set,
+)
 from bot.answering.spans import (
     event_answer,
     names,
@@ -147,7 +154,7 @@ def meaning_of(info: QuestionInfo) -> str:
     they make the lead, which names everyone, the closest sentence to every question about
     the story, and an unanswerable question about a named story look answered. A question
     that is mostly names ("How far is Kessling from Velden?") keeps them."""
-    if len(info.predicate) < MEANING_MIN_WORDS:
+    if len(info.predicate) + phrase_words(info.text) < MEANING_MIN_WORDS:
         return info.text
     words = [w for i, w in enumerate(info.text.split())
              if not (i > 0 and w[:1].isupper()) and not w[:1].isdigit()]
