@@ -718,3 +718,13 @@ def test_a_month_behind_the_story_does_not_date_what_is_to_come():
     info = analyse("When will the hospital board talk about the waiting figures in public?")
     past = "Patients waited as long as 31 hours for a bed last month, the figures show."
     assert short_answer(past, info, published) is None
+
+
+def test_a_building_named_after_someone_is_no_one():
+    info = analyse("Who discovered the stolen lead at the church?")
+    sentence = ("The theft at St Ebba's Church was discovered on Sunday morning when the "
+                "churchwarden, Philip Dunsmore, arrived to open up.")
+    got = [n for _, _, n in names(sentence, info)]
+    assert "St Ebba" not in got and "Philip Dunsmore" in got
+    # A country's leader: the owner is a name of its own.
+    assert "North Korea" in [n for _, _, n in names("North Korea's Kim Jong Un spoke.", info)]

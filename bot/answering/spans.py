@@ -234,6 +234,12 @@ INSTITUTION_HEADS = frozenset(
     "Port Harbour Prison Cathedral Church".split())
 
 
+# A building or institution named after someone: "St Ebba's Church", "Guy's Hospital".
+_NAMED_BUILDING = re.compile(r"(?:[A-Z][\w’'-]*\s+)*(?:Church|Chapel|Cathedral|Abbey|Hospital|"
+                             r"School|College|Academy|Park|Hall|House|Market|Square|Gate|"
+                             r"Well|Wharf|Yard|Field|Lane|Street|Road)")
+
+
 def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     # A quoted phrase is a title or someone's words, never a place.
@@ -254,9 +260,11 @@ def names(sentence: str, info: QuestionInfo) -> list[tuple[int, int, str]]:
             text = text[:-2]
         owner = _POSSESSIVE_PREFIX.match(text)
         if owner:
-            # "North Korea's Kim Jong Un": the owner is a name of its own too.
+            # "North Korea's Kim Jong Un": the owner is a name of its own too. Not the saint
+            # or founder a building is named after: "St Ebba's Church" is a church.
             name = owner.group().rstrip()[:-2]
-            if name not in _NOT_NAMES and not _in_question(name, info):
+            if (name not in _NOT_NAMES and not _in_question(name, info)
+                    and not _NAMED_BUILDING.fullmatch(text[owner.end():])):
                 out.append((m.start(), m.start() + len(name), name))
             text = text[owner.end():]
         if (not text or text in _NOT_NAMES or text.lower() in STOPWORDS
