@@ -2,7 +2,8 @@
 
 - Nothing close enough, or only sentences about something else: the archive doesn't say.
 - A factoid (who, when, where, how many/much/long) answered by a sentence that holds the
-  question's own words: the short answer and its quote.
+  question's own words (``confident``), or, worded otherwise, by the one span of the asked
+  type in the sentence both readings pick (``unambiguous``): the short answer and its quote.
 - Anything else: the quote alone. A "why" or "what did X say" is answered by a sentence,
   and a span pulled out of a sentence that may answer another question misleads more than
   it helps.
