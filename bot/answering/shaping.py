@@ -2,8 +2,7 @@
 
 - Nothing close enough, or only sentences about something else: the archive doesn't say.
 - A factoid (who, when, where, how many/much/long) answered by a sentence that holds the
-  question's own words (``confident``), or, worded otherwise, by the one span of the asked
-  type in the sentence both readings pick (``unambiguous``): the short answer and its quote.
+  question's own words (``confident``): the short answer and its quote.
 - Anything else: the quote alone. A "why" or "what did X say" is answered by a sentence,
   and a span pulled out of a sentence that may answer another question misleads more than
   it helps.
@@ -61,9 +60,8 @@ from bot.answering.spans import (
     numbers,
     plausible_span,
     short_answer,
-    typed_spans,
 )
-from bot.answering.syntax import entity_label, names_a_person
+from bot.answering.syntax import names_a_person
 from bot.attribution import attribute
 from bot.temporal import format_day
 from retrieval.types import Embedder
@@ -255,38 +253,6 @@ def confident(info: QuestionInfo, best: Candidate, short: str, t: Thresholds) ->
     if not plausible_span(info, short, best.chunk.text):
         return False
     return span_near(info, best.text, short, t)
-
-
-def unambiguous(info: QuestionInfo, best: Candidate, cands: list[Candidate], short: str,
-                t: Thresholds) -> bool:
-    """The span is the answer without the question's own words around it: two readings
-    agree on the sentence (it ranks first, and no candidate is closer in meaning to the
-    question, which the embedder was trained to match to its answer), it holds the
-    question's names, and it holds one span of the asked type, this one. "Dr Alina
-    Sorensen, a consultant in health protection, said most healthy adults would recover
-    within two weeks" answers "Which health expert said most adults would get better within
-    a fortnight?" though it shares few of its words: there is no one else it could name."""
-    if best.required < t.required or any(c.dense > best.dense for c in cands[1:]):
-        return False
-    spans = typed_spans(best.text, info, best.chunk.published_at)
-    if len(spans) != 1 or not same_span(spans[0][2], short):
-        return False
-    # A name must be one to the entity recogniser too: "Bird" opening "Bird flu has been
-    # found at a second farm" is the only capitalised word, and no farmer.
-    return info.kind not in NAME_KINDS or entity_label(short, best.text) in NAMED_ENTITIES
-
-
-# The kinds a name answers, and what the entity recogniser calls a name.
-NAME_KINDS = frozenset({"who", "where", "which"})
-NAMED_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART",
-                            "EVENT", "PRODUCT", "LAW"})
-
-
-def same_span(a: str, b: str) -> bool:
-    """One span in two forms: "Imke Valstad" and "Dr Imke Valstad", "Gannet Brothers" and
-    "the Gannet Brothers"."""
-    a, b = a.lower(), b.lower()
-    return a in b or b in a
 
 
 def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
@@ -521,8 +487,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         guess = short = fullest_name(best.argument, best, cands)
     else:
         guess = short_for(info, best, cands, embedder) if info.factoid else None
-        short = guess if guess and (confident(info, best, guess, t)
-                                    or unambiguous(info, best, cands, guess, t)) else None
+        short = guess if guess and confident(info, best, guess, t) else None
     if short and not fits(info, short, best.text):
         short = None
     if short and not best.argument and not about_person_asked(info, best, cands):
