@@ -407,12 +407,10 @@ def analyse(question: str) -> QuestionInfo:
            and not (i > 0 and w[0].isupper())]
     # A phrase the question uses ("took over", "called off") stands for its synonym group;
     # any single word of the group finds the sentence that words it otherwise.
-    low = f" {stemmed_text(asking)} "
-    for phrase, group in SYNONYMS.items():
-        if " " in phrase and f" {phrase} " in low:
-            # The phrase's words mean it only together: "take over" is no taking.
-            own = [w for w in own if w not in phrase.split()]
-            own.append(min(w for w in group if " " not in w))
+    for phrase in synonym_phrases(asking):
+        # The phrase's words mean it only together: "take over" is no taking.
+        own = [w for w in own if w not in phrase.split()]
+        own.append(min(w for w in SYNONYMS[phrase] if " " not in w))
     speaker: tuple[str, ...] = ()
     if kind == "said" and (said := speaker_phrase(asking)):
         speaker = tuple(w.strip("'’").removesuffix("'s").removesuffix("’s").lower()
@@ -651,9 +649,15 @@ NEWS_VERBS = frozenset(
 _NOT_BEFORE_RELATIVE = THAT_CLAUSE_VERBS | NEWS_VERBS
 
 
+def synonym_phrases(asking: str) -> list[str]:
+    """The several-word synonyms ("took over", "called off") the asking sentence uses, as
+    stemmed keys of ``SYNONYMS``."""
+    low = f" {stemmed_text(asking)} "
+    return [p for p in SYNONYMS if " " in p and f" {p} " in low]
+
+
 def phrase_words(question: str) -> int:
     """The words beyond one that the question's synonym phrases hold ("took over": 1). Each
     phrase is one own word of the question (``QuestionInfo.predicate``) but says as much as
     its words."""
-    low = f" {stemmed_text(asking_sentence(question))} "
-    return sum(len(p.split()) - 1 for p in SYNONYMS if " " in p and f" {p} " in low)
+    return sum(len(p.split()) - 1 for p in synonym_phrases(asking_sentence(question)))
