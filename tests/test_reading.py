@@ -236,6 +236,18 @@ def test_an_unsure_factoid_shows_the_next_sentence_offering_the_asked_type(reade
     assert "Brightwater Civil" in a.answer and len(a.citations) == 2
 
 
+def test_a_question_without_names_is_about_the_story_its_words_tell(reader):
+    tram = passage("Northbay council voted to build a tram line to the harbour. Mayor Ingrid "
+                   "Solberg said the project would cost 412 million euros.",
+                   "Council approves harbour tram line", "Gazette")
+    museum = passage("The city museum opened its doors again on Friday after a renovation "
+                     "that took four years and cost 68 million euros.",
+                     "City museum reopens", "Gazette")
+    a = reader.answer("How much will the tram cost?", [museum, tram])
+    assert a.short_answer != "68 million euros"
+    assert "412 million euros" in a.answer
+
+
 def test_a_question_asking_two_parties_gets_both_figures(reader):
     text = ("The largest piece of the meteorite will go on display at the town museum. "
             "A dealer, Leopold Stroud, said collectors would pay up to £250,000 for it. "

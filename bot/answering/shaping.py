@@ -87,6 +87,25 @@ _SUBJECT = re.compile(r"^\W*((?:[A-Z][\w’'.&-]*\s+)*[A-Z][\w’'.&-]*)\s+(?:wa
                       r"had|have|will|would|paid|pays|received|got|faces?|faced)\b")
 
 
+def story_asked(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> bool:
+    """A question without names says which story it asks about by its own words alone: "How
+    much will the tram cost?" is not answered by the museum story's "cost 68 million euros"
+    while a retrieved tram story offers a sum too and holds every word of the question
+    (title and retrieved text) that the museum story lacks. With names, the names decide
+    (``Candidate.required``)."""
+    if info.required or not info.predicate:
+        return True
+    texts: dict[str, list[str]] = {}
+    for c in cands:
+        parts = texts.setdefault(c.chunk.article_id, [c.chunk.title])
+        if c.chunk.text not in parts:
+            parts.append(c.chunk.text)
+    held = {article: all(t in term_set(" ".join(parts)) for t in info.predicate)
+            for article, parts in texts.items()}
+    rivals = {c.chunk.article_id for c in cands if c.short} - {best.chunk.article_id}
+    return held[best.chunk.article_id] or not any(held[a] for a in rivals)
+
+
 def about_another_party(info: QuestionInfo, best: Candidate) -> bool:
     """"WhatsApp was last year fined a record 225 million euros" for "How much was Instagram
     fined?": the sentence's subject is another party the question does not name, and it
@@ -491,6 +510,8 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     if short and not fits(info, short, best.text):
         short = None
     if short and not best.argument and not about_person_asked(info, best, cands):
+        short = None
+    if short and not story_asked(info, best, cands):
         short = None
     if short and about_another_party(info, best):
         # Parsed or not: the event is the other party's.
