@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.answer import Citation
@@ -95,6 +96,14 @@ def mentions(term: str, terms: set[str], text: str, source: str, question: str) 
         >= max(4, round(0.66 * min(len(term), len(t)))) for t in terms)
 
 
+def article_texts(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Each article's title and its retrieved passages, each passage once, as one text."""
+    parts: dict[str, dict[str, str]] = {}
+    for chunk in chunks:
+        parts.setdefault(chunk.article_id, {"": chunk.title}).setdefault(chunk.id, chunk.text)
+    return {article: " ".join(texts.values()) for article, texts in parts.items()}
+
+
 def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> list[Candidate]:
     """Every sentence of the first ``passages`` hits, once, except questions and sentences
     of passages that address the bot."""
@@ -103,11 +112,7 @@ def candidate_sentences(info: QuestionInfo, hits: list[Hit], passages: int) -> l
     # A story names its subject in full once, early, and later paragraphs lean on that
     # ("Its insurer has offered a reward…" in a story whose lead names the painter): a
     # passage holds the names its article's retrieved passages hold.
-    article_text: dict[str, str] = {}
-    for hit in hits[:passages]:
-        if not is_tainted(hit.chunk.text):
-            prior = article_text.get(hit.chunk.article_id, hit.chunk.title)
-            article_text[hit.chunk.article_id] = prior + " " + hit.chunk.text
+    article_text = article_texts(h.chunk for h in hits[:passages] if not is_tainted(h.chunk.text))
     article_required: dict[str, float] = {}
     for rank, hit in enumerate(hits[:passages]):
         chunk = hit.chunk

@@ -30,6 +30,7 @@ from bot.answering.abstention import (
 )
 from bot.answering.candidates import (
     Candidate,
+    article_texts,
     citation_for,
     with_antecedent,
     with_speakers_words,
@@ -95,13 +96,8 @@ def story_asked(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> 
     (``Candidate.required``)."""
     if info.required or not info.predicate:
         return True
-    texts: dict[str, list[str]] = {}
-    for c in cands:
-        parts = texts.setdefault(c.chunk.article_id, [c.chunk.title])
-        if c.chunk.text not in parts:
-            parts.append(c.chunk.text)
-    held = {article: all(t in term_set(" ".join(parts)) for t in info.predicate)
-            for article, parts in texts.items()}
+    held = {article: all(t in term_set(text) for t in info.predicate)
+            for article, text in article_texts(c.chunk for c in cands).items()}
     rivals = {c.chunk.article_id for c in cands if c.short} - {best.chunk.article_id}
     return held[best.chunk.article_id] or not any(held[a] for a in rivals)
 
