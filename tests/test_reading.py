@@ -1344,3 +1344,40 @@ def test_the_next_sentence_giving_another_sources_figure_is_a_disagreement(reade
                       "Valley timetable?", [passage(text, "Timetable chaos", "Courier")])
     assert a.short_answer is None and a.conflict
     assert "146" in a.answer and "312" in a.answer
+
+
+def test_a_reason_given_in_someones_words_is_quoted_for_why(reader):
+    """No sentence says "because": the owner's reported words are the reason, and they are
+    quoted beside the sentence that tells the closure."""
+    text = ("The Crumbly bakery will close its Mill Street shop on Saturday after 40 years. "
+            "Owner Jenny Marsh thanked customers for their loyalty. She said the rent had "
+            "doubled in two years and the shop no longer made money. Its other two shops will "
+            "stay open.")
+    answer = reader.answer("Why is the Crumbly bakery closing its Mill Street shop?",
+                           [passage(text, "Crumbly bakery shuts Mill Street shop")])
+    assert "rent had doubled" in answer.answer
+    assert answer.short_answer is None
+
+
+def test_another_sources_figure_just_before_the_best_sentence_is_a_disagreement():
+    """"The GMB says … up to £3,400 a year. The council says no one would lose more than
+    £1,200": when the council's sentence reads closer, the union's, just before it, is
+    still the other side of the same figure, however few of the question's words it holds."""
+    from bot.answering.shaping import rival_figure
+
+    gmb = "The GMB says the change would cut the pay of some loaders by up to £3,400 a year."
+    council = ("The council says no one would lose more than £1,200 and that those affected "
+               "would have their pay protected for 12 months.")
+    text = f"The dispute centres on a plan to regrade loaders. {gmb} {council}"
+    chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title="Strike",
+                  source="x")
+
+    def cand(sentence: str, before: str, short: str, score: float, lexical: float) -> Candidate:
+        start = text.index(sentence)
+        return Candidate(chunk, 0, start, start + len(sentence), sentence, before=before,
+                         short=short, score=score, lexical=lexical)
+
+    best = cand(council, gmb, "£1,200", 0.71, 0.55)
+    union = cand(gmb, "The dispute centres on a plan to regrade loaders.", "£3,400", 0.68, 0.31)
+    info = analyse("How much pay would the loaders lose under the regrading?")
+    assert rival_figure(info, best, [best, union], DEFAULT_THRESHOLDS) is union

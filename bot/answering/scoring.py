@@ -238,6 +238,11 @@ def kind_cue(info: QuestionInfo, c: Candidate, speakers: set[str] | None = None)
     return False
 
 
+def reports_speech(sentence: str) -> bool:
+    """Someone is reported speaking: "said", "told reporters", "according to", a quote."""
+    return bool(_SPEECH.search(sentence))
+
+
 def weak_reason(info: QuestionInfo, c: Candidate) -> bool:
     """A "why" answered by a sentence whose only reason word may be a time ("after")."""
     return info.kind == "why" and bool(_TIME_OR_REASON.search(c.text))

@@ -51,6 +51,7 @@ from bot.answering.scoring import (
     kind_cue,
     predicate_share,
     relevance,
+    reports_speech,
     weak_reason,
 )
 from bot.answering.spans import (
@@ -312,6 +313,8 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         for c in cands[1:6]:
             if close_in_article(c) and (kind_cue(info, c) or weak_reason(info, c)):
                 return c
+        if info.kind == "why" and (told := reason_told(best, cands)) is not None:
+            return told
     if not info.factoid:
         for c in cands[1:4]:
             if close_in_article(c) and c.text != best.text and c.text not in best.before:
@@ -446,6 +449,21 @@ def quote_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
     trust said it would not pay." and gives the why in the next breath, in the speaker's
     words ("We will not hand money to criminals…"), with no word of cause in either."""
     return next_opening(best, cands, _OPENS_QUOTE)
+
+
+def reason_told(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """News gives a reason in someone's words as often as in a word of cause: "The bakery
+    will close its Mill Street shop on Saturday. … She said the rent had doubled and the
+    shop no longer made money." Where no sentence says "because", the closest sentence of
+    the story reporting speech, after the one that tells the act."""
+    return next((c for c in cands[1:REASON_SENTENCES]
+                 if c.chunk.article_id == best.chunk.article_id and c.text != best.text
+                 and reports_speech(c.text)), None)
+
+
+# How far down the ranking a sentence reporting speech may still give the reason: the five
+# after the best, the ones a second quote is looked for in.
+REASON_SENTENCES = 6
 
 
 def next_opening(best: Candidate, cands: list[Candidate],
@@ -623,9 +641,12 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         return before
     # "The operator says 146 trains were cancelled. The users' association says it counted
     # 312 cancellations over the same five days.": the next sentence, another source's
-    # figure of the same kind, however far down the question's words rank it.
+    # figure of the same kind, however far down the question's words rank it. The one
+    # before, the same way round, when the second source's sentence reads closer.
     after = sentence_after(best, cands)
     pool = cands[1:6] + ([after] if after is not None and after not in cands[1:6] else [])
+    before = next((c for c in pool if c.text == best.before
+                   and c.chunk.article_id == best.chunk.article_id), None)
     for c in pool:
         if not c.short or c.required < 1.0:
             continue
@@ -633,7 +654,7 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         if theirs is None or theirs[1] != mine[1] or theirs[0] == mine[0]:
             continue
         other = attribute(c.text)
-        if c is after and other and speaker and other != speaker:
+        if (c is after or c is before) and other and speaker and other != speaker:
             return c
         if asks_each_party(info) and other != speaker:
             return c
