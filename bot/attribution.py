@@ -81,6 +81,8 @@ _NOT_SPEAKER_START = frozenset(
 _BREAKERS = frozenset(
     "that which who was were is are be been being had has have will would could should "
     "may might not said says to".split())
+# A speaker phrase of nothing but these names nobody.
+_DETERMINERS = frozenset("the a an its their his her".split())
 # Adverbs between a speaker and the verb: "Musk recently said" → "Musk".
 _TRAILING_ADVERBS = frozenset(
     "also recently previously later earlier again then now once first initially finally "
@@ -102,6 +104,10 @@ def _clean(who: str) -> str | None:
     if len(words) == 1 and words[0].casefold() in _PRONOUNS:
         return None
     if words[0].casefold() in _PRONOUNS:
+        return None
+    if all(w.casefold() in _DETERMINERS for w in words):
+        # "An estimated 4,000 tonnes came down": the verb was an adjective, and "An" is no
+        # one.
         return None
     if words[0] in ("The", "A", "An", "Its", "Their"):
         words[0] = words[0].lower()  # capitalised only because the sentence began there

@@ -66,6 +66,9 @@ runner = CliRunner()
      "average rise is 41%.", "the Harnford Supporters' Trust"),
     ("The Allied Health Staff Union, which represents porters, cleaners and healthcare "
      "assistants, puts the figure at 4,600.", "the Allied Health Staff Union"),
+    # "estimated" after a lone determiner is an adjective: nobody is quoted.
+    ("An estimated 4,000 tonnes of earth and rock came down onto the coast road.", None),
+    ("The estimated cost has risen to £19 million.", None),
 ])
 def test_attribution(sentence, who):
     assert attribute(sentence) == who

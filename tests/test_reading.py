@@ -44,6 +44,7 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("What did Armenia's ministry say on Wednesday?", "said"),
     ("How did the union respond to the offer?", "said"),
     ("What happened at the museum?", "happened"),
+    ("What's the latest on the bin strike?", "happened"),
     ("How long did the renovation take?", "duration"),
     ("What is the interest rate?", "amount"),
     ("What is the Ellisford bridge going to cost?", "amount"),
@@ -180,6 +181,10 @@ def test_a_capitalised_common_word_is_no_name():
     passage = "Dockworkers at the port returned to work. The dockworkers voted."
     assert is_word_not_name("Dockworkers", passage)
     assert not is_word_not_name("Castellan", passage)
+    # A preposition opening a sentence is never a name, though nothing writes it in lower case.
+    wreck = "The brig sank in a gale. Among those lost was the captain's 12-year-old son."
+    assert is_word_not_name("Among", wreck)
+    assert not is_word_not_name("May", "May said the vote would go ahead.")
 
 
 def test_a_place_is_never_the_who():

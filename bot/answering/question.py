@@ -281,7 +281,9 @@ _KINDS = [
                 # What came of something, or what someone did: told, not named.
                 r"|\bwhat (?:came out of|came of|became of|will happen|would happen|"
                 r"is happening|is being done|was done|has been done)\b"
-                r"|\bwhat (?:did|does|do|will|would) (?:[\w’'.-]+ ){1,6}?do\b",
+                r"|\bwhat (?:did|does|do|will|would) (?:[\w’'.-]+ ){1,6}?do\b"
+                # "What's the latest on the strike?": the news since, told.
+                r"|\bwhat(?:'s|’s| is| are) (?:the )?latest\b|\bany news (?:on|about)\b",
                 re.I), "happened"),
     (re.compile(r"\bhow many\b", re.I), "count"),
     # "How quickly did guards arrive?" asks for the time it took: "within four minutes".

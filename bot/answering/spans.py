@@ -703,8 +703,22 @@ def _counts_other_unit(span: str, info: QuestionInfo) -> bool:
 
 def is_word_not_name(name: str, passage: str) -> bool:
     """"Dockworkers", "Health", "Cargo": a capitalised word opening a sentence, which the
-    article also writes in lower case, is a word and not a name."""
-    return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", passage) is not None
+    article also writes in lower case, is a word and not a name; so is a preposition or a
+    conjunction opening one ("Among those lost was the captain's son."), written in lower
+    case elsewhere or not."""
+    return " " not in name and (name.lower() in _CLOSED_CLASS or re.search(
+        rf"\b{re.escape(name.lower())}\b", passage) is not None)
+
+
+# Prepositions, conjunctions and sentence adverbs: words that open sentences and are never
+# anyone's name. (Not "May" or "Will", which are.)
+_CLOSED_CLASS = frozenset(
+    "among amid amidst despite during under without within against across behind beyond "
+    "through throughout towards toward upon unlike although though while whereas whilst "
+    "meanwhile however instead nevertheless nonetheless since until unless because once "
+    "both either neither nor only even also still yet already after before about above "
+    "below between into onto over from with the a an of in on at for by and or but if "
+    "then than so that this these those there here".split())
 
 
 # "River Tane", "Quay Street", "Lake Orta": places, never the "who" of a story.
