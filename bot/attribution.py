@@ -18,8 +18,10 @@ _SAY = (
     r"us|(?!that\b)\w+)|"
     r"announced|announces|reported|reports|stated|confirmed|confirms|estimated|estimates|"
     r"claimed|claims|insisted|warned|added|noted|wrote|tweeted|acknowledged|"
-    r"puts?\s+(?:the|its|their)\s+(?:death\s+)?(?:toll|number|figure|turnout|cost|count|crowd|size|attendance)"
-    r"(?:\s+of\s+[\w\s'’-]{0,40}?)?\s+at|"
+    # "puts the death toll at", "puts the repair bill for the Elin at 1.6 million euros"
+    r"puts?\s+(?:the|its|their)\s+(?:[\w-]+\s+)?(?:toll|number|figure|turnout|cost|count|"
+    r"crowd|size|attendance|bill|damage|value|losses|loss)"
+    r"(?:\s+(?:of|for)\s+[\w\s'’-]{0,40}?)?\s+at|"
     r"(?:has|have|had)\s+(?:said|confirmed|reported|estimated|put\s+the\s+\w+\s+at))"
 )
 # A speaker: optional article/determiner, up to six words that may be capitalised names or

@@ -66,6 +66,8 @@ runner = CliRunner()
      "average rise is 41%.", "the Harnford Supporters' Trust"),
     ("The Allied Health Staff Union, which represents porters, cleaners and healthcare "
      "assistants, puts the figure at 4,600.", "the Allied Health Staff Union"),
+    ("Kielsund Harbour Ferries puts the repair bill for the Elin at 1.6 million euros.",
+     "Kielsund Harbour Ferries"),
     # "estimated" after a lone determiner is an adjective: nobody is quoted.
     ("An estimated 4,000 tonnes of earth and rock came down onto the coast road.", None),
     ("The estimated cost has risen to £19 million.", None),

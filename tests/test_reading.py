@@ -45,6 +45,7 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("How did the union respond to the offer?", "said"),
     ("What happened at the museum?", "happened"),
     ("What's the latest on the bin strike?", "happened"),
+    ("What will a staff parking permit at Kestrelford General cost per month?", "amount"),
     ("How long did the renovation take?", "duration"),
     ("What is the interest rate?", "amount"),
     ("What is the Ellisford bridge going to cost?", "amount"),
@@ -1386,3 +1387,15 @@ def test_another_sources_figure_just_before_the_best_sentence_is_a_disagreement(
     union = cand(gmb, "The dispute centres on a plan to regrade loaders.", "£3,400", 0.68, 0.31)
     info = analyse("How much pay would the loaders lose under the regrading?")
     assert rival_figure(info, best, [best, union], DEFAULT_THRESHOLDS) is union
+
+
+def test_the_bill_for_the_work_is_what_it_costs(reader):
+    """"What's the bill for…" asks what the work will cost: a story giving the cost answers
+    it, however it words the sum."""
+    text = ("Corbin Hall, the residence emptied over fire-safety fears, will stay closed for the "
+            "rest of the academic year while its cladding is replaced. The work is expected to "
+            "take about 14 months and cost an estimated £7.4 million.")
+    answer = reader.answer("What's the bill for replacing the cladding on Corbin Hall?",
+                           [passage(text, "Corbin Hall to stay shut for cladding work")])
+    assert not answer.abstained
+    assert "£7.4 million" in answer.answer

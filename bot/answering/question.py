@@ -50,7 +50,8 @@ _SYNONYM_GROUPS = [
     {"run", "runs", "head", "director", "chief", "lead", "leading", "manag", "in charge",
      "chair", "boss"},
     {"appoint", "named", "nominat", "hired", "recruit"},
-    {"cost", "price", "spend", "spent", "budget"},
+    # "The bill for replacing the cladding" is what the work will cost.
+    {"cost", "price", "spend", "spent", "budget", "bill"},
     {"worth", "valu", "valuat"},
     # Births in news copy: "the cubs arrived on 21 April".
     {"born", "birth", "arriv"},
@@ -295,7 +296,9 @@ _KINDS = [
                 r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee|bill|"
                 r"compensation|payout|fine|reward|bonus|wage|fare|rent)s?\b", re.I),
      "amount"),
-    (re.compile(r"\bwhat (?:will|would|does|did|do|is|was|are|were)\b(?:\s+[\w’'-]+){1,6}?\s+"
+    # The thing costed may take many words: "What will a staff parking permit at
+    # Kestrelford General cost per month?"
+    (re.compile(r"\bwhat (?:will|would|does|did|do|is|was|are|were)\b(?:\s+[\w’'-]+){1,9}?\s+"
                 # "What is the painting worth?", "What was the deal worth?"
                 r"(?:cost|be worth|worth|earn|pay|charge)\b", re.I), "amount"),
     (re.compile(r"\bhow (?:much|old|far|big|large|fast|high|tall|heavy|deep)\b"
