@@ -45,6 +45,7 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
     ("How did the union respond to the offer?", "said"),
     ("What happened at the museum?", "happened"),
     ("What's the latest on the bin strike?", "happened"),
+    ("What is going to happen to the staff?", "happened"),
     ("What will a staff parking permit at Kestrelford General cost per month?", "amount"),
     ("How long did the renovation take?", "duration"),
     ("What is the interest rate?", "amount"),
@@ -1399,3 +1400,35 @@ def test_the_bill_for_the_work_is_what_it_costs(reader):
                            [passage(text, "Corbin Hall to stay shut for cladding work")])
     assert not answer.abstained
     assert "£7.4 million" in answer.answer
+
+
+def test_filler_words_of_a_chatty_question_are_not_its_own_words():
+    """"going to", "things", "once" carry nothing a sentence must repeat: the question asks
+    who will run the surgery when the doctor retires."""
+    info = analyse("Who's going to run things on Carranish once Dr Macrae retires?")
+    assert info.predicate == ("run", "retir")
+
+
+def test_a_figure_after_a_dispute_has_the_storys_earlier_figure_as_its_rival():
+    """"The council approved £1.2 million… The residents say the bill is likely to be far
+    higher. Their chair said an engineer had put the cost at closer to £3 million.": the
+    council's figure is the other side, however far below it reads."""
+    from bot.answering.shaping import rival_figure
+
+    council = "The council last Thursday approved £1.2 million to stabilise the cliff."
+    dispute = "However, the residents' association says the bill is likely to be far higher."
+    chair = ("Its chair, Loveday Tregunna, said an engineer had put the cost of a permanent "
+             "repair at closer to £3 million.")
+    text = f"{council} {dispute} {chair}"
+    chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title="Road",
+                  source="x")
+
+    def cand(sentence: str, before: str, short: str, score: float, lexical: float) -> Candidate:
+        start = text.index(sentence)
+        return Candidate(chunk, 0, start, start + len(sentence), sentence, before=before,
+                         short=short, score=score, lexical=lexical)
+
+    best = cand(chair, dispute, "£3 million", 0.83, 0.77)
+    rival = cand(council, "", "£1.2 million", 0.49, 0.25)
+    info = analyse("How much is the road repair going to cost?")
+    assert rival_figure(info, best, [best, rival], DEFAULT_THRESHOLDS) is rival

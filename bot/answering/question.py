@@ -17,6 +17,7 @@ STOPWORDS = frozenset(
     our you your i me my not no yes any some all each every more most other such according
     reported report reports said says say week this last latest recently recent many much
     news article articles tell me please
+    once thing things going
     """.split()
 ) | {f"{w}{a}s" for w in ("what", "who", "where", "when", "how", "that", "there")
      for a in ("'", "’")}
@@ -281,6 +282,7 @@ _KINDS = [
                 r"|\bwhat (?:did|has|have|had) (?:[\w’'.-]+ ){1,6}?decided?\b"
                 # What came of something, or what someone did: told, not named.
                 r"|\bwhat (?:came out of|came of|became of|will happen|would happen|"
+                r"(?:is|are|was|were) going to happen|"
                 r"is happening|is being done|was done|has been done)\b"
                 r"|\bwhat (?:did|does|do|will|would) (?:[\w’'.-]+ ){1,6}?do\b"
                 # "What's the latest on the strike?": the news since, told.

@@ -658,6 +658,12 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
             return c
         if asks_each_party(info) and other != speaker:
             return c
+        if (_DISPUTE.search(best.before) and c.chunk.article_id == best.chunk.article_id
+                and other != speaker):
+            # "The residents say the bill is likely to be far higher. Their engineer put it
+            # at closer to £3 million.": the best figure answers a figure of the story
+            # given before it, by another source or none.
+            return c
         if _DISPUTE.search(c.text) and (c.before == best.text
                                         or c.score >= SECOND_SENTENCE * best.score):
             # A sentence of the story disputes this figure in so many words: the next
