@@ -935,6 +935,10 @@ def test_the_name_a_passage_gives_the_asked_role_answers(reader):
     assert not a.abstained and a.short_answer == "Colin Brereton"
     assert gives_role("guest", "Serena Williams", "The Duchess's first guest was friend and "
                                                   "tennis champion Serena Williams.")
+    # The name after the last comma says the sentence: it is not the doctor.
+    assert not gives_role("doctor", "Strathcairn Health Board",
+                          "A clinic will open on the island, with a doctor from the mainland "
+                          "visiting once a fortnight, Strathcairn Health Board has announced.")
 
 
 def test_now_is_answered_by_the_latest_report():

@@ -863,6 +863,11 @@ def _owned_elsewhere(role: str, info: QuestionInfo, sentence: str) -> bool:
     return False
 
 
+# A speech verb after a name: the name is who says the sentence.
+_SAYS_AFTER = (r"\s+(?:has\s+|have\s+|had\s+)?(?:said|says|announced|announces|confirmed|"
+               r"confirms|told|added|warned|stated)\b")
+
+
 def gives_role(role: str, name: str, sentence: str) -> bool:
     """Does ``sentence`` give ``name`` the ``role``? "chief executive Alan Pritchard", "Alan
     Pritchard, the board's chief executive", "the board's chief executive, Alan Pritchard",
@@ -874,7 +879,9 @@ def gives_role(role: str, name: str, sentence: str) -> bool:
     held = re.escape(name)
     return bool(re.search(rf"\b{words}(?:\s+{words})*\s+(?:[A-Z][\w’'.-]*\s+)*{held}\b|"
                           rf"\b{held},\s+(?:[\w’'-]+\s+){{0,4}}?{words}\b|"
-                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{held}\b|"
+                          # Not the sentence's source after its last comma: "…with a doctor
+                          # visiting once a fortnight, the health board has announced."
+                          rf"\b{words}\b[^.;“\"]{{0,80}}?,\s+{held}\b(?!{_SAYS_AFTER})|"
                           rf"\b{words}\s+(?i:is|was|will be)\s+(?:[\w’'-]+\s+){{0,5}}?{held}\b",
                           sentence))
 
