@@ -485,6 +485,8 @@ def test_a_speaker_may_still_be_the_answer(question, short, sentence, telling):
 @pytest.mark.parametrize("question,short,sentence", [
     ("How much was Ferncroft fined?", "£96,000", "Ferncroft has been fined £96,000 for felling."),
     ("How big a fine did the firm get?", "£96,000", "The firm got a £96,000 fine."),
+    ("How big a grant did the cathedral get?", "£750,000",
+     "The cathedral has secured a £750,000 lottery grant and £5 million to the fund."),
     ("How much will it cost to fix the bridge?", "£4.2 million",
      "Repairs will cost £4.2 million to complete."),
     ("How much does the Palm House cost a year to run?", "£310,000",
@@ -494,6 +496,16 @@ def test_a_sum_of_the_asked_kind_fits(question, short, sentence):
     from bot.answering.fit import sum_fits
 
     assert sum_fits(analyse(question), short, sentence)
+
+
+def test_a_sum_named_another_thing_after_words_describing_it_does_not_fit():
+    """"a £3.4 million public appeal": the sum's own noun comes after a word describing it,
+    and an appeal is not the grant asked about."""
+    from bot.answering.fit import sum_fits
+
+    assert not sum_fits(analyse("How big a grant did the cathedral get for the bell tower?"),
+                        "£3.4 million", "The cathedral has launched a £3.4 million public "
+                                        "appeal to repair its bell tower.")
 
 
 def test_a_plans_date_is_not_when_it_happened(reader):

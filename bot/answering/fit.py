@@ -166,7 +166,12 @@ def planned_for_done(info: QuestionInfo, sentence: str) -> bool:
 # Sums news names by what they are: a loan is not a grant, a fine is not a bill.
 _SUM_NOUN = (r"(?:loan|grant|fine|penalty|bill|fee|salary|bonus|payout|payment|donation|"
              r"budget|deficit|subsidy|investment|reward|ransom|rent|fare|wage|pension|"
-             r"settlement|compensation|overspend|shortfall|gap)s?")
+             r"settlement|compensation|overspend|shortfall|gap|appeal|gift|award|prize|"
+             r"levy)s?")
+# Words that may describe a sum before its noun: "a £3.4 million public appeal", "a £750,000
+# lottery grant"; not the words of a phrase that goes on ("£5 million to the fund").
+_SUM_MODIFIER = (r"(?:(?!(?:to|the|a|an|of|for|in|on|at|from|by|and|or|with|as|was|is|"
+                 r"were|are|had|has|have|will|would)\b)[a-z][\w-]*\s+){0,2}?")
 _ASKED_SUM = re.compile(rf"\b{_SUM_NOUN}\b", re.I)
 # A running cost ("£310,000 a year") and a question that asks for one ("a year", "annual").
 _RUNNING = re.compile(r"^\s*(?:a|per|each|every)\s+(?:year|month|week|day)\b")
@@ -187,8 +192,8 @@ def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     after = sentence[at + len(short):]
     asked = asking_sentence(info.text)
     noun = _ASKED_SUM.search(asked)
-    own = re.match(rf"\s+{_SUM_NOUN}\b", after, re.I)
-    if noun and own and stem(own.group().strip()) != stem(noun.group()):
+    own = re.match(rf"\s+{_SUM_MODIFIER}(?P<noun>{_SUM_NOUN})\b", after)
+    if noun and own and stem(own.group("noun")) != stem(noun.group()):
         return False
     return not (_RUNNING.match(after) and not _ASKS_RUNNING.search(asked))
 
