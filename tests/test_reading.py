@@ -1448,3 +1448,33 @@ def test_a_figure_after_a_dispute_has_the_storys_earlier_figure_as_its_rival():
     rival = cand(council, "", "£1.2 million", 0.49, 0.25)
     info = analyse("How much is the road repair going to cost?")
     assert rival_figure(info, best, [best, rival], DEFAULT_THRESHOLDS) is rival
+
+
+def test_what_officials_said_is_any_bodys_words_in_the_story(reader):
+    """"Officials" names no one: the grid operator's words in the storm story answer, not a
+    sentence of another story that happens to hold the word."""
+    storm = ("Storm Hilde swept across the west coast overnight, bringing record gusts. About "
+             "40,000 homes lost power on Thursday evening. The grid operator said most of them "
+             "would be reconnected by Saturday.")
+    other = ("Officials in Baku put the toll of the attack at nine dead. Armenia's defence "
+             "ministry said on Wednesday that strikes had hit two of its positions.")
+    answer = reader.answer("What did officials say about the storm?",
+                           [passage(storm, "Storm Hilde brings record gusts"),
+                            passage(other, "Truce breaks down")])
+    assert not answer.abstained
+    assert "grid operator said" in answer.answer
+
+
+def test_a_nameless_question_is_answered_from_the_story_holding_all_its_words(reader):
+    """"How much will the tram cost?" over a museum story's cost and a tram story's: the tram
+    story, which holds every word of the question, is quoted first."""
+    museum = ("The city museum opened its doors again on Friday after a renovation that took "
+              "four years and cost 68 million euros. Director Amara Okafor said 9,000 visitors "
+              "came on the first day.")
+    tram = ("The city council voted 31 to 12 on Tuesday night to build a tram line linking the "
+            "harbour with the central station. Mayor Ingrid Solberg said the project would cost "
+            "412 million euros, of which the government has promised to pay half.")
+    answer = reader.answer("How much will the tram cost?",
+                           [passage(museum, "Museum reopens after renovation"),
+                            passage(tram, "Council approves harbour tram line")])
+    assert "412 million euros" in answer.citations[0].quote

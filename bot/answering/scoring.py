@@ -188,12 +188,20 @@ ROLE_ALIASES = {
 _OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"
 
 
+# Words for whoever speaks for a body, named by none of them.
+_ANY_OFFICIAL = frozenset({"officials", "official", "authorities"})
+
+
 def speaker_names(info: QuestionInfo, cands: list[Candidate]) -> set[str]:
     """Lower-case words naming whoever a "what did X say" question asks about: X's own
     words, and the names the passages give X's title ("chairman Derek Fallon", "Derek
     Fallon, the chairman", "the opposition leader, Konrad Everholt,"). A title the question
     narrows ("the opposition leader", "the finance director") is looked for narrowed first:
     the council's leader is not the opposition's."""
+    if info.speaker and all(w in _ANY_OFFICIAL for w in info.speaker):
+        # "What did officials say about the storm?": the grid operator, the weather service,
+        # the police; any body's words, not a sentence that happens to hold "officials".
+        return set()
     roles = [(i, w) for i, w in enumerate(info.speaker) if w in ROLES or w in ROLE_ALIASES]
     for narrowed in (True, False):
         out: set[str] = set()

@@ -391,7 +391,29 @@ def choose(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     reads; these say which of the close ones is about the story asked, whether a later
     report settles what the best one leaves open and, when "now" is asked, the latest
     report. Both answerers judge the same first sentence."""
-    return latest_first(info, settled_later(info, whole_story_first(cands)))
+    return latest_first(info, settled_later(info, whole_matter_first(
+        info, whole_story_first(cands))))
+
+
+def whole_matter_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """A question without names says which story it asks about by its own words alone (see
+    ``story_asked``): "How much will the tram cost?" over the museum story's "cost 68
+    million euros" and the tram story's "would cost 412 million euros", scoring about as
+    close (within ``RUNNER_UP``), is answered from the tram story, which holds every word
+    of the question, first."""
+    if not cands or info.required or not info.predicate:
+        return cands
+    best = cands[0]
+    held = {article: all(t in term_set(text) for t in info.predicate)
+            for article, text in article_texts(c.chunk for c in cands).items()}
+    if held[best.chunk.article_id]:
+        return cands
+    whole = next((c for c in cands[1:4]
+                  if held[c.chunk.article_id] and c.score >= RUNNER_UP * best.score
+                  and (c.short or not info.factoid)), None)
+    if whole is None:
+        return cands
+    return [whole, *(c for c in cands if c is not whole)]
 
 
 def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
