@@ -1478,3 +1478,15 @@ def test_a_nameless_question_is_answered_from_the_story_holding_all_its_words(re
                            [passage(museum, "Museum reopens after renovation"),
                             passage(tram, "Council approves harbour tram line")])
     assert "412 million euros" in answer.citations[0].quote
+
+
+def test_a_replacement_no_story_tells_is_not_answered(reader):
+    """"Who replaced the museum director?" over a story that names the director and tells
+    no one taking over: the archive does not say, whoever the story names."""
+    museum = ("The city museum opened its doors again on Friday after a renovation that took "
+              "four years. Director Amara Okafor said 9,000 visitors came on the first day.")
+    assert reader.answer("Who replaced the museum director?",
+                         [passage(museum, "Museum reopens")]).abstained
+    told = museum + " Okafor took over from Piet Maas, who retired in 2023."
+    assert not reader.answer("Who replaced the museum director?",
+                             [passage(told, "Museum reopens")]).abstained

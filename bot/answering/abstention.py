@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.answering.candidates import Candidate, mentions
 from bot.answering.question import (
     SPEECH_VERB,
+    SYNONYMS,
     QuestionInfo,
     asking_sentence,
     content_terms,
@@ -69,8 +70,33 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
         return False
     if not asked_type_given(info, cands, t):
         return False
+    if not succession_told(info, [c for c in cands if c.chunk.article_id == best.chunk.article_id
+                                  or c.required >= 1.0]):
+        return False
     return max(relevance(c, w) for c in cands
                if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
+
+
+def succession_told(info: QuestionInfo, cands: list[Candidate]) -> bool:
+    """"Who replaced the museum director?" is answered by a story that tells someone taking
+    over, being appointed or succeeding: one that only names the director tells no
+    replacement, whoever it names."""
+    if info.event is None or info.event not in _SUCCESSION:
+        return True
+    return any(_TOLD_SUCCESSION.search(c.text) for c in cands)
+
+
+# The question's event asks who took someone's place.
+_SUCCESSION = SYNONYMS["replac"]
+# What a story tells a succession with: taking over, an appointment, a predecessor, a new
+# holder of a post. Words, not the synonym groups: a "director" is in the group of running
+# things, which holds "in charge", which is also a succession's.
+_TOLD_SUCCESSION = re.compile(
+    r"\b(?:replac\w*|succeed\w*|success(?:or|ion)|predecessor|(?:took|take[ns]?|taking) "
+    r"(?:over|charge)|appoint\w*|named|caretaker|interim|acting|stepp(?:ed|ing) (?:in|up)|"
+    r"st(?:an|oo)d(?:s|ing)? in|hired|in (?:his|her|their) place|in place of|"
+    r"new (?:[\w’'-]+ ){0,2}(?:director|chief|head|boss|chair\w*|manager|coach|leader|"
+    r"executive|president|editor|captain|conductor|governor|minister|owner)s?)\b", re.I)
 
 
 # How far down the ranking a sentence saying the matter is undisclosed still speaks for
