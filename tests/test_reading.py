@@ -1382,6 +1382,16 @@ def test_a_reason_given_in_someones_words_is_quoted_for_why(reader):
     assert answer.short_answer is None
 
 
+def _sentence_of(text: str, sentence: str, before: str, short: str, score: float,
+                 lexical: float) -> Candidate:
+    """``sentence`` of one passage ``text`` as a scored candidate with a figure."""
+    chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title="Story",
+                  source="x")
+    start = text.index(sentence)
+    return Candidate(chunk, 0, start, start + len(sentence), sentence, before=before,
+                     short=short, score=score, lexical=lexical)
+
+
 def test_another_sources_figure_just_before_the_best_sentence_is_a_disagreement():
     """"The GMB says … up to £3,400 a year. The council says no one would lose more than
     £1,200": when the council's sentence reads closer, the union's, just before it, is
@@ -1391,17 +1401,10 @@ def test_another_sources_figure_just_before_the_best_sentence_is_a_disagreement(
     gmb = "The GMB says the change would cut the pay of some loaders by up to £3,400 a year."
     council = ("The council says no one would lose more than £1,200 and that those affected "
                "would have their pay protected for 12 months.")
-    text = f"The dispute centres on a plan to regrade loaders. {gmb} {council}"
-    chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title="Strike",
-                  source="x")
-
-    def cand(sentence: str, before: str, short: str, score: float, lexical: float) -> Candidate:
-        start = text.index(sentence)
-        return Candidate(chunk, 0, start, start + len(sentence), sentence, before=before,
-                         short=short, score=score, lexical=lexical)
-
-    best = cand(council, gmb, "£1,200", 0.71, 0.55)
-    union = cand(gmb, "The dispute centres on a plan to regrade loaders.", "£3,400", 0.68, 0.31)
+    opening = "The dispute centres on a plan to regrade loaders."
+    text = f"{opening} {gmb} {council}"
+    best = _sentence_of(text, council, gmb, "£1,200", 0.71, 0.55)
+    union = _sentence_of(text, gmb, opening, "£3,400", 0.68, 0.31)
     info = analyse("How much pay would the loaders lose under the regrading?")
     assert rival_figure(info, best, [best, union], DEFAULT_THRESHOLDS) is union
 
@@ -1436,16 +1439,8 @@ def test_a_figure_after_a_dispute_has_the_storys_earlier_figure_as_its_rival():
     chair = ("Its chair, Loveday Tregunna, said an engineer had put the cost of a permanent "
              "repair at closer to £3 million.")
     text = f"{council} {dispute} {chair}"
-    chunk = Chunk(article_id="a", index=0, text=text, start=0, end=len(text), title="Road",
-                  source="x")
-
-    def cand(sentence: str, before: str, short: str, score: float, lexical: float) -> Candidate:
-        start = text.index(sentence)
-        return Candidate(chunk, 0, start, start + len(sentence), sentence, before=before,
-                         short=short, score=score, lexical=lexical)
-
-    best = cand(chair, dispute, "£3 million", 0.83, 0.77)
-    rival = cand(council, "", "£1.2 million", 0.49, 0.25)
+    best = _sentence_of(text, chair, dispute, "£3 million", 0.83, 0.77)
+    rival = _sentence_of(text, council, "", "£1.2 million", 0.49, 0.25)
     info = analyse("How much is the road repair going to cost?")
     assert rival_figure(info, best, [best, rival], DEFAULT_THRESHOLDS) is rival
 
