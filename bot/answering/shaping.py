@@ -97,10 +97,16 @@ def story_asked(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> 
     (``Candidate.required``)."""
     if info.required or not info.predicate:
         return True
-    held = {article: all(t in term_set(text) for t in info.predicate)
-            for article, text in article_texts(c.chunk for c in cands).items()}
+    held = holds_all_words(info, cands)
     rivals = {c.chunk.article_id for c in cands if c.short} - {best.chunk.article_id}
     return held[best.chunk.article_id] or not any(held[a] for a in rivals)
+
+
+def holds_all_words(info: QuestionInfo, cands: list[Candidate]) -> dict[str, bool]:
+    """For each article among the candidates: does its title and retrieved text hold every
+    one of the question's own words?"""
+    return {article: all(t in term_set(text) for t in info.predicate)
+            for article, text in article_texts(c.chunk for c in cands).items()}
 
 
 def about_another_party(info: QuestionInfo, best: Candidate) -> bool:
@@ -404,8 +410,7 @@ def whole_matter_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candi
     if not cands or info.required or not info.predicate:
         return cands
     best = cands[0]
-    held = {article: all(t in term_set(text) for t in info.predicate)
-            for article, text in article_texts(c.chunk for c in cands).items()}
+    held = holds_all_words(info, cands)
     if held[best.chunk.article_id]:
         return cands
     whole = next((c for c in cands[1:4]
