@@ -24,6 +24,7 @@ from bot.answering.question import (
 from bot.answering.scoring import DEFAULT_WEIGHTS, Weights, relevance
 from bot.answering.spans import gives_role, names, plausible_span, role_asked
 from bot.attribution import attribute
+from bot.temporal import MONTH_NAMES, WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -294,9 +295,7 @@ def speaks_next(surname: str, text: str) -> bool:
     return False
 
 
-_CALENDAR = frozenset(stem(w) for w in (
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december").split())
+_CALENDAR = frozenset(stem(w) for w in WEEKDAYS + MONTH_NAMES)
 
 
 def question_names(info: QuestionInfo) -> list[str]:

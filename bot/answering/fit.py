@@ -26,6 +26,7 @@ from bot.answering.spans import (
     written_as_place,
 )
 from bot.answering.syntax import names_a_person
+from bot.temporal import MONTH_NAMES, WEEKDAYS
 
 _WHOSE = re.compile(r"^\W*whose\b", re.I)
 
@@ -65,9 +66,7 @@ _ASKS_SITE = re.compile(
 
 
 # "in the early hours of Sunday": a day or a month is never a place.
-_A_TIME = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
-                     r"february|march|april|may|june|july|august|september|october|november|"
-                     r"december)\b", re.I)
+_A_TIME = re.compile(r"(?:" + "|".join(WEEKDAYS + MONTH_NAMES) + r")\b", re.I)
 
 
 def place_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
