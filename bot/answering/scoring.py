@@ -234,7 +234,7 @@ def kind_cue(info: QuestionInfo, c: Candidate, speakers: set[str] | None = None)
     if info.kind == "why":
         return bool(_REASON.search(c.text))
     if info.kind == "said":
-        if not _SPEECH.search(c.text):
+        if not reports_speech(c.text):
             return False
         if not speakers:
             return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -409,16 +410,11 @@ def whole_matter_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candi
     of the question, first."""
     if not cands or info.required or not info.predicate:
         return cands
-    best = cands[0]
     held = holds_all_words(info, cands)
-    if held[best.chunk.article_id]:
+    if held[cands[0].chunk.article_id]:
         return cands
-    whole = next((c for c in cands[1:4]
-                  if held[c.chunk.article_id] and c.score >= RUNNER_UP * best.score
-                  and (c.short or not info.factoid)), None)
-    if whole is None:
-        return cands
-    return [whole, *(c for c in cands if c is not whole)]
+    return close_one_first(cands, lambda c: held[c.chunk.article_id]
+                           and bool(c.short or not info.factoid))
 
 
 def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
@@ -428,12 +424,20 @@ def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
     ``RUNNER_UP``), whose article holds them all."""
     if not cands or cands[0].required >= 1.0:
         return cands
+    return close_one_first(cands, lambda c: c.required >= 1.0)
+
+
+def close_one_first(cands: list[Candidate],
+                    wanted: Callable[[Candidate], bool]) -> list[Candidate]:
+    """The ranking with the first of the three sentences after the best that is ``wanted``
+    and scores about as close (within ``RUNNER_UP``) moved to the top; unchanged when none
+    is."""
     best = cands[0]
-    whole = next((c for c in cands[1:4]
-                  if c.required >= 1.0 and c.score >= RUNNER_UP * best.score), None)
-    if whole is None:
+    moved = next((c for c in cands[1:4]
+                  if wanted(c) and c.score >= RUNNER_UP * best.score), None)
+    if moved is None:
         return cands
-    return [whole, *(c for c in cands if c is not whole)]
+    return [moved, *(c for c in cands if c is not moved)]
 
 
 def sentence_after(best: Candidate, cands: list[Candidate]) -> Candidate | None:
