@@ -199,13 +199,33 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
 
 
 _MONTH_REL = re.compile(r"\b(?P<mod>last|this|next) month\b", re.I)
+# "hopes to reopen next March", "closed in January": a month named without a day or a year
+# is the one the story's date points to. Capitalised only: "in may" is no month.
+_MONTH_NAMED = re.compile(r"\b(?P<mod>(?i:last|next|in|by|until|from)) (?P<month>"
+                          + "|".join(m.capitalize() for m in MONTH_NAMES)
+                          + r")\b(?!\s*(?:\d|,\s*\d))")
+
+
+def _named_month(mod: str, month: int, text: str, at: int, pub: date) -> date:
+    """The first day of the month "next March" / "will reopen in March" means in a story of
+    ``pub``: "last" the last one before the story's month, "next" the first after it, and
+    "in" / "by" / "until" (told looking ahead) the coming one, the story's own month
+    included."""
+    mod = mod.lower()
+    year = pub.year
+    if mod != "last":
+        if month < pub.month or (mod == "next" and month == pub.month):
+            year += 1
+    elif month >= pub.month:
+        year -= 1
+    return date(year, month, 1)
 
 
 def resolve_months(text: str, published_at: datetime | date | None
                    ) -> list[tuple[int, int, str, date]]:
-    """"next month", "last month", "this month" as the month they mean: (start, end,
-    "December 2025", its first day). Kept apart from ``resolve_dates``, whose every phrase
-    is a day."""
+    """"next month", "last month", "this month", "next March", "in March" as the month they
+    mean: (start, end, "December 2025", its first day). Kept apart from ``resolve_dates``,
+    whose every phrase is a day."""
     if published_at is None:
         return []
     pub = published_at.date() if isinstance(published_at, datetime) else published_at
@@ -215,6 +235,15 @@ def resolve_months(text: str, published_at: datetime | date | None
         index = pub.year * 12 + pub.month - 1 + step
         month = date(index // 12, index % 12 + 1, 1)
         out.append((m.start(), m.end(), month.strftime("%B %Y"), month))
+    for m in _MONTH_NAMED.finditer(text):
+        if m.group("mod").lower() not in ("next", "last") and not _looks_ahead(text, m.start()):
+            # "found problems in April": a past month in passing is seldom what is asked,
+            # and would date every sentence that mentions one.
+            continue
+        month = _named_month(m.group("mod"), MONTH_NAMES.index(m.group("month").lower()) + 1,
+                             text, m.start(), pub)
+        out.append((m.start(), m.end(), month.strftime("%B %Y"), month))
+    out.sort()
     return out
 
 

@@ -690,6 +690,26 @@ def test_a_month_told_relative_to_the_story_is_resolved():
     assert short_answer(said, analyse("When did work begin?"), published) == "October 2025"
 
 
+def test_a_month_named_without_its_year_is_read_from_the_story_date():
+    from datetime import datetime
+
+    from bot.temporal import resolve_months
+
+    published = datetime(2025, 11, 18)
+    info = analyse("When is the pub expected to open again?")
+    assert short_answer("The co-operative hopes to reopen the pub next March.", info,
+                        published) == "March 2026"
+    assert short_answer("It will reopen in March.", info, published) == "March 2026"
+    # Told in passing, a past month dates nothing asked ("found problems in April").
+    assert short_answer("The pub closed in January.", analyse("When did the pub close?"),
+                        published) is None
+    assert short_answer("It was bought last November.", analyse("When was it bought?"),
+                        published) == "November 2024"
+    # A day or a year makes it an absolute date, read elsewhere; "may" is no month.
+    assert resolve_months("Opening on 3 March or in January 2027.", published) == []
+    assert resolve_months("Drivers in may be fined.", published) == []
+
+
 def test_a_fine_asks_for_money():
     info = analyse("How much was the laundry firm fined over the outbreak?")
     sentence = ("The firm was fined £180,000 and told to close the cooling tower for two weeks "
