@@ -411,6 +411,16 @@ def test_the_why_of_an_act_is_the_quote_that_follows_it(reader):
     ("What did the head of the competition watchdog say about the supermarkets?",
      "\"Families were paying more,\" said the authority's president, Lucienne Varga.",
      {"lucienne", "varga"}),
+    # A profession or a shortened title is a speaker's title as much as "chairman" is.
+    ("What did the nurse who got a ticket say?",
+     "\"I came back to a £70 ticket,\" said Bernadette Petts, a nurse at the infirmary.",
+     {"bernadette", "petts"}),
+    ("What did the union rep at the depot say?",
+     "Terry Beddoes, the drivers' union representative at the depot, said drivers were uneasy.",
+     {"terry", "beddoes"}),
+    ("What did the public health doctor say about the outbreak?",
+     "\"It was one meal,\" said Dr Miriam Coldrick, the region's consultant in health "
+     "protection.", {"miriam", "coldrick"}),
 ])
 def test_a_title_the_story_words_otherwise_finds_its_holder(question, sentence, speaker):
     from bot.answering.scoring import speaker_names
@@ -1485,3 +1495,13 @@ def test_a_replacement_no_story_tells_is_not_answered(reader):
     told = museum + " Okafor took over from Piet Maas, who retired in 2023."
     assert not reader.answer("Who replaced the museum director?",
                              [passage(told, "Museum reopens")]).abstained
+
+
+def test_a_quote_over_two_sentences_is_quoted_from_its_start(reader):
+    text = ("Hundreds of drivers were fined while the parking app was down. "
+            "\"I tried to pay eleven times and got an error message every time. I came back "
+            "from my shift to a £70 ticket,\" said Bernadette Petts, a nurse at the "
+            "infirmary. The council said it would cancel the fines.")
+    a = reader.answer("What did the nurse who got a parking ticket say?",
+                      [passage(text, "Drivers fined as parking app fails", "Post")])
+    assert not a.abstained and "eleven times" in a.answer and "£70 ticket" in a.answer

@@ -179,7 +179,10 @@ def with_speakers_words(c: Candidate, cands: list[Candidate]) -> Candidate:
     speaker ("Lidia Novak said she had reported the faulty alarm") with the quote that
     follows it ('"Nobody came. I bought my own smoke detector," she said')."""
     text = c.chunk.text
-    if _OPENS_QUOTE.match(c.text) and not _NAMED_SAYING.search(c.text) and c.before:
+    if c.before and ((_OPENS_QUOTE.match(c.text) and not _NAMED_SAYING.search(c.text))
+                     or (_runs_on(c.text) and _OPENS_QUOTE.match(c.before))):
+        # The sentence before says who is speaking, or (for a quote's last sentence,
+        # '…a £70 ticket," said Bernadette Petts') holds the start of what they said.
         start = text.rfind(c.before, 0, c.start)
         if start >= 0:
             return replace(c, start=start, text=text[start:c.end])
@@ -198,6 +201,14 @@ def with_speakers_words(c: Candidate, cands: list[Candidate]) -> Candidate:
             break
         end = more
     return replace(c, end=end.end, text=text[c.start:end.end])
+
+
+def _runs_on(sentence: str) -> bool:
+    """The sentence closes a quote it did not open: the quote began a sentence or more
+    before ('I came back from my shift to a £70 ticket," said Bernadette Petts.')."""
+    if _OPENS_QUOTE.match(sentence):
+        return False
+    return sentence.count('"') % 2 == 1 or sentence.count("”") > sentence.count("“")
 
 
 # How many sentences a quote is followed through.

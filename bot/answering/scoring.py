@@ -29,6 +29,7 @@ from bot.answering.question import (
     term_set,
 )
 from bot.answering.spans import (
+    PROFESSIONS,
     event_answer,
     names,
     numbers,
@@ -171,7 +172,8 @@ ROLES = frozenset(
     "chairman chairwoman chair spokesman spokeswoman spokesperson minister governor mayor "
     "director chief executive president secretary organiser organizer leader coach manager "
     "economist official officials prosecutor judge lawyer councillor senator analyst "
-    "commissioner head owner founder captain inspector superintendent".split())
+    "commissioner head owner founder captain inspector superintendent representative"
+    .split()) | PROFESSIONS
 
 
 _TITLED = r"((?:[A-Z][\w’'-]+\s?){1,3})"
@@ -183,11 +185,16 @@ ROLE_ALIASES = {
     "head": ("head", "president", "director general", "chief executive", "chairman", "chair"),
     "chief": ("chief", "chief executive"),
     "farmer": ("farmer", "owner"),
+    "rep": ("rep", "representative"),
+    # "Dr Miriam Coldrick, the region's consultant in health protection"
+    "doctor": ("doctor", "Dr", "consultant", "GP"),
 }
 # The title's owner may stand before it: "Trevor Albury, Wardle's managing director".
 _OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"
 
 
+# Written before a name, they name nobody: "Dr" would make every doctor the speaker.
+_HONORIFICS = frozenset("dr mr mrs ms miss prof professor sir dame".split())
 # Words for whoever speaks for a body, named by none of them.
 _ANY_OFFICIAL = frozenset({"officials", "official", "authorities"})
 
@@ -220,7 +227,7 @@ def speaker_names(info: QuestionInfo, cands: list[Candidate]) -> set[str]:
             for c in cands:
                 for form in forms:
                     for m in re.finditer(form, c.text):
-                        out |= {w.lower() for w in m.group(1).split()}
+                        out |= {w.lower() for w in m.group(1).split()} - _HONORIFICS
         if out:
             return out
     # The person the passages give the title is the speaker ("Westline spokesman Aidan

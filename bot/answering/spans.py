@@ -793,7 +793,7 @@ def role_asked(info: QuestionInfo) -> str | None:
         # Holt"); not a kind of thing or person that is no title ("which company", "which
         # artist": a singer is not introduced as "artist Beyoncé").
         which = _WHICH_PERSON.search(asking)
-        return which.group(1).lower() if which and which.group(1).lower() in _TITLED else None
+        return which.group(1).lower() if which and which.group(1).lower() in PROFESSIONS else None
     words = [w for w in m.group(1).lower().split() if w not in _ROLE_TIME]
     if not words or words[-1] in STOPWORDS:
         return None
@@ -806,7 +806,9 @@ def role_asked(info: QuestionInfo) -> str | None:
 # the noun after "which" when a verb follows it.
 _WHICH_PERSON = re.compile(r"^\W*[Ww]hich\s+([a-z][\w-]*)\s+(?:[a-z]+ed|did|was|is|has|had|"
                            r"will|carried|led|ran|took|made|gave|found|saw|spotted|wrote)\b")
-_TITLED = frozenset("""vet engineer doctor nurse judge officer inspector councillor surgeon
+# Professions news names with the title before or after the name; a "what did the
+# nurse say" question's speaker is found by them too (``scoring.speaker_names``).
+PROFESSIONS = frozenset("""vet engineer doctor nurse judge officer inspector councillor surgeon
     paramedic firefighter detective lawyer solicitor barrister teacher headteacher midwife
     pilot captain skipper prosecutor magistrate coroner consultant""".split())
 # Nouns for people by what they do: "driver", "director", "economist", "spokeswoman".
