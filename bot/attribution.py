@@ -256,6 +256,11 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
         return f"{according_to(who)} {rest}" if named else f"{according_to(who)}, {rest}"
     start = found.start + (1 if text[found.start] in "\"”’" else 0)
     before = text[:start].rstrip(" ;")
+    if before.count('"') % 2 or before.count("”") > before.count("“"):
+        # The quote began in the sentence before ('I came back to a £70 ticket," said
+        # Bernadette Petts'): "According to Bernadette Petts, I came back…" would speak
+        # for her in the first person.
+        return text
     after = text[found.end :].strip()
     if after in ("", ".", "!"):
         # The attribution ended the sentence: close what is left with its own full stop.

@@ -91,6 +91,9 @@ def test_according_to_wording():
         "According to a police spokesman, two men were held.")
     assert with_attribution("Weibo also said in a statement on Sunday that it banned 21 "
                             "accounts.") == "According to Weibo, it banned 21 accounts."
+    # The end of a quote begun a sentence before is no claim to say for its speaker.
+    ends = "I came back from my shift to a £70 ticket,\" said Bernadette Petts, a nurse."
+    assert with_attribution(ends) == ends
     # A passive cannot lose its agent: kept as written.
     assert with_attribution("The figure was confirmed by the coast guard.") == (
         "The figure was confirmed by the coast guard.")
