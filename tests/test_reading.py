@@ -1505,3 +1505,16 @@ def test_a_quote_over_two_sentences_is_quoted_from_its_start(reader):
     a = reader.answer("What did the nurse who got a parking ticket say?",
                       [passage(text, "Drivers fined as parking app fails", "Post")])
     assert not a.abstained and "eleven times" in a.answer and "£70 ticket" in a.answer
+
+
+def test_what_someone_said_is_a_sentence_reporting_speech(reader):
+    text = ("Storm Hilde brings record gusts to the west coast. Storm Hilde swept across the "
+            "west coast overnight, and the weather service measured a gust of 187 kilometres "
+            "per hour at the Skarvik lighthouse. About 40,000 homes lost power on Thursday "
+            "evening. The grid operator said most of them would be reconnected by Saturday.")
+    a = reader.answer("What did officials say about the storm?",
+                      [passage(text, "Storm Hilde brings record gusts to the west coast",
+                               "Coastal Courier")])
+    assert not a.abstained
+    assert a.answer.split("[1]")[0].strip().endswith(
+        "most of them would be reconnected by Saturday.")

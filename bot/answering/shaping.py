@@ -399,7 +399,29 @@ def choose(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     report settles what the best one leaves open and, when "now" is asked, the latest
     report. Both answerers judge the same first sentence."""
     return latest_first(info, settled_later(info, whole_matter_first(
-        info, whole_story_first(cands))))
+        info, speech_first(info, whole_story_first(cands)))))
+
+
+# How far down the story's reported words may rank and still be what a "what did X say"
+# question gets: the passages' first few sentences after the best.
+SPEECH_REACH = 4
+
+
+def speech_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """"What did officials say about the storm?" asks for someone's words: a best sentence
+    that reports nobody speaking (the headline "Storm Hilde brings record gusts to the west
+    coast") gives way to the first of the next few in its story that does ("The grid
+    operator said most of them would be reconnected by Saturday"), however much closer the
+    other reads."""
+    if not cands or info.kind != "said" or reports_speech(cands[0].text):
+        return cands
+    best = cands[0]
+    moved = next((c for c in cands[1:SPEECH_REACH]
+                  if c.chunk.article_id == best.chunk.article_id
+                  and reports_speech(c.text)), None)
+    if moved is None:
+        return cands
+    return [moved, *(c for c in cands if c is not moved)]
 
 
 def whole_matter_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
