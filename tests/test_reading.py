@@ -1518,3 +1518,16 @@ def test_what_someone_said_is_a_sentence_reporting_speech(reader):
     assert not a.abstained
     assert a.answer.split("[1]")[0].strip().endswith(
         "most of them would be reconnected by Saturday.")
+
+
+@pytest.mark.parametrize("question,each", [
+    ("How long did the barge owner and the navigation authority each think the river "
+     "would be shut?", True),
+    ("How many jobs will go, according to the union and the company?", True),
+    ("How much is the repair bill?", False),
+    ("How long will each lock closure last?", False),
+])
+def test_a_question_asking_two_parties_for_their_figures(question, each):
+    from bot.answering.shaping import asks_each_party
+
+    assert asks_each_party(analyse(question)) is each

@@ -667,12 +667,17 @@ _DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|num
 # "…, according to the union and the port authority?", "…, by the dealer and by the
 # museum's valuer?": the question asks for each party's figure.
 _ASKS_EACH = re.compile(r"\baccording to (?:the )?[^,?]+? and (?:to )?(?:the )?[^,?]+\?\s*$|"
-                        r",\s*by (?:the )?[^,?]+? and by (?:the )?[^,?]+\?\s*$", re.I)
+                        r",\s*by (?:the )?[^,?]+? and by (?:the )?[^,?]+\?\s*$|"
+                        # "did the barge owner and the navigation authority each think"
+                        r"\band\s+[\w’' -]{2,60}?\s+each\s+(?:think|thought|say|said|put|"
+                        r"claim|claimed|estimate|estimated|expect|expected|reckon|reckoned|"
+                        r"believe|believed)\b", re.I)
 
 
 def asks_each_party(info: QuestionInfo) -> bool:
     """The question asks two named parties for their figures: no one figure answers it."""
-    return info.kind in ("count", "amount") and bool(_ASKS_EACH.search(info.text))
+    return (info.kind in ("count", "amount", "duration")
+            and bool(_ASKS_EACH.search(info.text)))
 
 
 def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
