@@ -865,6 +865,14 @@ def test_who_holds_a_role_is_a_name_the_sentence_gives_that_role():
                                                  "firm in the name of Pinnock's brother-in-law.")
     assert role_fits(boss, "Alan Pritchard", "The board's chief executive, Alan Pritchard, "
                                              "said the delay would help.")
+    # "Who's" asks as "Who is" does; a managing director is a firm's boss; a forum's chair,
+    # named in common words, heads another body.
+    firm = analyse("Who's the boss of Tollpath, the firm behind the parking app?")
+    assert role_fits(firm, "Gideon Omondi", "Gideon Omondi, Tollpath's managing director, "
+                                            "said the failure was caused by an expired "
+                                            "certificate.")
+    assert not role_fits(firm, "Vikram Dholakia", "Vikram Dholakia, chair of the drivers' "
+                                                  "forum, called for ticket machines.")
     # A board's chair is its chair: the chief executive is another head of it.
     chair = analyse("Who chairs the board of Pennant Bank?")
     assert not role_fits(chair, "Fiona Delacourt", "\"This should not have happened,\" "

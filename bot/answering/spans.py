@@ -766,7 +766,8 @@ def _only_as_place(span: str, passage: str) -> bool:
 # "Who is the managing director of Northfell Rail?": the person holding a role; the role is
 # the one or two words before "of", "at", a relative clause, a participle or the end.
 _ROLE_QUESTION = re.compile(
-    r"^\W*(?:[Ww]ho\s+(?:is|was|will\s+be)|[Ww]hat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of)\s+"
+    r"^\W*(?:[Ww]ho(?:['’]s|\s+(?:is|was|will\s+be))|"
+    r"[Ww]hat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of)\s+"
     r"(?:(?:the|its|their)\s+(?:[A-Z][\w’'.-]*\s+){0,2}|"
     r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*[’']s\s+)"
     r"(?:[a-z][\w-]*\s+){0,2}?((?:[a-z][\w-]*\s+)?[a-z][\w-]*)"
@@ -779,7 +780,7 @@ _ROLE_TIME = frozenset("new former current permanent interim acting next late no
                        "currently".split())
 # Words news uses for whoever runs an organisation.
 _HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
-                   "director-general".split())
+                   "director-general".split()) | {"managing director"}
 
 
 def role_asked(info: QuestionInfo) -> str | None:
@@ -854,7 +855,11 @@ def _owned_elsewhere(role: str, info: QuestionInfo, sentence: str) -> bool:
     words = _role_words(role)
     before = re.compile(rf"((?:[A-Z][\w-]*(?:[’']s?)?\s+){{1,3}}){words}\b")
     after = re.compile(rf"\b{words}\s+of\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){{1,5}})")
-    owners = [m.group(1) for pattern in (before, after) for m in pattern.finditer(sentence)]
+    # "chair of the drivers' forum": a body named in common words is as much another's.
+    common = re.compile(rf"\b{words}\s+of\s+the\s+((?:[a-z][\w’'-]*\s+){{0,2}}[a-z][\w’'-]*)"
+                        r"(?=[,.;]|\s+(?:said|says|called|told|has|had|was|is|who)\b)")
+    owners = [m.group(1) for pattern in (before, after, common)
+              for m in pattern.finditer(sentence)]
     for owner in owners:
         names = [w.strip("’'").removesuffix("’s").removesuffix("'s").lower()
                  for w in re.findall(r"[\w’'-]+", owner)]
