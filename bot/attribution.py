@@ -201,6 +201,12 @@ def speaker_case(who: str) -> str:
     return f"{first} {rest}".strip()
 
 
+def closes_unopened_quote(text: str) -> bool:
+    """``text`` closes a quote it does not open: the quote began a sentence or more before
+    ('I came back from my shift to a £70 ticket," said Bernadette Petts.')."""
+    return text.count('"') % 2 == 1 or text.count("”") > text.count("“")
+
+
 def according_to(who: str) -> str:
     return f"According to {who}"
 
@@ -256,7 +262,7 @@ def with_attribution(sentence: str, vocabulary: frozenset[str] | set[str] = froz
         return f"{according_to(who)} {rest}" if named else f"{according_to(who)}, {rest}"
     start = found.start + (1 if text[found.start] in "\"”’" else 0)
     before = text[:start].rstrip(" ;")
-    if before.count('"') % 2 or before.count("”") > before.count("“"):
+    if closes_unopened_quote(before):
         # The quote began in the sentence before ('I came back to a £70 ticket," said
         # Bernadette Petts'): "According to Bernadette Petts, I came back…" would speak
         # for her in the first person.

@@ -199,14 +199,14 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
 
 
 _MONTH_REL = re.compile(r"\b(?P<mod>last|this|next) month\b", re.I)
-# "hopes to reopen next March", "closed in January": a month named without a day or a year
-# is the one the story's date points to. Capitalised only: "in may" is no month.
+# "hopes to reopen next March", "will reopen in March": a month named without a day or a
+# year is the one the story's date points to. Capitalised only: "in may" is no month.
 _MONTH_NAMED = re.compile(r"\b(?P<mod>(?i:last|next|in|by|until|from)) (?P<month>"
                           + "|".join(m.capitalize() for m in MONTH_NAMES)
                           + r")\b(?!\s*(?:\d|,\s*\d))")
 
 
-def _named_month(mod: str, month: int, text: str, at: int, pub: date) -> date:
+def _named_month(mod: str, month: int, pub: date) -> date:
     """The first day of the month "next March" / "will reopen in March" means in a story of
     ``pub``: "last" the last one before the story's month, "next" the first after it, and
     "in" / "by" / "until" (told looking ahead) the coming one, the story's own month
@@ -241,7 +241,7 @@ def resolve_months(text: str, published_at: datetime | date | None
             # and would date every sentence that mentions one.
             continue
         month = _named_month(m.group("mod"), MONTH_NAMES.index(m.group("month").lower()) + 1,
-                             text, m.start(), pub)
+                             pub)
         out.append((m.start(), m.end(), month.strftime("%B %Y"), month))
     out.sort()
     return out

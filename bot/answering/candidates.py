@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from bot.answer import Citation
 from bot.answering.question import QuestionInfo, term_set
 from bot.answering.taint import is_tainted
+from bot.attribution import closes_unopened_quote
 from bot.temporal import NUMBER_WORDS, resolve_dates
 from retrieval.sentences import sentence_spans
 from retrieval.types import Chunk, Hit
@@ -180,7 +181,8 @@ def with_speakers_words(c: Candidate, cands: list[Candidate]) -> Candidate:
     follows it ('"Nobody came. I bought my own smoke detector," she said')."""
     text = c.chunk.text
     if c.before and ((_OPENS_QUOTE.match(c.text) and not _NAMED_SAYING.search(c.text))
-                     or (_runs_on(c.text) and _OPENS_QUOTE.match(c.before))):
+                     or (not _OPENS_QUOTE.match(c.text) and closes_unopened_quote(c.text)
+                         and _OPENS_QUOTE.match(c.before))):
         # The sentence before says who is speaking, or (for a quote's last sentence,
         # '…a £70 ticket," said Bernadette Petts') holds the start of what they said.
         start = text.rfind(c.before, 0, c.start)
@@ -201,14 +203,6 @@ def with_speakers_words(c: Candidate, cands: list[Candidate]) -> Candidate:
             break
         end = more
     return replace(c, end=end.end, text=text[c.start:end.end])
-
-
-def _runs_on(sentence: str) -> bool:
-    """The sentence closes a quote it did not open: the quote began a sentence or more
-    before ('I came back from my shift to a £70 ticket," said Bernadette Petts.')."""
-    if _OPENS_QUOTE.match(sentence):
-        return False
-    return sentence.count('"') % 2 == 1 or sentence.count("”") > sentence.count("“")
 
 
 # How many sentences a quote is followed through.

@@ -402,26 +402,17 @@ def choose(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
         info, speech_first(info, whole_story_first(cands)))))
 
 
-# How far down the story's reported words may rank and still be what a "what did X say"
-# question gets: the passages' first few sentences after the best.
-SPEECH_REACH = 4
-
-
 def speech_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     """"What did officials say about the storm?" asks for someone's words: a best sentence
     that reports nobody speaking (the headline "Storm Hilde brings record gusts to the west
     coast") gives way to the first of the next few in its story that does ("The grid
     operator said most of them would be reconnected by Saturday"), however much closer the
-    other reads."""
+    other reads (``close_one_first``)."""
     if not cands or info.kind != "said" or reports_speech(cands[0].text):
         return cands
-    best = cands[0]
-    moved = next((c for c in cands[1:SPEECH_REACH]
-                  if c.chunk.article_id == best.chunk.article_id
-                  and reports_speech(c.text)), None)
-    if moved is None:
-        return cands
-    return [moved, *(c for c in cands if c is not moved)]
+    story = cands[0].chunk.article_id
+    return close_one_first(cands, lambda c: c.chunk.article_id == story
+                           and reports_speech(c.text), however_far=True)
 
 
 def whole_matter_first(info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
@@ -449,14 +440,14 @@ def whole_story_first(cands: list[Candidate]) -> list[Candidate]:
     return close_one_first(cands, lambda c: c.required >= 1.0)
 
 
-def close_one_first(cands: list[Candidate],
-                    wanted: Callable[[Candidate], bool]) -> list[Candidate]:
+def close_one_first(cands: list[Candidate], wanted: Callable[[Candidate], bool],
+                    however_far: bool = False) -> list[Candidate]:
     """The ranking with the first of the three sentences after the best that is ``wanted``
-    and scores about as close (within ``RUNNER_UP``) moved to the top; unchanged when none
-    is."""
+    and scores about as close (within ``RUNNER_UP``, or at any score ``however_far``) moved
+    to the top; unchanged when none is."""
     best = cands[0]
-    moved = next((c for c in cands[1:4]
-                  if wanted(c) and c.score >= RUNNER_UP * best.score), None)
+    moved = next((c for c in cands[1:REACH]
+                  if wanted(c) and (however_far or c.score >= RUNNER_UP * best.score)), None)
     if moved is None:
         return cands
     return [moved, *(c for c in cands if c is not moved)]
@@ -540,6 +531,10 @@ def runner_up(best: Candidate, cands: list[Candidate]) -> Candidate | None:
 
 # A runner-up within this share of the best sentence's score is as likely the answer.
 RUNNER_UP = 0.8
+# How far down a sentence that the best one is not (about the story asked, someone's words)
+# is looked for: the three after it. Further down, a sentence that merely has the wanted
+# thing is more often another matter than the answer.
+REACH = 4
 
 
 # A second sentence is shown when it scores within this share of the best one.
