@@ -131,6 +131,20 @@ def _next_on_or_after(day: date, published: date) -> date:
     return day
 
 
+def _year_of_weekday(day: date, weekday: int, published: date) -> date:
+    """"on Monday, 19 October" in a story without the year: the year, of the one before, the
+    story's own and the one after, nearest the story in which that date is that weekday."""
+    fits = []
+    for y in (published.year - 1, published.year, published.year + 1):
+        try:
+            d = day.replace(year=y)
+        except ValueError:  # 29 February
+            continue
+        if d.weekday() == weekday:
+            fits.append(d)
+    return min(fits, key=lambda d: abs(d - published)) if fits else day
+
+
 def _weekday(published: date, target: int, mod: str) -> date:
     back = (published.weekday() - target) % 7
     # "is holding a free event this Saturday": "this" names the week's coming one, as
@@ -174,12 +188,21 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
         )
         if parsed:
             day = parsed.date()
-            if not year and pub is not None and (
+            named = _WEEKDAY_BEFORE.search(text, 0, m.start())
+            if not year and pub is not None and named:
+                day = _year_of_weekday(day, WEEKDAYS.index(named.group(1).lower()), pub)
+            elif not year and pub is not None and (
                     _looks_ahead(text, m.start()) or _intended(text, m.start(), day, pub)):
                 day = _next_on_or_after(day, pub)
             add(m, day, not year)
     if pub is not None:
+        dated = {r.start for r in found}
         for m in _WEEKDAY_RE.finditer(text):
+            gap = _BEFORE_DATE.match(text, m.end())
+            if gap is not None and gap.end() in dated:
+                # "on Saturday 6 December": the weekday is the date's own, not a day of the
+                # story's week.
+                continue
             mod = (m.group("mod") or "").lower()
             if not mod or mod == "on":
                 mod = "coming" if _looks_ahead(text, m.start()) else mod
@@ -198,6 +221,11 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
     return found
 
 
+# What may stand between a weekday and the date it names: "Saturday 6 December",
+# "Monday, 3 March".
+_BEFORE_DATE = re.compile(r",?\s*")
+# The same seen from the date: the weekday just before it.
+_WEEKDAY_BEFORE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\s*,?\s*$", re.I)
 _MONTH_REL = re.compile(r"\b(?P<mod>last|this|next) month\b", re.I)
 # "hopes to reopen next March", "will reopen in March": a month named without a day or a
 # year is the one the story's date points to. Capitalised only: "in may" is no month.

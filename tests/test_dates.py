@@ -209,3 +209,15 @@ def test_a_yearless_date_someone_means_to_act_on_is_the_coming_one():
     # Told in the past tense, it is the last one before the story.
     assert days("Shares fell on 30 October.", date(2025, 9, 18)) == [
         ("30 October", date(2024, 10, 30))]
+
+
+def test_a_weekday_written_with_its_date_is_that_date():
+    # "on Saturday 5 December" is one day; the weekday is not a day of the story's week,
+    # and it says which year the date is in (5 December 2020 is a Saturday).
+    assert days("The fair will be held on Saturday 5 December in the hall.") == [
+        ("5 December", date(2020, 12, 5))]
+    assert days("It opens on Monday, 19 October.") == [("19 October", date(2020, 10, 19))]
+    assert days("It closed on Saturday 14 December.") == [("14 December", date(2019, 12, 14))]
+    # Apart, each is its own day.
+    assert days("He left on Friday and will return on 19 October.") == [
+        ("on Friday", date(2020, 10, 9)), ("19 October", date(2020, 10, 19))]
