@@ -130,8 +130,12 @@ def test_stop_leaves_no_process(server):
 def test_no_orphan_when_newsbot_exits(how, tmp_path):
     """A newsbot process that started the server exits (normally, by SIGTERM, by Ctrl-C):
     the child server goes with it."""
+    # Ctrl-C as a terminal delivers it: a shell without job control (CI run in the
+    # background, `cmd &`) starts its children with SIGINT ignored, and Python then keeps
+    # ignoring it, so the signal the test sends would never arrive.
     script = textwrap.dedent(f"""
-        import sys
+        import signal, sys
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         from bot.local_server import LocalServer
         s = LocalServer(lambda p: [sys.executable, "-m", "tests.fake_openai", "--port", str(p),
                                    "--alias", "{ALIAS}"], "{ALIAS}", start_timeout=20)
