@@ -3,7 +3,9 @@ publish date of the article that contains them."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -118,30 +120,28 @@ def _intended(text: str, at: int, day: date, published: date) -> bool:
     return published - day >= _FAR_BEHIND and _cue_stands(_INTENT, _clause_before(text, at))
 
 
+def _in_years(day: date, years: Iterable[int]) -> list[date]:
+    """``day`` in each of ``years`` that has it (29 February only in leap years)."""
+    out = []
+    for y in years:
+        with contextlib.suppress(ValueError):
+            out.append(day.replace(year=y))
+    return out
+
+
 def _next_on_or_after(day: date, published: date) -> date:
     """A date written without its year in a sentence that looks ahead ("is due on 30
     October", "will reopen on 2 March") is the next one on or after the publish date, not
     the last one before it."""
-    for y in (published.year, published.year + 1):
-        try:
-            if (d := day.replace(year=y)) >= published:
-                return d
-        except ValueError:  # 29 February
-            continue
-    return day
+    return next((d for d in _in_years(day, (published.year, published.year + 1))
+                 if d >= published), day)
 
 
 def _year_of_weekday(day: date, weekday: int, published: date) -> date:
     """"on Monday, 19 October" in a story without the year: the year, of the one before, the
     story's own and the one after, nearest the story in which that date is that weekday."""
-    fits = []
-    for y in (published.year - 1, published.year, published.year + 1):
-        try:
-            d = day.replace(year=y)
-        except ValueError:  # 29 February
-            continue
-        if d.weekday() == weekday:
-            fits.append(d)
+    fits = [d for d in _in_years(day, range(published.year - 1, published.year + 2))
+            if d.weekday() == weekday]
     return min(fits, key=lambda d: abs(d - published)) if fits else day
 
 
@@ -189,6 +189,10 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
         if parsed:
             day = parsed.date()
             named = _WEEKDAY_BEFORE.search(text, 0, m.start())
+            if named:
+                # "on Saturday 6 December": the weekday is the date's own, not a day of the
+                # story's week (the weekday pass below skips what is taken).
+                taken.append((named.start(), m.start()))
             if not year and pub is not None and named:
                 day = _year_of_weekday(day, WEEKDAYS.index(named.group(1).lower()), pub)
             elif not year and pub is not None and (
@@ -196,13 +200,7 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
                 day = _next_on_or_after(day, pub)
             add(m, day, not year)
     if pub is not None:
-        dated = {r.start for r in found}
         for m in _WEEKDAY_RE.finditer(text):
-            gap = _BEFORE_DATE.match(text, m.end())
-            if gap is not None and gap.end() in dated:
-                # "on Saturday 6 December": the weekday is the date's own, not a day of the
-                # story's week.
-                continue
             mod = (m.group("mod") or "").lower()
             if not mod or mod == "on":
                 mod = "coming" if _looks_ahead(text, m.start()) else mod
@@ -221,10 +219,7 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
     return found
 
 
-# What may stand between a weekday and the date it names: "Saturday 6 December",
-# "Monday, 3 March".
-_BEFORE_DATE = re.compile(r",?\s*")
-# The same seen from the date: the weekday just before it.
+# The weekday written just before a date it names: "Saturday 6 December", "Monday, 3 March".
 _WEEKDAY_BEFORE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\s*,?\s*$", re.I)
 _MONTH_REL = re.compile(r"\b(?P<mod>last|this|next) month\b", re.I)
 # "hopes to reopen next March", "will reopen in March": a month named without a day or a
