@@ -421,6 +421,10 @@ def test_the_why_of_an_act_is_the_quote_that_follows_it(reader):
     ("What did the public health doctor say about the outbreak?",
      "\"It was one meal,\" said Dr Miriam Coldrick, the region's consultant in health "
      "protection.", {"miriam", "coldrick"}),
+    # A judge by the court's title.
+    ("What did the judge say to the supermarket?",
+     "Recorder Alan Pitchford told the court that customers were entitled to trust the shelf.",
+     {"alan", "pitchford"}),
 ])
 def test_a_title_the_story_words_otherwise_finds_its_holder(question, sentence, speaker):
     from bot.answering.scoring import speaker_names
@@ -1539,3 +1543,31 @@ def test_a_question_asking_two_parties_for_their_figures(question, each):
     from bot.answering.shaping import asks_each_party
 
     assert asks_each_party(analyse(question)) is each
+
+
+def test_a_disputed_figure_given_in_the_next_sentence_is_not_refused(reader):
+    # The sentence saying the figure is disputed shares the question's words; the one giving
+    # both figures shares few, and the story's other sentences about the flood rank above it.
+    text = ("Repairing the burst embankment of the Tollick Canal in Marwood will take at "
+            "least 16 weeks, the trust that runs the canal said. The breach of the canal "
+            "bank flooded streets below within an hour. Residents said the canal breach "
+            "had been reported months ago. The two sides also disagree about how many "
+            "houses were flooded. The trust puts the figure at 46, while the action group "
+            "says its own door-to-door count found 73.")
+    a = reader.answer("How many houses were flooded by the Tollick Canal breach?",
+                      [passage(text, "Tollick Canal repair to take 16 weeks", "Courier")])
+    assert not a.abstained
+    assert "46" in a.answer and "73" in a.answer
+    assert a.short_answer is None and a.conflict
+
+
+def test_a_person_described_is_no_post_the_story_must_name():
+    from bot.answering.abstention import role_held
+
+    # "the woman who…" is whoever the clause describes; the story calls her a customer.
+    held = [_cand("One customer, Donna Featherby, 38, spent four days in hospital after her "
+                  "first injection.")]
+    assert role_held(analyse("Who was the woman who ended up in hospital after using the "
+                             "jabs?"), held)
+    # A post is still held only where a sentence gives someone it.
+    assert not role_held(analyse("Who was the pharmacist who sold the jabs?"), held)

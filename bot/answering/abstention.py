@@ -22,7 +22,14 @@ from bot.answering.question import (
     word_terms,
 )
 from bot.answering.scoring import DEFAULT_WEIGHTS, Weights, relevance
-from bot.answering.spans import gives_role, names, plausible_span, role_asked
+from bot.answering.spans import (
+    DISPUTE,
+    ONLY_PEOPLE,
+    gives_role,
+    names,
+    plausible_span,
+    role_asked,
+)
 from bot.attribution import attribute
 from bot.temporal import MONTH_NAMES, WEEKDAYS
 
@@ -146,8 +153,18 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
         # "How much compensation is the airline demanding?" over a story whose figures are
         # its losses and the runway's repair bill: a figure answers only when it stands by
         # the question's own words, as a shown one must; the share rule above, for any sum.
-        return any(c.short and span_near(info, c.text, c.short, t) for c in story)
+        return any((c.short and span_near(info, c.text, c.short, t))
+                   or (DISPUTE.search(c.text) and figure_follows(c, cands)) for c in story)
     return any(c.short for c in story)
+
+
+def figure_follows(c: Candidate, cands: list[Candidate]) -> bool:
+    """"The two sides also disagree about how many homes were flooded. The trust puts the
+    figure at 46, while the action group says 73.": a sentence saying the figure is disputed
+    gives it in the next one, which shares fewer of the question's words and ranks below
+    the story's closest sentences."""
+    return any(n.before == c.text and n.chunk.article_id == c.chunk.article_id and n.short
+               for n in cands)
 
 
 _ASKS_SHARE = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|per ?cent)\b", re.I)
@@ -384,7 +401,7 @@ def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
     head noun is enough here ("first guest" for "the star guest"); the name shown is held
     to the whole role (``role_fits``)."""
     role = role_asked(info)
-    if role is None:
+    if role is None or role.split()[-1] in ONLY_PEOPLE:
         return True
     head = role.split()[-1]
     # "after a local businesswoman offered to cover the costs": news introduces someone by

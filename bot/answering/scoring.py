@@ -188,6 +188,9 @@ ROLE_ALIASES = {
     "rep": ("rep", "representative"),
     # "Dr Miriam Coldrick, the region's consultant in health protection"
     "doctor": ("doctor", "Dr", "consultant", "GP"),
+    # Judges are written by their court's title: "Recorder Alan Pitchford told the court",
+    # "Mr Justice Harlow", "Sheriff Ann Gow".
+    "judge": ("judge", "Judge", "Recorder", "Justice", "Sheriff"),
 }
 # The title's owner may stand before it: "Trevor Albury, Wardle's managing director".
 _OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"

@@ -56,6 +56,8 @@ from bot.answering.scoring import (
     weak_reason,
 )
 from bot.answering.spans import (
+    DISPUTE,
+    SET_AGAINST,
     asks_tally,
     figure_of,
     name_candidates,
@@ -588,7 +590,7 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         guess = voted or guess
     rival = rival_figure(info, best, cands, t)
     split = split_figures(info, best)
-    if not split and rival is None and _DISPUTE.search(best.text):
+    if not split and rival is None and DISPUTE.search(best.text):
         # "The two sides disagree on how many travellers are affected." and the figures
         # in the sentence after it.
         after = sentence_after(best, cands)
@@ -639,26 +641,6 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     return answer
 
 
-# One figure set against another in so many words: "31 million, well below the 38 million
-# reported". A dispute (``_DISPUTE``) and, after a comma, a turn to another source (``_TURN``).
-_SET_AGAINST = r"(?:well|far|much|considerably)\s+(?:below|above|short of)"
-# Words that say a figure is disputed: "put the figure much lower", "put the likely bill far
-# higher", "disputed the number".
-_DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|number|bill|cost|"
-                      r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
-                      r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
-                      r"\bhigher figure\b|"
-                      r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
-                      # "The school said its own figure was 9 percent."
-                      r"\b(?:its|their|his|her) own (?:figure|estimate|count|number|total)\b|"
-                      r"\bdisagree\w*|"
-                      # "said that figure was exaggerated", "well below the figure reported"
-                      r"\bexaggerat\w*|\boverstat\w*|\bunderstat\w*|\binflated\b|"
-                      rf"\b{_SET_AGAINST}\b|"
-                      r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
-                      re.I)
-
-
 # "…, according to the union and the port authority?", "…, by the dealer and by the
 # museum's valuer?": the question asks for each party's figure.
 _ASKS_EACH = re.compile(r"\baccording to (?:the )?[^,?]+? and (?:to )?(?:the )?[^,?]+\?\s*$|"
@@ -690,7 +672,7 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     if mine is None:
         return None
     speaker = attribute(best.text)
-    if _DISPUTE.search(best.text) and (before := disputed(info, best, cands, mine)):
+    if DISPUTE.search(best.text) and (before := disputed(info, best, cands, mine)):
         return before
     # "The operator says 146 trains were cancelled. The users' association says it counted
     # 312 cancellations over the same five days.": the next sentence, another source's
@@ -711,13 +693,13 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
             return c
         if asks_each_party(info) and other != speaker:
             return c
-        if (_DISPUTE.search(best.before) and c.chunk.article_id == best.chunk.article_id
+        if (DISPUTE.search(best.before) and c.chunk.article_id == best.chunk.article_id
                 and other != speaker):
             # "The residents say the bill is likely to be far higher. Their engineer put it
             # at closer to £3 million.": the best figure answers a figure of the story
             # given before it, by another source or none.
             return c
-        if _DISPUTE.search(c.text) and (c.before == best.text
+        if DISPUTE.search(c.text) and (c.before == best.text
                                         or c.score >= SECOND_SENTENCE * best.score):
             # A sentence of the story disputes this figure in so many words: the next
             # one, or one further on (a union's figure after the board's) that reads as
@@ -747,7 +729,7 @@ def disputed(info: QuestionInfo, best: Candidate, cands: list[Candidate],
 # Where one sentence turns from one source's figure to another's: "The airport puts the
 # figure at 4,200 a day, while the travel agents' association says 7,000"; "X said …; Y
 # said …".
-_AGAINST_TURN = re.compile(rf",\s+{_SET_AGAINST}\s+")
+_AGAINST_TURN = re.compile(rf",\s+{SET_AGAINST}\s+")
 _TURN = re.compile(rf",?\s+(?:while|whereas|but)\s+|;\s+|{_AGAINST_TURN.pattern}")
 
 

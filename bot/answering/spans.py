@@ -60,6 +60,27 @@ NUMBER = re.compile(
 )
 
 
+# One figure set against another in so many words: "31 million, well below the 38 million
+# reported": a dispute (``DISPUTE``), and in one sentence a turn to another source
+# (``shaping._TURN``).
+SET_AGAINST = r"(?:well|far|much|considerably)\s+(?:below|above|short of)"
+# Words that say a figure is disputed: "put the figure much lower", "put the likely bill far
+# higher", "disputed the number".
+DISPUTE = re.compile(r"\bput\s+(?:the|its|their)\s+(?:\w+\s+){0,2}(?:figure|number|bill|cost|"
+                     r"total|toll|count|estimate)\b|\b(?:much|far|considerably|significantly)\s+"
+                     r"(?:higher|lower)\b|\bdisput\w*|\bcontest\w*|\blower figure\b|"
+                     r"\bhigher figure\b|"
+                     r"\bthe (?:real|true|actual) (?:figure|number|total|toll|cost|bill)\b|"
+                     # "The school said its own figure was 9 percent."
+                     r"\b(?:its|their|his|her) own (?:figure|estimate|count|number|total)\b|"
+                     r"\bdisagree\w*|"
+                     # "said that figure was exaggerated", "well below the figure reported"
+                     r"\bexaggerat\w*|\boverstat\w*|\bunderstat\w*|\binflated\b|"
+                     rf"\b{SET_AGAINST}\b|"
+                     r"\bput the (?:figure|number|total|toll) at\b|\b(?:as high|as low) as\b",
+                     re.I)
+
+
 def figure_of(span: str) -> tuple[str, str] | None:
     """A figure's value and its unit class ("money", "percent", "count"), to tell whether two
     figures measure the same thing and differ: "2,300" and "about 1,400 workers" do."""
@@ -329,7 +350,7 @@ def written_as_place(short: str, sentence: str) -> bool:
 
 # "at the offices of the Workplace Conciliation Service", "on the edge of Upper Sowerham".
 _PART_OF = re.compile(r"\b(?:in|at|on|near|outside|inside)\s+(?:the\s+)?(?:[\w’'-]+\s+){1,2}"
-                      r"of\s+(?:the\s+)?$", re.I)
+                     r"of\s+(?:the\s+)?$", re.I)
 
 
 # "Iranian lawmakers": a people's name says where as well as a preposition does.
@@ -778,6 +799,11 @@ _CHAIRS = re.compile(r"^\W*who\s+(?:now\s+)?(?:chairs|chaired|will chair|is chai
 # "Who is the club's chair now?" asks for a chair.
 _ROLE_TIME = frozenset("new former current permanent interim acting next late now today "
                        "currently".split())
+# Nouns that say only that the holder is a person: "Who was the woman who ended up in
+# hospital?" asks for whoever the clause describes, and the story may name her as "one
+# customer, Donna Featherby" and never write "woman". No post is held by them.
+ONLY_PEOPLE = frozenset("man woman person boy girl child men women people teenager "
+                         "someone".split())
 # Words news uses for whoever runs an organisation.
 _HEADS = frozenset("boss head leader chief executive chair chairman chairwoman president "
                    "director-general".split()) | {"managing director"}
