@@ -1571,3 +1571,16 @@ def test_a_person_described_is_no_post_the_story_must_name():
                              "jabs?"), held)
     # A post is still held only where a sentence gives someone it.
     assert not role_held(analyse("Who was the pharmacist who sold the jabs?"), held)
+
+
+def test_two_sources_figures_below_a_lead_that_gives_none_are_both_the_answer(reader):
+    text = ("The Brenmouth marina fire destroyed twenty yachts and damaged seven more when it "
+            "swept along a pontoon early on Sunday, leaving a bill for the marina's owners. "
+            "The marina will stay closed while the wreckage is removed. Harbour Holdings, which owns the marina, said the losses came to about "
+            "£4.5 million. Ann Kerr, an insurance broker whose clients include several owners, "
+            "said the true figure was likely to be nearer £7 million.")
+    a = reader.answer("What's the damage bill for the Brenmouth marina fire?",
+                      [passage(text, "Fire destroys yachts at Brenmouth Marina", "Courier")])
+    assert a.short_answer is None and a.conflict
+    assert {v.value for v in a.conflict_values} == {"£4.5 million", "£7 million"}
+    assert "£4.5 million" in a.answer and "£7 million" in a.answer

@@ -589,6 +589,11 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
             short = None
         guess = voted or guess
     rival = rival_figure(info, best, cands, t)
+    if (rival is None and (figured := figure_below(info, best, cands, t)) is not None
+            and (rival := rival_figure(info, figured, cands, t)) is not None):
+        # "What's the damage bill?" over a lead that gives none: the story's figure stands
+        # lower, and another source's figure against it is the answer, quoted from there.
+        best, short = figured, None
     split = split_figures(info, best)
     if not split and rival is None and DISPUTE.search(best.text):
         # "The two sides disagree on how many travellers are affected." and the figures
@@ -710,6 +715,18 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
                 and other and speaker and other != speaker and len(nouns) < 2):
             return c
     return None
+
+
+def figure_below(info: QuestionInfo, best: Candidate, cands: list[Candidate],
+                 t: Thresholds) -> Candidate | None:
+    """For a best sentence with no figure ("Nineteen yachts were destroyed when fire swept
+    along a pontoon"), the next sentence of its article among the closest (``VOTERS``) that
+    gives one by the question's own words."""
+    if info.kind not in ("count", "amount") or best.short:
+        return None
+    return next((c for c in cands[1:VOTERS]
+                 if c.chunk.article_id == best.chunk.article_id and c.short
+                 and span_near(info, c.text, c.short, t)), None)
 
 
 def disputed(info: QuestionInfo, best: Candidate, cands: list[Candidate],
