@@ -1584,3 +1584,22 @@ def test_two_sources_figures_below_a_lead_that_gives_none_are_both_the_answer(re
     assert a.short_answer is None and a.conflict
     assert {v.value for v in a.conflict_values} == {"£4.5 million", "£7 million"}
     assert "£4.5 million" in a.answer and "£7 million" in a.answer
+
+
+@pytest.mark.parametrize("question,short,sentence,fits_it", [
+    # The question says the manager has gone: the one the sentence says left is not who
+    # runs the home now.
+    ("Who's running Larchmount Lodge now the manager has left?", "Julie Fenby",
+     "The home's manager, Julie Fenby, has left the company.", False),
+    # The successor named first, the one who left after another name.
+    ("Who's running Larchmount Lodge now the manager has left?", "Kwame Boateng",
+     "Kwame Boateng took over from Julie Fenby, who left in May.", True),
+    # Asked plainly, the sentence's leaving is news about her, not a reason to doubt her.
+    ("Who was the manager of Larchmount Lodge?", "Julie Fenby",
+     "The home's manager, Julie Fenby, has left the company.", True),
+])
+def test_the_one_the_question_says_has_gone_is_not_their_successor(question, short, sentence,
+                                                                  fits_it):
+    from bot.answering.fit import fits
+
+    assert fits(analyse(question), short, sentence) is fits_it

@@ -107,6 +107,7 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and not only_telling(info, short, sentence)
             and sum_fits(info, short, sentence)
             and not planned_for_done(info, sentence)
+            and not gone_for_successor(info, short, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for
@@ -234,3 +235,29 @@ def reported_by(info: QuestionInfo, short: str, sentence: str) -> bool:
         return False
     return any(_REPORTING.match(sentence[m.end():])
                for m in re.finditer(re.escape(short), sentence))
+
+
+# "Who's running the home now the manager has left?": the question says someone has gone
+# and asks who holds the post since.
+_ASKS_SINCE_GONE = re.compile(r"\b(?:now|since|after)\b[^?]*?\b(?:gone|left|quit|resigned|"
+                              r"departed|stepped down|retired|sacked|fired|dismissed|went)\b",
+                              re.I)
+# What the sentence says of the one who went: "Julie Fenby, has left the company".
+_WENT = re.compile(r"^[^A-Z.;]*?\b(?:left|quit|resigned|departed|stepped down|retired|"
+                   r"(?:was|were|been) (?:sacked|dismissed|fired|suspended))\b")
+# Words after the name within which its own verb stands, before another clause's.
+_WENT_REACH = 40
+
+
+def gone_for_successor(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """The name is the one the question says has gone: "The home's manager, Julie Fenby,
+    has left the company." does not say who runs it now. Only the name's own words count
+    (up to the next name): "Kwame Boateng took over from Julie Fenby, who left" names the
+    successor first."""
+    if not _ASKS_SINCE_GONE.search(asking_sentence(info.text)):
+        return False
+    at = sentence.find(short)
+    if at < 0:
+        return False
+    after = sentence[at + len(short): at + len(short) + _WENT_REACH]
+    return bool(_WENT.search(after))
