@@ -1603,3 +1603,25 @@ def test_the_one_the_question_says_has_gone_is_not_their_successor(question, sho
     from bot.answering.fit import fits
 
     assert fits(analyse(question), short, sentence) is fits_it
+
+
+@pytest.mark.parametrize("question,short,sentence,fits_it", [
+    # Another thing's cost: the search's, not the helicopter's.
+    ("How much did the coastguard helicopter cost for the search?", "£18,000",
+     "The team, which is run by volunteers, said the search had cost it about £18,000.", False),
+    ("How much did the search cost?", "£18,000",
+     "The team, which is run by volunteers, said the search had cost it about £18,000.", True),
+    # Another purpose: building, not ripping out.
+    ("How much is it going to cost to rip out the bike lane?", "£1.3 million",
+     "A cycle lane that cost £1.3 million to build is to be taken out.", False),
+    ("How much did it cost to build the bike lane?", "£1.3 million",
+     "A cycle lane that cost £1.3 million to build is to be taken out.", True),
+    # The thing costed may be told in other words of the same root.
+    ("How much will the repairs cost?", "£2.8 million",
+     "Repairing the breached embankment will cost about £2.8 million.", True),
+])
+def test_a_cost_of_another_thing_or_purpose_is_not_the_one_asked(question, short, sentence,
+                                                                 fits_it):
+    from bot.answering.fit import sum_fits
+
+    assert sum_fits(analyse(question), short, sentence) is fits_it

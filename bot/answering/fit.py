@@ -179,11 +179,24 @@ _ASKS_RUNNING = re.compile(r"\b(?:a|per|each|every)\s+(?:year|month|week|day)\b|
                            r"\b(?:annual|annually|yearly|monthly|weekly|daily|running)\b", re.I)
 
 
+# "How much will it cost to rip out the lane?": what the money is spent on.
+_COST_PURPOSE = re.compile(r"\bcost\w*\s+(?:[^\s?]+\s+){0,2}?to\s+([a-z]+)", re.I)
+# "How much did the coastguard helicopter cost?": the thing costed, and the noun a sentence
+# says cost its sum ("the search had cost it").
+_COSTED_ASKED = re.compile(r"\bhow much (?:did|does|do|will|would|has|have|is|was)\s+"
+                           r"(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
+                           r"((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+cost\b", re.I)
+_COST_VERB = re.compile(r"\bcost(?:s|ing)?\b")
+_CLAUSE_BREAK = re.compile(r"[,;:(“\"]|\bsaid\b|\bsays\b")
+
+
 def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """A sum the sentence names as another thing, or spends on another purpose, is not the
     one asked about: "a £2 million grant" is no answer to "How big is the bank loan?". Nor is
     a running cost ("costs £310,000 a year to heat") to a question of a one-off sum ("How
-    much will it cost to fix the Palm House?")."""
+    much will it cost to fix the Palm House?"), a cost of another purpose ("to build" for
+    "to rip out") or another thing's cost ("the search had cost it" for "How much did the
+    helicopter cost?")."""
     if info.kind != "amount":
         return True
     at = sentence.lower().find(short.lower())
@@ -195,7 +208,22 @@ def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     own = re.match(rf"\s+{_SUM_MODIFIER}(?P<noun>{_SUM_NOUN})\b", after)
     if noun and own and stem(own.group("noun")) != stem(noun.group()):
         return False
-    return not (_RUNNING.match(after) and not _ASKS_RUNNING.search(asked))
+    if _RUNNING.match(after) and not _ASKS_RUNNING.search(asked):
+        return False
+    # "cost £1.3 million to build" is no answer to "cost to rip out": another purpose.
+    purpose, spent = _COST_PURPOSE.search(asked), re.match(r"\s+to\s+([a-z]+)", after)
+    if purpose and spent and stem(purpose.group(1)) != stem(spent.group(1)):
+        return False
+    # "the search had cost it about £18,000" is no answer to "How much did the helicopter
+    # cost?": the sum is another thing's.
+    thing = _COSTED_ASKED.search(asked)
+    costs = list(_COST_VERB.finditer(sentence[:at]))
+    if not thing or not costs or not word_terms(thing.group(1)):
+        return True  # "How much did it cost…": no thing named
+    # The words of the clause before "cost": "the search had", "Repairing the breached
+    # embankment will".
+    clause = _CLAUSE_BREAK.split(sentence[:costs[-1].start()])[-1]
+    return bool(word_terms(clause) & word_terms(thing.group(1))) or not word_terms(clause)
 
 
 # How far from a name its age is written: "Jordan Pike, 24," or "the 24-year-old Pike".
