@@ -1576,8 +1576,9 @@ def test_a_person_described_is_no_post_the_story_must_name():
 def test_two_sources_figures_below_a_lead_that_gives_none_are_both_the_answer(reader):
     text = ("The Brenmouth marina fire destroyed twenty yachts and damaged seven more when it "
             "swept along a pontoon early on Sunday, leaving a bill for the marina's owners. "
-            "The marina will stay closed while the wreckage is removed. Harbour Holdings, which owns the marina, said the losses came to about "
-            "£4.5 million. Ann Kerr, an insurance broker whose clients include several owners, "
+            "The marina will stay closed while the wreckage is removed. Harbour Holdings, "
+            "which owns the marina, said the losses came to about £4.5 million. Ann Kerr, "
+            "an insurance broker whose clients include several owners, "
             "said the true figure was likely to be nearer £7 million.")
     a = reader.answer("What's the damage bill for the Brenmouth marina fire?",
                       [passage(text, "Fire destroys yachts at Brenmouth Marina", "Courier")])
@@ -1625,3 +1626,33 @@ def test_a_cost_of_another_thing_or_purpose_is_not_the_one_asked(question, short
     from bot.answering.fit import sum_fits
 
     assert sum_fits(analyse(question), short, sentence) is fits_it
+
+
+def test_a_runner_up_the_story_checks_accept_answers_for_a_best_they_refuse():
+    from dataclasses import replace as with_
+
+    from bot.answering.abstention import DEFAULT_THRESHOLDS, answerable, answering_first
+
+    def sentence(article: str, text: str, before: str, score: float, title: str) -> Candidate:
+        chunk = Chunk(article_id=article, index=0, text=before + " " + text, start=0,
+                      end=len(before) + 1 + len(text), title=title, source="x")
+        return with_(Candidate(chunk, 0, len(before) + 1, len(before) + 1 + len(text), text),
+                     before=before, score=score, lexical=0.5, dense=0.3)
+
+    info = analyse("Who's running the Hatch Street chemist now Kemberton's gone?")
+    # The best names the street once in passing; the runner-up's story is the pharmacy's.
+    best = sentence("struck-off", "Imogen Rathbourne, who chaired the committee, said Mr "
+                    "Kemberton had put profit first.", "The committee sat for two days.", 0.55,
+                    "Pharmacist struck off")
+    passing = sentence("struck-off", "Kemberton owned a pharmacy on Hatch Street.",
+                       "He is 52.", 0.2, "Pharmacist struck off")
+    runner_up = sentence("reopened", "It is being run by Joanna Clitheroe, who managed "
+                         "another branch.", "The Hatch Street pharmacy reopened last "
+                         "Wednesday under new owners after Kemberton left.", 0.53,
+                         "Pharmacist charged")
+    cands = [best, runner_up, passing]
+    assert not answerable(info, cands, DEFAULT_THRESHOLDS)
+    assert answering_first(info, cands, DEFAULT_THRESHOLDS)[0] is runner_up
+    # Far behind, it is another reading, not a near tie: the refusal stands.
+    far = [best, with_(runner_up, score=0.3), passing]
+    assert answering_first(info, far, DEFAULT_THRESHOLDS)[0] is best

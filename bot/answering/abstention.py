@@ -85,6 +85,31 @@ def answerable(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
                if c.chunk.article_id == best.chunk.article_id) >= t.min_relevance
 
 
+def answering_first(info: QuestionInfo, cands: list[Candidate], t: Thresholds,
+                    w: Weights = DEFAULT_WEIGHTS) -> list[Candidate]:
+    """The ranking with the closest sentence the story checks accept first. The best
+    sentence may be another article's that names the asked place once in passing ("who owned
+    Kemberton Pharmacy on Hatch Street") while one scoring nearly as well answers ("It is
+    being run by Joanna Clitheroe", after "The Hatch Street pharmacy reopened…"): refusing
+    for the first would refuse what the second answers. Only sentences within
+    ``RUNNER_UP_SHARE`` of the best one's score are tried."""
+    if not cands or answerable(info, cands, t, w):
+        return cands
+    for c in cands[1:RUNNERS_UP + 1]:
+        if c.score < RUNNER_UP_SHARE * cands[0].score:
+            break
+        ranked = [c, *(o for o in cands if o is not c)]
+        if answerable(info, ranked, t, w):
+            return ranked
+    return cands
+
+
+# How many sentences after the best one may answer in its place, and how close they must
+# score: a near tie is a reading the scores cannot separate, a distant one is not.
+RUNNERS_UP = 2
+RUNNER_UP_SHARE = 0.9
+
+
 def succession_told(info: QuestionInfo, cands: list[Candidate]) -> bool:
     """"Who replaced the museum director?" is answered by a story that tells someone taking
     over, being appointed or succeeding: one that only names the director tells no

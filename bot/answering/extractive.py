@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.answer import Answer
-from bot.answering.abstention import Thresholds, answerable
+from bot.answering.abstention import Thresholds, answerable, answering_first
 from bot.answering.candidates import Candidate, candidate_sentences, citation_for
 from bot.answering.question import QuestionInfo, analyse
 from bot.answering.scoring import Weights, score
@@ -53,7 +53,7 @@ class ExtractiveAnswerer:
             # numbers: it answers another question. Those that hold them are the answer or
             # there is none.
             cands = [c for c in cands if c.required >= self.thresholds.required]
-        return info, choose(info, cands)
+        return info, answering_first(info, choose(info, cands), self.thresholds, self.weights)
 
     def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
         info, cands = self.rank(question, hits)
