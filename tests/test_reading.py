@@ -425,6 +425,10 @@ def test_the_why_of_an_act_is_the_quote_that_follows_it(reader):
     ("What did the judge say to the supermarket?",
      "Recorder Alan Pitchford told the court that customers were entitled to trust the shelf.",
      {"alan", "pitchford"}),
+    # A lawyer by the kind.
+    ("What did the pharmacist's lawyer say in his defence?",
+     "Mr Kemberton's solicitor, Owain Tudwell, told the committee his client regretted it.",
+     {"owain", "tudwell"}),
 ])
 def test_a_title_the_story_words_otherwise_finds_its_holder(question, sentence, speaker):
     from bot.answering.scoring import speaker_names

@@ -191,6 +191,8 @@ ROLE_ALIASES = {
     # Judges are written by their court's title: "Recorder Alan Pitchford told the court",
     # "Mr Justice Harlow", "Sheriff Ann Gow".
     "judge": ("judge", "Judge", "Recorder", "Justice", "Sheriff"),
+    # A lawyer is written by the kind: "Mr Kemberton's solicitor, Owain Tudwell".
+    "lawyer": ("lawyer", "solicitor", "barrister", "counsel", "advocate"),
 }
 # The title's owner may stand before it: "Trevor Albury, Wardle's managing director".
 _OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"
