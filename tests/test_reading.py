@@ -164,6 +164,18 @@ def test_a_verb_in_a_phrase_that_means_another_thing_is_no_synonym():
     assert led not in term_set("The convoy headed for the coast.")
 
 
+def test_a_doer_named_by_the_noun_of_the_deed_does_it():
+    """"the Polish conductor Pavel Lisowski" conducts; "the farm's owner" owns it."""
+    conducts = analyse("Who conducts the Kellingworth Sinfonia?").event
+    assert conducts is not None
+    assert conducts in term_set("The music director, the Polish conductor Pavel Lisowski, "
+                                "said he would give up his fee.")
+    assert set(analyse("Who owns the farm?").predicate) <= term_set(
+        "The farm's owner, Gareth Tresidder, said he was devastated.")
+    # Short words ending in -er or -or are mostly no doers: water is not a verb.
+    assert "wat" not in term_set("The water was a metre deep.")
+
+
 def test_a_phrase_counts_as_its_meaning_not_its_words():
     """"take over from" is replacing; the question's own words are not "take" besides."""
     info = analyse("Who did Rhys Cadwaladr take over from at Harnford?")
@@ -1599,6 +1611,10 @@ def test_two_sources_figures_below_a_lead_that_gives_none_are_both_the_answer(re
     # The successor named first, the one who left after another name.
     ("Who's running Larchmount Lodge now the manager has left?", "Kwame Boateng",
      "Kwame Boateng took over from Julie Fenby, who left in May.", True),
+    # Off for a while: the one who stepped aside is not who is in charge meanwhile.
+    ("Who's in charge at the marina while the manager is off?", "Piers Danvell",
+     "Piers Danvell, the marina manager, has stepped aside while the company carries out "
+     "its own inquiry.", False),
     # Asked plainly, the sentence's leaving is news about her, not a reason to doubt her.
     ("Who was the manager of Larchmount Lodge?", "Julie Fenby",
      "The home's manager, Julie Fenby, has left the company.", True),

@@ -268,13 +268,17 @@ def reported_by(info: QuestionInfo, short: str, sentence: str) -> bool:
 # "Who's running the home now the manager has left?": the question says someone has gone
 # and asks who holds the post since.
 _ASKS_SINCE_GONE = re.compile(r"\b(?:now|since|after)\b[^?]*?\b(?:gone|left|quit|resigned|"
-                              r"departed|stepped down|retired|sacked|fired|dismissed|went)\b",
-                              re.I)
+                              r"departed|stepped down|retired|sacked|fired|dismissed|went)\b|"
+                              # "…while the manager is off?"
+                              r"\bwhile\b[^?]*?\b(?:is|are|was|were)\s+(?:off|away|absent|"
+                              r"out|on leave|suspended)\b", re.I)
 # What the sentence says of the one who went: "Julie Fenby, has left the company".
-_WENT = re.compile(r"^[^A-Z.;]*?\b(?:left|quit|resigned|departed|stepped down|retired|"
+_WENT = re.compile(r"^[^A-Z.;]*?\b(?:left|quit|resigned|departed|stepped (?:down|aside|back)|"
+                   r"stood (?:down|aside)|retired|"
                    r"(?:was|were|been) (?:sacked|dismissed|fired|suspended))\b")
-# Words after the name within which its own verb stands, before another clause's.
-_WENT_REACH = 40
+# Words after the name within which its own verb stands, before another clause's: room for
+# a role set beside it ("Julie Fenby, the home's registered manager, has left").
+_WENT_REACH = 60
 
 
 def gone_for_successor(info: QuestionInfo, short: str, sentence: str) -> bool:

@@ -160,6 +160,9 @@ def content_terms(text: str) -> list[str]:
 def term_set(text: str) -> set[str]:
     """The content terms of ``text`` plus the synonym groups its phrases belong to."""
     words = set(content_terms(text))
+    # "the Polish conductor Pavel Lisowski" for "Who conducts the orchestra?": news names a
+    # doer by the noun of the deed (conductor, owner, inspector, teacher).
+    words |= {verb for w in words if (verb := _agent_verb(w))}
     low = f" {stemmed_text(text)} "
     # "running out of cash" is not running a university, nor "heading for the coast"
     # heading a company: a verb used only in such a phrase is no synonym of its group.
@@ -174,6 +177,23 @@ def term_set(text: str) -> set[str]:
         if (" " in word and f" {word} " in low) or word in words:
             terms |= group
     return terms
+
+
+def _agent_verb(term: str) -> str | None:
+    """The verb's stem in a doer's noun: "conductor" -> "conduct", "manager" -> "manag",
+    "owner" -> "own"; None for other words."""
+    m = _AGENT.match(term)
+    if m is None:
+        return None
+    verb = m.group(1)
+    return verb if (len(verb) >= AGENT_VERB_MIN or verb in _SHORT_DEEDS) else None
+
+
+# A doer's noun: the verb and "-er" / "-or". Shorter verbs than this are mostly not verbs
+# ("wat" in "water", "ord" in "order", "may" in "mayor"); the few that are, by name.
+_AGENT = re.compile(r"^([a-z]+?)e?(?:r|or)$")
+AGENT_VERB_MIN = 4
+_SHORT_DEEDS = frozenset({"own", "buy", "run"})
 
 
 # Stemmed verb -> the phrases in which it means something else (group 1 set for those).
