@@ -38,6 +38,8 @@ def _cand(text: str, title: str = "News", published: datetime | None = None) -> 
 
 @pytest.mark.parametrize("question,kind", [
     ("Why did opponents object to the tram?", "why"),
+    # A sum asked by its owner's estimate: a figure, not a name.
+    ("What's the council's estimate for the flyover repair bill?", "amount"),
     # Writing is saying: "What did X write about Y" asks for X's words.
     ("What did the housing councillor write about tenants in the email?", "said"),
     ("What caused the Sarrow Valley fire?", "why"),
@@ -1676,3 +1678,18 @@ def test_a_runner_up_the_story_checks_accept_answers_for_a_best_they_refuse():
     # Far behind, it is another reading, not a near tie: the refusal stands.
     far = [best, with_(runner_up, score=0.3), passing]
     assert answering_first(info, far, DEFAULT_THRESHOLDS)[0] is best
+
+
+def test_a_day_already_past_is_no_answer_to_when_something_is_due(reader):
+    text = ("Radiographers at Ridgemoor General Hospital walked out on Tuesday in a row over "
+            "on-call pay. The walkout started at 7am on Tuesday and is due to end at 7am on "
+            "Thursday.")
+    hit = passage(text, "Radiographers strike at Ridgemoor", "Courier",
+                  published=datetime(2025, 9, 9, 12, tzinfo=UTC))
+    question = "When is the next radiographers' strike at Ridgemoor due to start?"
+    later = reader.answer(question, [hit], now=datetime(2025, 9, 12, tzinfo=UTC))
+    assert later.short_answer is None and later.guess is None
+    # Asked what happened, the same day is the answer.
+    done = reader.answer("When did the radiographers' strike at Ridgemoor start?", [hit],
+                         now=datetime(2025, 9, 12, tzinfo=UTC))
+    assert done.short_answer == "Tuesday 9 September 2025"

@@ -58,12 +58,13 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[Hit], now: datetime | None = None) -> Answer:
         info, cands = self.rank(question, hits)
         return shape(question, info, cands, self.name, self.embedder, self.thresholds,
-                     self.weights)
+                     self.weights, now.date() if now else None)
 
-    def answer_ranked(self, info: QuestionInfo, cands: list[Candidate]) -> Answer:
+    def answer_ranked(self, info: QuestionInfo, cands: list[Candidate],
+                      now: datetime | None = None) -> Answer:
         """The answer from already ranked candidates (the LLM answerer ranks once for both)."""
         return shape(info.text, info, cands, self.name, self.embedder, self.thresholds,
-                     self.weights)
+                     self.weights, now.date() if now else None)
 
     def is_answerable(self, info: QuestionInfo, cands: list[Candidate]) -> bool:
         return answerable(info, cands, self.thresholds, self.weights)

@@ -7,6 +7,7 @@ telling the news not the one who did it."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.answering.answertype import type_fits
 from bot.answering.question import (
@@ -161,6 +162,26 @@ def planned_for_done(info: QuestionInfo, sentence: str) -> bool:
             asking_sentence(info.text)):
         return False
     return any(info.event in word_terms(m.group(1)) for m in _PLANNED.finditer(sentence))
+
+
+# "When is the next strike due to start?", "When will the line reopen?": a day to come.
+_ASKS_COMING = re.compile(r"^\W*when\s+(?:will|(?:is|are)\s+(?:[\w’'-]+\s+){0,6}?(?:due|set|"
+                          r"expected|going|planned|scheduled)\b|(?:is|are|does|do)\s+"
+                          r"(?:[\w’'-]+\s+){0,2}?next\b)", re.I)
+_DAY = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTH_NAMES) + r") (\d{4})\b", re.I)
+
+
+def passed_for_coming(info: QuestionInfo, short: str, now: date | None) -> bool:
+    """A day before the asking day is no answer to a question about a day to come: "When
+    is the next strike due to start?" asked on 12 September is not answered by the current
+    strike's start on 9 September. Without the asking day, nothing is known to have passed."""
+    if now is None or info.kind != "when" or not _ASKS_COMING.search(asking_sentence(info.text)):
+        return False
+    m = _DAY.search(short)
+    if m is None:
+        return False
+    day = date(int(m.group(3)), MONTH_NAMES.index(m.group(2).lower()) + 1, int(m.group(1)))
+    return day < now
 
 
 # Sums news names by what they are: a loan is not a grant, a fine is not a bill.

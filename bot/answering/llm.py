@@ -338,7 +338,7 @@ class LLMAnswerer:
     def plan(self, question: str, hits: list[Hit], now: datetime | None) -> _Plan | Answer:
         """Rank once: abstain without spending a token, or build the prompt."""
         info, cands = self.fallback.rank(question, hits)
-        extractive = self.fallback.answer_ranked(info, cands)
+        extractive = self.fallback.answer_ranked(info, cands, now)
         if not self.fallback.is_answerable(info, cands):
             extractive.answerer = self.name
             return extractive

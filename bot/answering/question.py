@@ -314,9 +314,11 @@ _KINDS = [
                 r"hours)\b", re.I), "duration"),
     # "From what date will the price increase apply?" asks a date, whatever sum follows.
     (re.compile(r"\b(?:what|which) (?:day|date|year|month)\b", re.I), "when"),
-    (re.compile(r"\bwhat (?:(?:is|was|are|were|will be) )?(?:the )?(?:[\w-]+ ){0,3}"
+    # "What's the council's estimate for the repair bill?": a sum, however it is owned.
+    (re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were|will be))?\s+(?:the\s+)?"
+                r"(?:[\w’'-]+\s+){0,3}"
                 r"(?:rate|toll|turnout|score|figure|total|budget|salary|fee|bill|"
-                r"compensation|payout|fine|reward|bonus|wage|fare|rent)s?\b", re.I),
+                r"compensation|payout|fine|reward|bonus|wage|fare|rent|estimate)s?\b", re.I),
      "amount"),
     # The thing costed may take many words: "What will a staff parking permit at
     # Kestrelford General cost per month?"

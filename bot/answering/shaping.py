@@ -36,7 +36,7 @@ from bot.answering.candidates import (
     with_antecedent,
     with_speakers_words,
 )
-from bot.answering.fit import fits
+from bot.answering.fit import fits, passed_for_coming
 from bot.answering.question import (
     PLACE_TYPE,
     STOPWORDS,
@@ -557,8 +557,9 @@ def spelled_out_days(cite: Citation, short: str | None, said: str | None = None)
 
 def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
           embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
-          w: Weights = DEFAULT_WEIGHTS) -> Answer:
-    """The answer the user sees from ranked candidates."""
+          w: Weights = DEFAULT_WEIGHTS, asked_on: date | None = None) -> Answer:
+    """The answer the user sees from ranked candidates; ``asked_on`` is the day the user
+    asks, when known."""
     if not answerable(info, cands, t, w):
         return Answer(question, NO_ANSWER, abstained=True, answerer=name)
     best = cands[0]
@@ -571,6 +572,11 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
     else:
         guess = short_for(info, best, cands, embedder) if info.factoid else None
         short = guess if guess and confident(info, best, guess, t) else None
+    if guess and passed_for_coming(info, guess, asked_on):
+        # A day already past is another event's ("the current strike started on Tuesday"
+        # for the next one): neither shown nor guessed, so the LLM answerer, which shows
+        # only what this reading names, does not show it either.
+        guess = short = None
     if short and not fits(info, short, best.text):
         short = None
     if short and not best.argument and not about_person_asked(info, best, cands):
