@@ -1639,6 +1639,11 @@ def test_the_one_the_question_says_has_gone_is_not_their_successor(question, sho
      "A cycle lane that cost £1.3 million to build is to be taken out.", False),
     ("How much did it cost to build the bike lane?", "£1.3 million",
      "A cycle lane that cost £1.3 million to build is to be taken out.", True),
+    # A sum sought is not a sum received; one received after it was sought is.
+    ("How much did the trust get from the fund?", "£250,000",
+     "The trust said it had applied to the fund for £250,000 and expects a decision.", False),
+    ("How much did the trust get from the fund?", "£40,000",
+     "The trust, which had applied for help, received £40,000.", True),
     # The thing costed may be told in other words of the same root.
     ("How much will the repairs cost?", "£2.8 million",
      "Repairing the breached embankment will cost about £2.8 million.", True),

@@ -208,7 +208,23 @@ _COSTED_ASKED = re.compile(r"\bhow much (?:did|does|do|will|would|has|have|is|wa
                            r"(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
                            r"((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+cost\b", re.I)
 _COST_VERB = re.compile(r"\bcost(?:s|ing)?\b")
+# A sum asked as one received, and the words before a sum that say it was only sought.
+_ASKS_RECEIVED = re.compile(r"\b(?:get|gets|got|receive[ds]?|(?:was|were|been) (?:given|"
+                            r"awarded|granted|paid)|won|secured?)\b", re.I)
+_SOUGHT = re.compile(r"\b(?:appl(?:y|ied|ies|ying)|seek(?:s|ing)?|sought|ask(?:s|ed|ing)? for|"
+                     r"request(?:s|ed|ing)?|bid(?:s|ding)?|hop(?:es|ed|ing) (?:to|for)|"
+                     r"want(?:s|ed)?|claim(?:s|ed|ing)?)\b", re.I)
+_GOT = re.compile(r"\b(?:got|received?|given|awarded|granted|paid|won|secured)\b|[.;]", re.I)
+# How far before the sum its seeking is read: the clause that introduces it.
+_SOUGHT_REACH = 80
 _CLAUSE_BREAK = re.compile(r"[,;:(“\"]|\bsaid\b|\bsays\b")
+
+
+def sought_not_got(before: str) -> bool:
+    """The words before a sum say it was sought ("applied to the fund for"), and nothing
+    after that says it came ("applied for help, and received")."""
+    seeking = [m.end() for m in _SOUGHT.finditer(before)]
+    return bool(seeking) and not _GOT.search(before[seeking[-1]:])
 
 
 def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
@@ -237,6 +253,10 @@ def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
         return False
     # "the search had cost it about £18,000" is no answer to "How much did the helicopter
     # cost?": the sum is another thing's.
+    # "applied to the fund for £250,000" is no answer to "How much did the trust get?":
+    # a sum sought is not a sum received.
+    if _ASKS_RECEIVED.search(asked) and sought_not_got(sentence[max(0, at - _SOUGHT_REACH):at]):
+        return False
     thing = _COSTED_ASKED.search(asked)
     costs = list(_COST_VERB.finditer(sentence[:at]))
     if not thing or not costs or not word_terms(thing.group(1)):
