@@ -1698,3 +1698,17 @@ def test_a_day_already_past_is_no_answer_to_when_something_is_due(reader):
     done = reader.answer("When did the radiographers' strike at Ridgemoor start?", [hit],
                          now=datetime(2025, 9, 12, tzinfo=UTC))
     assert done.short_answer == "Tuesday 9 September 2025"
+
+
+@pytest.mark.parametrize("question,fits_it", [
+    # The question's words are only in who is speaking; the figure is of the closure.
+    ("How long has Gethin Tudwal been general manager of the railway?", False),
+    ("How long will the line be closed?", True),
+])
+def test_a_figure_the_speaker_gives_of_another_matter_is_not_about_the_speaker(question,
+                                                                               fits_it):
+    from bot.answering.fit import fits
+
+    sentence = ("Gethin Tudwal, the railway's general manager, said the line would be closed "
+                "for at least six weeks.")
+    assert fits(analyse(question), "six weeks", sentence) is fits_it

@@ -17,6 +17,7 @@ from bot.answering.question import (
     QuestionInfo,
     asking_sentence,
     stem,
+    term_set,
     word_terms,
 )
 from bot.answering.spans import (
@@ -27,6 +28,7 @@ from bot.answering.spans import (
     written_as_place,
 )
 from bot.answering.syntax import names_a_person
+from bot.attribution import find
 from bot.temporal import MONTH_NAMES, WEEKDAYS
 
 _WHOSE = re.compile(r"^\W*whose\b", re.I)
@@ -109,6 +111,7 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and sum_fits(info, short, sentence)
             and not planned_for_done(info, sentence)
             and not gone_for_successor(info, short, sentence)
+            and not asked_only_of_speaker(info, short, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for
@@ -334,3 +337,21 @@ def gone_for_successor(info: QuestionInfo, short: str, sentence: str) -> bool:
         return False
     after = sentence[at + len(short): at + len(short) + _WENT_REACH]
     return bool(_WENT.search(after))
+
+
+def asked_only_of_speaker(info: QuestionInfo, short: str, sentence: str) -> bool:
+    """A figure the speaker gives about another matter: "Gethin Tudwal, the railway's general
+    manager, said the line would be closed for at least six weeks" holds "general manager"
+    only in who is speaking, and says nothing of how long he has been one. The question's
+    own words all stand in the attributing words, the figure in what is reported."""
+    if info.kind not in ("count", "amount", "duration", "when") or not info.predicate:
+        return False
+    found = find(sentence)
+    text = " ".join(sentence.split())
+    at = text.find(" ".join(short.split()))
+    if found is None or at < 0 or found.start <= at < found.end:
+        return False
+    wanted = set(info.predicate)
+    inside = wanted & term_set(text[found.start:found.end])
+    outside = wanted & term_set(text[:found.start] + " " + text[found.end:])
+    return bool(inside) and not outside
