@@ -7,6 +7,7 @@ name nobody and give None; so does a sentence that states a fact without a sourc
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -145,13 +146,23 @@ def _reported_clause(tail: str) -> bool:
     return any(w.casefold().strip(".,") in _BREAKERS for w in tail.split())
 
 
+def _has_past_verb(words: str) -> bool:
+    """"the reopening mattered beyond film-goers" after "said" is the reported clause: a
+    past tense after a noun is its verb ("the retired judge", "the newly appointed chair"
+    only describe)."""
+    ws = [w.casefold().strip(".,") for w in words.split()]
+    return any(w.endswith("ed") and len(w) > 4 and before not in _DETERMINERS
+               and not before.endswith("ly") for before, w in itertools.pairwise(ws))
+
+
 def find(sentence: str) -> Attribution | None:
     text = " ".join(sentence.split())
     if not text:
         return None
     for pattern in (_ACCORDING, _INVERTED, _TRAILING, _CITING, _PASSIVE, _LEADING):
         m = pattern.search(text)
-        if m and pattern is _INVERTED and _reported_clause(text[m.end("who"):]):
+        if m and pattern is _INVERTED and (_reported_clause(text[m.end("who"):])
+                                            or _has_past_verb(m.group("who"))):
             continue
         if m:
             who = _clean(_strip_time(m.group("who")))

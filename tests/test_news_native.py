@@ -60,6 +60,10 @@ runner = CliRunner()
      "take about two weeks to clear.", "Martin Hale"),
     ("Grace Whitlow, the interim chief executive, said the faulty filling line at the "
      "Brennick factory had been shut down.", "Grace Whitlow"),
+    ("Councillor Petra Threadgold, the council's member for culture, said the reopening "
+     "mattered beyond film-goers.", "Councillor Petra Threadgold"),
+    # A past participle describing an inverted speaker is no clause.
+    ("\"We will fight on,\" said the retired judge.", "the retired judge"),
     # A relative clause with a number's or a list's commas between speaker and verb, and
     # the present tense of putting a figure.
     ("The Harnford Supporters' Trust, which surveyed 1,300 season-ticket holders, says the "
