@@ -1644,6 +1644,10 @@ def test_the_one_the_question_says_has_gone_is_not_their_successor(question, sho
      "The trust said it had applied to the fund for £250,000 and expects a decision.", False),
     ("How much did the trust get from the fund?", "£40,000",
      "The trust, which had applied for help, received £40,000.", True),
+    # "the project" may be the tram line asked about: only a thing the question names
+    # apart from the one costed is another's cost.
+    ("How much will the tram line cost?", "412 million euros",
+     "Mayor Ingrid Solberg said the project would cost 412 million euros.", True),
     # The thing costed may be told in other words of the same root.
     ("How much will the repairs cost?", "£2.8 million",
      "Repairing the breached embankment will cost about £2.8 million.", True),

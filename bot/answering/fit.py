@@ -211,6 +211,10 @@ _COSTED_ASKED = re.compile(r"\bhow much (?:did|does|do|will|would|has|have|is|wa
                            r"(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
                            r"((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+cost\b", re.I)
 _COST_VERB = re.compile(r"\bcost(?:s|ing)?\b")
+# Verbs that finish whatever the money is for, naming no purpose of their own: "will cost
+# £4.2 million to complete".
+_ANY_PURPOSE = frozenset("complete finish do carry deliver fund cover pay run make meet "
+                         "achieve".split())
 # A sum asked as one received, and the words before a sum that say it was only sought.
 _ASKS_RECEIVED = re.compile(r"\b(?:get|gets|got|receive[ds]?|(?:was|were|been) (?:given|"
                             r"awarded|granted|paid)|won|secured?)\b", re.I)
@@ -252,7 +256,8 @@ def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
         return False
     # "cost £1.3 million to build" is no answer to "cost to rip out": another purpose.
     purpose, spent = _COST_PURPOSE.search(asked), re.match(r"\s+to\s+([a-z]+)", after)
-    if purpose and spent and stem(purpose.group(1)) != stem(spent.group(1)):
+    if (purpose and spent and stem(purpose.group(1)) != stem(spent.group(1))
+            and spent.group(1).lower() not in _ANY_PURPOSE):
         return False
     # "the search had cost it about £18,000" is no answer to "How much did the helicopter
     # cost?": the sum is another thing's.
@@ -265,9 +270,12 @@ def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     if not thing or not costs or not word_terms(thing.group(1)):
         return True  # "How much did it cost…": no thing named
     # The words of the clause before "cost": "the search had", "Repairing the breached
-    # embankment will".
-    clause = _CLAUSE_BREAK.split(sentence[:costs[-1].start()])[-1]
-    return bool(word_terms(clause) & word_terms(thing.group(1))) or not word_terms(clause)
+    # embankment will". They name another thing only when the question names it apart from
+    # the thing costed ("the helicopter … for the search"); "the project would cost" may be
+    # the tram line asked about.
+    clause = word_terms(_CLAUSE_BREAK.split(sentence[:costs[-1].start()])[-1])
+    costed = word_terms(thing.group(1))
+    return bool(clause & costed) or not clause & (term_set(asked) - costed)
 
 
 # How far from a name its age is written: "Jordan Pike, 24," or "the 24-year-old Pike".
