@@ -46,6 +46,8 @@ _NUM = (r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
 _NUMBER = re.compile(r"\b" + _NUM + r"(?P<pct>\s*(?:%|percent|per\s+cent))?", re.IGNORECASE)
 # How far (characters) a kind word may sit from its number: "nine dead" · "toll … at nine".
 NEAR = 40
+# How many words after a number its counted noun may stand: "71 of its radiographers".
+COUNTED_REACH = 3
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,14 @@ def _as_number(raw: str) -> float:
     return float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw)
 
 
-def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None) -> list[Value]:
-    """Every counted quantity in the sentence, with its kind (of ``kinds``, default KINDS)."""
+def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None,
+           adjacent: bool = False) -> list[Value]:
+    """Every counted quantity in the sentence, with its kind (of ``kinds``, default KINDS).
+    ``adjacent``: a number followed by a noun of its own counts the kind only when the
+    kind's noun is among its next ``COUNTED_REACH`` words ("118 radiographers"), not "240
+    outpatient scans after radiographers began" nor "a radiographer for 22 years"; one
+    followed by no noun ("found 297, because…", "71 of its radiographers") is read as
+    before, by the words near it."""
     kinds = kinds or KINDS
     low = sentence.casefold()
     out: list[Value] = []
@@ -76,6 +84,9 @@ def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None) -> li
             continue
         # The count is of what follows it first ("nine dead and thirty injured").
         after_words = re.split(r"\b(?:and|but|while|;)\b", after)[0]
+        following = after.split()[:COUNTED_REACH]
+        if adjacent and _names_own_noun(following) and not _kind(" ".join(following), kinds):
+            continue  # "240 outpatient scans", "for 22 years": the number counts another noun
         kind = (_kind(after_words, kinds) or _kind_before(before, kinds)
                 or (_kind(after_words, GENERIC) or _kind_before(before, GENERIC)
                     if kinds is KINDS else None))
@@ -87,6 +98,24 @@ def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None) -> li
             continue
         out.append(Value(kind, number, m.group(0).strip()))
     return out
+
+
+def _names_own_noun(following: list[str]) -> bool:
+    """The number is followed by a noun of its own ("scans", "outpatient scans", "years"),
+    not by a word that leaves what it counts to the words around it ("found 297, because",
+    "71 of its", "130 people could lose their jobs")."""
+    if following and following[0].startswith("-"):
+        return True  # "a 48-hour strike", "a 78-year-old": the number describes a noun
+    first = following[0].strip(".,;:") if following else ""
+    return first.isalpha() and first not in _LEAVES_IT
+
+
+# Words after a number that do not say what it counts: function words, verbs of being,
+# and people, who are whatever the sentence goes on to say they are.
+_LEAVES_IT = frozenset("""of and or but while because in on at to for from by with as than
+    per percent were was are is had have has could would will may might should can did do
+    people workers staff employees members residents more fewer less other others who which
+    that this these those""".split())
 
 
 def _kind(window: str, kinds: dict[str, tuple[str, ...]]) -> str | None:

@@ -164,7 +164,8 @@ def find_conflict(question: str, answer: Answer, hits: Sequence[Hit],
             text = hit.chunk.text
             for s, e in sentence_spans(text):
                 sentence = text[s:e]
-                mine = [v for v in values(sentence, table) if v.kind == kind]
+                mine = [v for v in values(sentence, table, adjacent=counted is not None)
+                        if v.kind == kind]
                 if not mine:
                     continue
                 # About the question's subject: the sentence, or failing that its article's

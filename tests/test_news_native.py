@@ -530,3 +530,24 @@ def test_a_told_audience_longer_than_the_clause_finder_reads_is_kept_as_written(
     # A clause with no "that" after the audience is still said the news way.
     assert with_attribution("Police told reporters three men were held.") == (
         "According to police, three men were held.")
+
+
+def test_a_counted_noun_counts_only_the_number_it_follows():
+    from bot.conflicts import asked_count, values
+
+    counted = asked_count("How many radiographers walked out at Ridgemoor General?")
+    assert counted is not None
+    table = dict([counted])
+    both = ("The union said 118 radiographers had joined the strike, while the trust said only "
+            "71 of its radiographers were absent.")
+    assert [v.text for v in values(both, table, adjacent=True)] == ["118", "71"]
+    # Scans counted before the noun, and years after it, are not radiographers.
+    assert values("The hospital cancelled 240 outpatient scans after radiographers began a "
+                  "strike.", table, adjacent=True) == []
+    assert values("Eirlys Bellerby, a radiographer for 22 years, said staff were exhausted.",
+                  table, adjacent=True) == []
+    # A number that leaves what it counts to the words near it is read by them, as before.
+    homes = dict([("number of homes", ("home", "homes"))])
+    assert [v.text for v in values("The action group says its own survey found 297, because "
+                                   "the agency counted only homes.", homes,
+                                   adjacent=True)] == ["297"]
