@@ -1716,3 +1716,19 @@ def test_a_figure_the_speaker_gives_of_another_matter_is_not_about_the_speaker(q
     sentence = ("Gethin Tudwal, the railway's general manager, said the line would be closed "
                 "for at least six weeks.")
     assert fits(analyse(question), "six weeks", sentence) is fits_it
+
+
+def test_a_why_is_given_a_word_of_cause_before_an_after_that_may_be_a_time():
+    from dataclasses import replace as with_
+
+    from bot.answering.scoring import DEFAULT_WEIGHTS
+    from bot.answering.shaping import supporting
+
+    info = analyse("Why did the CalPark app stop working?")
+    best, timed, caused = (with_(_cand(text), score=score) for text, score in (
+        ("The CalPark app stopped taking payments at 7am on Tuesday.", 0.8),
+        ("Drivers were fined after the app went down.", 0.7),
+        ("The council said the outage was caused by an expired security certificate.", 0.6)))
+    assert supporting(info, best, [best, timed, caused], DEFAULT_WEIGHTS) is caused
+    # With no word of cause, the "after" is the reason offered.
+    assert supporting(info, best, [best, timed], DEFAULT_WEIGHTS) is timed

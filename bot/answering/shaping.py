@@ -319,8 +319,19 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         # giving a reason, in so many words or by an "after" that may be one.
         if info.kind == "why" and (quote := quote_after(best, cands)) is not None:
             return quote
+        # A word of cause before an "after" that may only be a time; the cause from the
+        # story's other report too ("The fire service said on Friday that the blaze had been
+        # caused by an electrical fault" in the follow-up), when it holds the story's names
+        # and reads as close.
+        cued = [c for c in cands[1:6] if kind_cue(info, c)]
+        for c in cued:
+            if close_in_article(c):
+                return c
+        for c in cued:
+            if c.required >= 1.0 and c.score >= SECOND_SENTENCE * best.score:
+                return c
         for c in cands[1:6]:
-            if close_in_article(c) and (kind_cue(info, c) or weak_reason(info, c)):
+            if close_in_article(c) and weak_reason(info, c):
                 return c
         if info.kind == "why" and (told := reason_told(best, cands)) is not None:
             return told
