@@ -29,7 +29,7 @@ from bot.answering.spans import (
 )
 from bot.answering.syntax import names_a_person
 from bot.attribution import find
-from bot.temporal import MONTH_NAMES, WEEKDAYS
+from bot.temporal import MONTH_NAMES, WEEKDAYS, resolve_dates
 
 _WHOSE = re.compile(r"^\W*whose\b", re.I)
 
@@ -171,7 +171,6 @@ def planned_for_done(info: QuestionInfo, sentence: str) -> bool:
 _ASKS_COMING = re.compile(r"^\W*when\s+(?:will|(?:is|are)\s+(?:[\w’'-]+\s+){0,6}?(?:due|set|"
                           r"expected|going|planned|scheduled)\b|(?:is|are|does|do)\s+"
                           r"(?:[\w’'-]+\s+){0,2}?next\b)", re.I)
-_DAY = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTH_NAMES) + r") (\d{4})\b", re.I)
 
 
 def passed_for_coming(info: QuestionInfo, short: str, now: date | None) -> bool:
@@ -180,11 +179,8 @@ def passed_for_coming(info: QuestionInfo, short: str, now: date | None) -> bool:
     strike's start on 9 September. Without the asking day, nothing is known to have passed."""
     if now is None or info.kind != "when" or not _ASKS_COMING.search(asking_sentence(info.text)):
         return False
-    m = _DAY.search(short)
-    if m is None:
-        return False
-    day = date(int(m.group(3)), MONTH_NAMES.index(m.group(2).lower()) + 1, int(m.group(1)))
-    return day < now
+    days = resolve_dates(short, None)
+    return bool(days) and days[0].day < now
 
 
 # Sums news names by what they are: a loan is not a grant, a fine is not a bill.
@@ -259,12 +255,12 @@ def sum_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     if (purpose and spent and stem(purpose.group(1)) != stem(spent.group(1))
             and spent.group(1).lower() not in _ANY_PURPOSE):
         return False
-    # "the search had cost it about £18,000" is no answer to "How much did the helicopter
-    # cost?": the sum is another thing's.
     # "applied to the fund for £250,000" is no answer to "How much did the trust get?":
     # a sum sought is not a sum received.
     if _ASKS_RECEIVED.search(asked) and sought_not_got(sentence[max(0, at - _SOUGHT_REACH):at]):
         return False
+    # "the search had cost it about £18,000" is no answer to "How much did the helicopter
+    # cost?": the sum is another thing's.
     thing = _COSTED_ASKED.search(asked)
     costs = list(_COST_VERB.finditer(sentence[:at]))
     if not thing or not costs or not word_terms(thing.group(1)):
