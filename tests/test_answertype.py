@@ -59,6 +59,17 @@ def _count(question: str, short: str, sentence: str) -> bool:
      "Plans for a 22-turbine wind farm on the ridge were thrown into doubt.", False),
     (_count, "How many turbines will the wind farm have?", "22-turbine",
      "Plans for a 22-turbine wind farm on the ridge were thrown into doubt.", True),
+    # The words after a figure's own noun count it only through the asked noun's own: a day
+    # and a use are the question's words, but vehicles are not buses.
+    (_count, "How many buses a day used to cross Old Ebbery Bridge?", "9,500 vehicles",
+     "The council says about 9,500 vehicles a day use the bridge.", False),
+    (_count, "How many Norvale factory workers lost their jobs?", "120 jobs",
+     "The firm cut 120 jobs at the Norvale factory.", True),
+    # What the figure's noun is of: "27 cases of measles" counts who caught it.
+    (_count, "How many people in Linthorpe have caught measles?", "27 cases",
+     "Officials have confirmed 27 cases of measles in Linthorpe.", True),
+    (_count, "How many boats were waiting when the lock reopened?", "63 vessels",
+     "By the time the lock reopened, 63 vessels were waiting to pass through it.", True),
     # Not "how many": no counted noun to hold it to.
     (_count, "How much did the depot cost?", "3 million pounds",
      "The depot cost 3 million pounds to build.", True),

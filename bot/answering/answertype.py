@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.question import QuestionInfo, answer_type, asking_sentence, stem
-from bot.answering.syntax import counted_noun, entity_label, noun_kinds
+from bot.answering.question import QuestionInfo, answer_type, asking_sentence, stem, word_terms
+from bot.answering.syntax import counted_modifiers, counted_noun, entity_label, noun_kinds
 
 # Entity kinds that never did or underwent what "who" asks about.
 # Not "GPE": countries and governments act in news ("Russia brokered the truce").
@@ -116,10 +116,18 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     at = sentence.find(short)
     phrase = sentence[at:].split()[:len(words) + _NOUN_REACH] if at >= 0 else words
     said = {w.strip(".,;:!?\"'’”").lower() for w in phrase[1:]}
-    # "How many Norvale factory workers" is answered by "120 jobs" only through the
-    # question's other words.
-    return bool(said & _ANYONE) or any(stem(w) == stem(asked) or stem(w) in info.terms
-                                       for w in said)
+    own = {w.lower() for w in words[1:]}
+    # "27 cases of measles": what the figure's noun is of is the figure's too.
+    of = re.match(r"\s+of\s+([\w’'-]+)", sentence[at + len(short):]) if at >= 0 else None
+    own |= {of.group(1).lower()} if of else set()
+    # "How many Norvale factory workers lost their jobs?" is answered by "120 jobs" through
+    # the question's other words, when the figure's own noun is one of them; the words
+    # after the figure's noun only through the asked noun's own ("at the Norvale factory"):
+    # "9,500 vehicles a day use the bridge" counts no buses for "How many buses a day…".
+    mods = {stem(m) for m in counted_modifiers(asking_sentence(info.text))}
+    asked_as = word_terms(asked)  # its synonyms too: boats are vessels
+    return bool(said & _ANYONE) or any(word_terms(w) & asked_as or stem(w) in mods
+                                       or (w in own and stem(w) in info.terms) for w in said)
 
 
 def not_a_thing(info: QuestionInfo, short: str, sentence: str) -> bool:

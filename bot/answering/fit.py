@@ -14,6 +14,7 @@ from bot.answering.question import (
     PLACE_TYPE,
     SPEECH_VERB,
     SPEECH_VERBS,
+    STOPWORDS,
     QuestionInfo,
     asking_sentence,
     stem,
@@ -23,6 +24,7 @@ from bot.answering.question import (
 from bot.answering.spans import (
     AGE,
     length_of_fits,
+    number_value,
     plausible_span,
     role_fits,
     written_as_place,
@@ -112,6 +114,7 @@ def fits(info: QuestionInfo, short: str, sentence: str) -> bool:
             and not planned_for_done(info, sentence)
             and not gone_for_successor(info, short, sentence)
             and not asked_only_of_speaker(info, short, sentence)
+            and not another_numbered(info, sentence)
             # The model's name too: a "who" is no place, a name is no word of the question.
             and plausible_span(info, short, sentence)
             # Of the asked type as the sentence tells it: no town for "who", no width for
@@ -359,3 +362,43 @@ def asked_only_of_speaker(info: QuestionInfo, short: str, sentence: str) -> bool
     inside = wanted & term_set(text[found.start:found.end])
     outside = wanted & term_set(text[:found.start] + " " + text[found.end:])
     return bool(inside) and not outside
+
+
+_CALENDAR = frozenset(w.lower() for w in (*MONTH_NAMES, *WEEKDAYS))
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+             "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+             "nineteenth twentieth").split()
+_ORDINAL = re.compile(r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ORDINALS) + r"))\s+"
+                      r"([a-z]+)\b", re.I)
+# "stage six", "round 3", "Game 4": a thing of a series named by its number. The number ends
+# the phrase, so "won 3 medals" numbers no "won".
+_NUMBERED = re.compile(r"\b(?=([a-z]+)\s+(\d{1,3}|[a-z]+(?:-[a-z]+)?)\b(?!\s+[a-z]+s\b))", re.I)
+
+
+def numbered(text: str) -> set[tuple[str, int]]:
+    """The things of a series ``text`` names by their number, as (stem of the noun, number):
+    "the seventh stage" and "stage 7" both give ("stag", 7)."""
+    out: set[tuple[str, int]] = set()
+    for m in _ORDINAL.finditer(text):
+        n = int(m.group(1)) if m.group(1) else _ORDINALS.index(m.group(2).lower()) + 1
+        out.add((stem(m.group(3)), n))
+    for m in _NUMBERED.finditer(text):
+        word, num = m.group(1), m.group(2)
+        value = int(num) if num.isdigit() else number_value(num)
+        # "March 27" is a day, not the 27th of a series of Marches.
+        if (value is not None and word.lower() not in STOPWORDS and not word.isdigit()
+                and word.lower() not in _CALENDAR):
+            out.add((stem(word), value))
+    return out
+
+
+def another_numbered(info: QuestionInfo, sentence: str) -> bool:
+    """"Who won stage six?" is not answered by "won the seventh stage": where the question
+    numbers a thing of a series, a sentence numbering the same thing otherwise, and never
+    as asked, tells of another one."""
+    asked = numbered(asking_sentence(info.text))
+    if not asked:
+        return False
+    told = numbered(sentence)
+    return any(any(noun == t and n != m for t, m in told) and (noun, n) not in told
+               for noun, n in asked)

@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
      for a in ("'", "’")}
 # Hyphens split words ("Russian-mediated" holds "mediated"); inner periods and apostrophes
 # do not ("U.S.", "Turkey's").
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.]*[A-Za-z0-9]|[A-Za-z0-9]")
+# Letters of any alphabet: "Lisère" and "Müller" are one word each, not "Lis" and "re".
+_TOKEN = re.compile(r"[^\W_][\w'’.]*[^\W_]|[^\W_]")
 
 # Common news phrasings of one event, so "collapse" finds "fell apart". Stemmed forms.
 _SYNONYM_GROUPS = [
@@ -72,6 +73,9 @@ _SYNONYM_GROUPS = [
     {"house", "houses", "home", "homes", "dwelling", "properties"},
     {"people", "residents", "inhabitants", "persons"},
     {"children", "child", "pupils", "kids"},
+    {"boat", "vessel", "ship"},
+    # "How many people put money into the shop?" over "raised £214,600 from 392 investors".
+    {"invest", "put money", "put in money", "bought shares", "buy shares"},
 ]
 
 
@@ -390,6 +394,9 @@ _SETTING_CLAUSE = re.compile(r"^\s*(?:when|after|before|while|once|as|since)\s+[
                              re.I)
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
+# Before a past participle the "'s" is "has": "What's happened to the buses?".
+_CONTRACTED_HAS = re.compile(r"\b(what|who|where|when|how|which)['’]s(?= (?:happened|been|gone|"
+                             r"become|changed|done|caused|got|taken|left)\b)", re.I)
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -401,7 +408,7 @@ def analyse(question: str) -> QuestionInfo:
     if (lead := _SETTING_CLAUSE.match(asking)) and _WH.search(asking[lead.end():]):
         asking = asking[lead.end():]
     # "What's the bill…" asks what "What is the bill…" asks.
-    spelled = _CONTRACTED_IS.sub(r"\1 is", asking)
+    spelled = _CONTRACTED_IS.sub(r"\1 is", _CONTRACTED_HAS.sub(r"\1 has", asking))
     found = [(m.start(), i, k) for i, (pattern, k) in enumerate(_KINDS)
              if (m := pattern.search(spelled))]
     kind = min(found)[2] if found else "other"

@@ -30,6 +30,7 @@ from bot.answering.question import (
 )
 from bot.answering.spans import (
     PROFESSIONS,
+    ROLE_ALIASES,
     event_answer,
     names,
     numbers,
@@ -180,20 +181,6 @@ _TITLED = r"((?:[A-Z][\w’'-]+\s?){1,3})"
 
 # A title a question uses for whoever the story names by another: the laundry boss is its
 # managing director, the farmer the farm's owner, the watchdog's head its director general.
-ROLE_ALIASES = {
-    "boss": ("boss", "managing director", "chief executive", "owner"),
-    "head": ("head", "president", "director general", "chief executive", "chairman", "chair"),
-    "chief": ("chief", "chief executive"),
-    "farmer": ("farmer", "owner"),
-    "rep": ("rep", "representative"),
-    # "Dr Miriam Coldrick, the region's consultant in health protection"
-    "doctor": ("doctor", "Dr", "consultant", "GP"),
-    # Judges are written by their court's title: "Recorder Alan Pitchford told the court",
-    # "Mr Justice Harlow", "Sheriff Ann Gow".
-    "judge": ("judge", "Judge", "Recorder", "Justice", "Sheriff"),
-    # A lawyer is written by the kind: "Mr Kemberton's solicitor, Owain Tudwell".
-    "lawyer": ("lawyer", "solicitor", "barrister", "counsel", "advocate"),
-}
 # The title's owner may stand before it: "Trevor Albury, Wardle's managing director".
 _OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"
 

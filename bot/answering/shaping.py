@@ -80,10 +80,19 @@ def about_person_asked(info: QuestionInfo, best: Candidate, cands: list[Candidat
     people = people_named(info, cands)
     if not people:
         return True
-    text = best.text + " " + best.before
-    if PERSONAL.search(text):
+    text = best.before + " " + best.text
+    if all(re.search(rf"\b{re.escape(p.split()[-1])}\b", text) for p in people):
         return True
-    return all(re.search(rf"\b{re.escape(p.split()[-1])}\b", text) for p in people)
+    return any(not another_person_before(text[:m.start()])
+               for m in PERSONAL.finditer(text))
+
+
+def another_person_before(text: str) -> bool:
+    """"Raphael Okoro, 81, who has grown vegetables on plot 17 since 1971, said he…": a he
+    or she after a person the sentence names in full is that person, not the one asked
+    about."""
+    return any(len(run.split()) >= 2 and names_a_person(run, text)
+               for run in NAME_RUN.findall(text))
 
 
 # The party a sentence's event happens to or is done by; not its speaker ("Fellway said…"),

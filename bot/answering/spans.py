@@ -139,7 +139,8 @@ _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
 _CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
 _SHARE = re.compile(r"%|\bper ?cent\b", re.I)
-_VAGUE = re.compile(rf"(?:{_SCALE})$", re.I)
+# A scale word with no figure before it: "several million pounds" names no sum.
+_VAGUE = re.compile(rf"(?:{_SCALE})\b\D*$", re.I)
 _MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)")
 _MONTH_YEAR = re.compile(rf"\b(?:(?:early|mid|late)[- ])?(?:(?:{_MONTH_NAME}|spring|summer|"
@@ -454,8 +455,9 @@ def measured(nums: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return [n for n in nums if re.search(r"[$€£¥%]|[a-z]", n[2]) and not _VAGUE.match(n[2])]
 
 
+# "retiring after 16 seasons with the club": sport counts a career in seasons.
 _UNITS = (r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|"
-          r"centur(?:y|ies))")
+          r"seasons?|centur(?:y|ies))")
 _QUANT = (r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
           r"twelve|fifteen|twenty|thirty|forty|fifty|several|a few|a couple of|half an?)")
 # ("14 months later than planned" is a delay: how long it runs behind.)
@@ -483,7 +485,9 @@ _ASKS_TERM = re.compile(r"\bhow long (?:is|are|will|would)\b", re.I)
 _UNTIL = re.compile(
     rf"\buntil (?:at least )?(?:the (?:end|start|beginning|middle) of )?(?:the )?"
     rf"(?:(?:\d{{1,2}} )?{_MONTH_NAME}(?: (?:19|20)\d\d)?|(?:19|20)\d\d(?:[-–/]\d\d)?"
-    rf"(?: season)?|(?:next )?(?:spring|summer|autumn|winter|season|year)|"
+    # "until at least autumn 2026": the season's year is part of the end.
+    rf"(?: season)?|(?:next )?(?:spring|summer|autumn|winter)(?: (?:of )?(?:19|20)\d\d)?|"
+    rf"(?:next )?(?:season|year)|"
     rf"(?:{'|'.join(d.capitalize() for d in WEEKDAYS)}))\b")
 
 
@@ -842,12 +846,39 @@ PROFESSIONS = frozenset("""vet engineer doctor nurse judge officer inspector cou
 _PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|person|chair|chief|head|boss)$")
 
 
+# A title a question uses for whoever the story names by another: the laundry boss is its
+# managing director, the farmer the farm's owner, the watchdog's head its director general.
+# One list for the speaker a "what did X say" asks about (``scoring.speaker_names``) and the
+# holder a "who" asks for (``gives_role``).
+ROLE_ALIASES = {
+    "boss": ("boss", "managing director", "chief executive", "owner"),
+    "head": ("head", "president", "director general", "chief executive", "chairman", "chair"),
+    "chief": ("chief", "chief executive"),
+    "farmer": ("farmer", "owner"),
+    # A union's rep is written by the post: "Keith Dunleavy, Unison's branch secretary".
+    "rep": ("rep", "representative", "secretary", "organiser", "organizer", "official",
+            "steward", "convenor", "spokesman", "spokeswoman", "spokesperson"),
+    # "Dr Miriam Coldrick, the region's consultant in health protection"
+    "doctor": ("doctor", "Dr", "consultant", "GP"),
+    # Judges are written by their court's title: "Recorder Alan Pitchford told the court",
+    # "Mr Justice Harlow", "Sheriff Ann Gow".
+    "judge": ("judge", "Judge", "Recorder", "Justice", "Sheriff"),
+    # A lawyer is written by the kind: "Mr Kemberton's solicitor, Owain Tudwell".
+    "lawyer": ("lawyer", "solicitor", "barrister", "counsel", "advocate"),
+}
+
+
 def _roles(role: str) -> frozenset[str]:
     """The words that name ``role``: any head's title for a head ("boss", "leader"…); a
-    chair is a chair, though: a board's chair is not its chief executive."""
+    chair is a chair, though: a board's chair is not its chief executive. Other roles by
+    their aliases (a union's rep is its branch secretary, a judge a Recorder)."""
     if role in _CHAIR_WORDS:
         return _CHAIR_WORDS
-    return _HEADS if role in _HEADS else frozenset({role})
+    if role in _HEADS:
+        return _HEADS
+    # "Dr" is a title anyone with a doctorate writes before their name, not the post a
+    # "which doctor" asks about: every Dr in the story would hold it.
+    return frozenset(a.lower() for a in ROLE_ALIASES.get(role, (role,)) if a != "Dr")
 
 
 _CHAIR_WORDS = frozenset("chair chairman chairwoman chairperson".split())

@@ -430,6 +430,24 @@ def with_parsed_event(info: QuestionInfo) -> QuestionInfo:
 def counted_noun(question: str) -> str | None:
     """What "how many" counts: the noun "many" modifies ("How many Norvale factory workers
     lost their jobs?" -> "workers"), not the first word after it."""
+    head = _counted(question)
+    return head.lower_ if head is not None else None
+
+
+@lru_cache(maxsize=256)
+def counted_modifiers(question: str) -> frozenset[str]:
+    """The words the question puts on the counted noun ("Norvale", "factory" of "How many
+    Norvale factory workers…"), lower-case: a figure may count the noun through them
+    ("120 jobs at the Norvale factory")."""
+    head = _counted(question)
+    if head is None:
+        return frozenset()
+    return frozenset(t.lower_ for t in head.subtree
+                     if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")
+                     and t.lower_ not in ("many", "more"))
+
+
+def _counted(question: str) -> Token | None:
     doc = parse(question)
     for tok in doc:
         if tok.lower_ == "many" and tok.i > 0 and doc[tok.i - 1].lower_ == "how":
@@ -438,7 +456,7 @@ def counted_noun(question: str) -> str | None:
             # found by position ("How many?" alone would loop for ever on identity).
             while head.pos_ == "ADJ" and head.head.i != head.i:
                 head = head.head
-            return head.lower_ if head.pos_ == "NOUN" and head.i != tok.i else None
+            return head if head.pos_ == "NOUN" and head.i != tok.i else None
     return None
 
 
