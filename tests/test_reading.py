@@ -406,6 +406,18 @@ def test_a_reason_word_that_may_be_a_time_counts_for_less(reader):
     assert not a.abstained and "battery charger" in a.answer
 
 
+def test_a_why_quotes_a_named_cause_before_a_stance(reader):
+    first = ("The articulated lorry, which was carrying pallets of paper, caught fire on the "
+             "Carvelston flyover at about 5.40am. Six fire engines tackled the blaze. The "
+             "haulier said it was co-operating with the fire service's investigation.")
+    later = ("The Carvelston flyover will reopen next week. The fire service said on Friday "
+             "that the blaze had been caused by an electrical fault in the lorry's cab.")
+    a = reader.answer("Why did the lorry on the Carvelston flyover catch fire?",
+                      [passage(first, "Lorry fire shuts Carvelston flyover", "Herald"),
+                       passage(later, "Carvelston flyover to reopen", "Post")])
+    assert not a.abstained and "electrical fault" in a.answer
+
+
 @pytest.mark.parametrize("sentence,reason", [
     ("Dockworkers stayed away for a third day in a dispute over night-shift pay.", True),
     ("The walkout follows a row about rotas.", True),

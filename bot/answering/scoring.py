@@ -99,6 +99,13 @@ _REASON = re.compile(
     # "stayed away for a third day in a dispute over night-shift pay": a quarrel's matter.
     r"(?:dispute|row|rift|protests?|walk-?outs?|anger|outcry|stand-?off|clash(?:es)?|"
     r"furore|uproar) (?:over|about))\b", re.I)
+# Words that name a cause outright, as a stance ("said it would", "fears", "argued") only
+# reports one: a sentence saying the blaze "had been caused by an electrical fault" answers
+# "why did the lorry catch fire?" before "the company said it was co-operating".
+_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|blamed|(?:caused|started|sparked|triggered|"
+    r"set off) by|causes? of|blame for|(?:likely|probable|possible|main|suspected|root) "
+    r"causes?|causes? (?:was|is|were|are)|the reason|led to)\b", re.I)
 # "after" and "since" give a reason as often as a time ("resigned after a row", "closed
 # after the storm", "shut since Monday"): a sentence with nothing else is half a cue.
 _TIME_OR_REASON = re.compile(r"\b(?:after|since)\b", re.I)
@@ -248,6 +255,11 @@ def kind_cue(info: QuestionInfo, c: Candidate, speakers: set[str] | None = None)
 def reports_speech(sentence: str) -> bool:
     """Someone is reported speaking: "said", "told reporters", "according to", a quote."""
     return bool(_SPEECH.search(sentence))
+
+
+def names_cause(info: QuestionInfo, c: Candidate) -> bool:
+    """A "why" answered by a sentence naming a cause outright (``_CAUSE``)."""
+    return info.kind == "why" and bool(_CAUSE.search(c.text))
 
 
 def weak_reason(info: QuestionInfo, c: Candidate) -> bool:

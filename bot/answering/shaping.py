@@ -50,6 +50,7 @@ from bot.answering.scoring import (
     DEFAULT_WEIGHTS,
     Weights,
     kind_cue,
+    names_cause,
     predicate_share,
     relevance,
     reports_speech,
@@ -333,12 +334,13 @@ def supporting(info: QuestionInfo, best: Candidate, cands: list[Candidate],
         # caused by an electrical fault" in the follow-up), when it holds the story's names
         # and reads as close.
         cued = [c for c in cands[1:6] if kind_cue(info, c)]
-        for c in cued:
-            if close_in_article(c):
-                return c
-        for c in cued:
-            if c.required >= 1.0 and c.score >= SECOND_SENTENCE * best.score:
-                return c
+        for group in ([c for c in cued if names_cause(info, c)], cued):
+            for c in group:
+                if close_in_article(c):
+                    return c
+            for c in group:
+                if c.required >= 1.0 and c.score >= SECOND_SENTENCE * best.score:
+                    return c
         for c in cands[1:6]:
             if close_in_article(c) and weak_reason(info, c):
                 return c
