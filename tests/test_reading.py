@@ -709,6 +709,23 @@ def test_paraphrase_phrases_match_as_stems():
         "The offer raised £214,600 from 392 investors.")
 
 
+@pytest.mark.parametrize("question,required", [
+    # Days, months and feasts are in every story; the place is the story's.
+    ("When does the Abberfield Christmas market open?", ("abberfield",)),
+    ("What did Armenia's ministry say on Wednesday?", ("armenia",)),
+    # A post written in capitals is any town's: the town says which.
+    ("Who is the MP for Aldermoor?", ("aldermoor",)),
+    # The kind of a name after the word that makes it one: a "training academy" or a
+    # "Mill Lane" elsewhere is not Castlegate Academy or Cobbler's Lane.
+    ("When was Castlegate Academy founded?", ("castlegat",)),
+    ("Who owns the Cobbler's Lane site?", ("cobbler",)),
+    # Alone, or after a lower-case word, the kind is the name.
+    ("Who runs the University of Pentrevane?", ("university", "pentrevan")),
+])
+def test_the_names_that_say_which_story(question, required):
+    assert analyse(question).required == required
+
+
 def test_a_word_of_any_alphabet_is_one_term():
     # "Lisère" is one name, not "Lis" and "re"; "Siân" is not "Si" and "n".
     assert analyse("Who won stage six of the Tour de Haute-Lisère?").required[-1] == "lisèr"

@@ -414,6 +414,10 @@ def test_a_place_question_prefers_the_name_after_a_preposition(embedder):
         ("coo", "Chickens can only offer eggs.", "Which birds coo?", False),
         ("briton", "British smartphone owners could be paid.", "Millions of Britons?", True),
         ("iran", "Iraq said on Monday.", "Iran?", False),
+        # Most of the question's name is shared, not most of the passage's word: "Wendy"
+        # shares "Wend" with "Wendmoor".
+        ("wendmoor", "Wendy Applegarth chairs the co-operative.", "Wendmoor?", False),
+        ("armenia", "Armenian forces shelled the town.", "Armenia?", True),
     ],
 )
 def test_a_required_name_is_found_however_the_passage_writes_it(term, text, question, found):

@@ -91,10 +91,12 @@ def mentions(term: str, terms: set[str], text: str, source: str, question: str) 
             and re.search(rf"\b{term.upper()}\b", question)
             and re.search(r"\b" + r"\w*\s+".join(term) + r"\w*", text, re.I)):
         return True  # an acronym spelled out
-    # Words, not paths: the shared leading characters are what is wanted.
+    # Words, not paths: the shared leading characters are what is wanted. Most of the
+    # question's name must be shared ("Armenia" in "Armenian", "Ukrain" in "Ukraine"), not
+    # most of the passage's word: "Wendy" shares "Wend" with "Wendmoor" and is no mention.
     return len(term) >= 5 and any(
         len(os.path.commonprefix([term, t]))  # noqa: RUF071
-        >= max(4, round(0.66 * min(len(term), len(t)))) for t in terms)
+        >= max(4, round(0.66 * len(term))) for t in terms)
 
 
 def article_texts(chunks: Iterable[Chunk]) -> dict[str, str]:

@@ -393,6 +393,25 @@ _TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 _SETTING_CLAUSE = re.compile(r"^\s*(?:when|after|before|while|once|as|since)\s+[^,?]+,\s*",
                              re.I)
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
+# The last word of a name that makes it an institution of the place or body before it.
+INSTITUTION_HEADS = frozenset(
+    "Council Hospital Infirmary Museum University College School Academy Court Police "
+    "Authority Board Service Services Trust Club Station Airport Bank Centre Center Hall "
+    "Library Stadium Department Ministry Agency Commission Assembly Parliament Government "
+    "Port Harbour Prison Cathedral Church".split())
+# The kind of thing a name is, after the word that makes it one place or body: a "Mill
+# Lane" or a "training academy" elsewhere shares only the kind with Cobbler's Lane.
+_NAME_KINDS = INSTITUTION_HEADS | frozenset(
+    "Lane Road Street Avenue Way Square Place Close Park Bridge Farm Estate".split())
+# Capitalised words every story may hold, which say nothing of which story is asked about:
+# "When does the Abberfield Christmas market open?" is Abberfield's, not any Christmas's;
+# "Who is the MP for Aldermoor?" is Aldermoor's, not that of any town's MP. Days, months,
+# feasts and the titles of posts written in capitals.
+_NO_STORY_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "june july august september october november december christmas easter "
+    "mp mps mep meps msp msps ceo gp gps".split())
+
 _CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # Before a past participle the "'s" is "has": "What's happened to the buses?".
 _CONTRACTED_HAS = re.compile(r"\b(what|who|where|when|how|which)['’]s(?= (?:happened|been|gone|"
@@ -432,10 +451,15 @@ def analyse(question: str) -> QuestionInfo:
         weights[terms.index(event)] = 2.0
     else:
         event = None
+    words = tokens(question)
     required = tuple(
         dict.fromkeys(
-            stem(t) for i, t in enumerate(tokens(question))
+            stem(t) for i, t in enumerate(words)
             if t.lower() not in STOPWORDS and (t[0].isdigit() or (i > 0 and t[0].isupper()))
+            and t.lower() not in _NO_STORY_NAMES
+            # "Castlegate Academy": the story is Castlegate's; a "training academy"
+            # elsewhere shares only the institution's kind.
+            and not (t in _NAME_KINDS and i > 1 and words[i - 1][0].isupper())
         )
     )
     own = [stem(w) for i, w in enumerate(tokens(asking))

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from bot.answering.question import (
+    INSTITUTION_HEADS,
     PLACE_TYPE,
     STOPWORDS,
     QuestionInfo,
@@ -247,13 +248,6 @@ def _without_question_words(text: str, info: QuestionInfo) -> str:
         return ""
     return " ".join(words[lo:])
 
-
-# The last word of a name that makes it an institution of the place or body before it.
-INSTITUTION_HEADS = frozenset(
-    "Council Hospital Infirmary Museum University College School Academy Court Police "
-    "Authority Board Service Services Trust Club Station Airport Bank Centre Center Hall "
-    "Library Stadium Department Ministry Agency Commission Assembly Parliament Government "
-    "Port Harbour Prison Cathedral Church".split())
 
 
 # A building or institution named after someone: "St Ebba's Church", "Guy's Hospital".
