@@ -55,6 +55,11 @@ class Value:
     kind: str
     value: float
     text: str  # the number as written ("nine", "61 percent")
+    noun: str = ""  # the counted noun written right after it ("hours" of "4,100 hours")
+
+    @property
+    def shown(self) -> str:
+        return f"{self.text} {self.noun}" if self.noun else self.text
 
 
 def _as_number(raw: str) -> float:
@@ -96,8 +101,15 @@ def values(sentence: str, kinds: dict[str, tuple[str, ...]] | None = None,
             number = _as_number(raw)
         except ValueError:
             continue
-        out.append(Value(kind, number, m.group(0).strip()))
+        # "4,100 hours", not "4,100": the noun it counts, where it follows the number.
+        noun = following[0].strip(_EDGE) if following else ""
+        out.append(Value(kind, number, m.group(0).strip(),
+                         noun if noun in kinds.get(kind, ()) else ""))
     return out
+
+
+# Punctuation and quote marks at a word's edges.
+_EDGE = ".,;:!?\"'“”‘’()"
 
 
 def _names_own_noun(following: list[str]) -> bool:
@@ -106,7 +118,8 @@ def _names_own_noun(following: list[str]) -> bool:
     "71 of its", "130 people could lose their jobs")."""
     if following and following[0].startswith("-"):
         return True  # "a 48-hour strike", "a 78-year-old": the number describes a noun
-    first = following[0].strip(".,;:") if following else ""
+    # "answering 999 calls," she said: the quote mark is no part of the noun.
+    first = following[0].strip(_EDGE) if following else ""
     return first.isalpha() and first not in _LEAVES_IT
 
 

@@ -247,7 +247,7 @@ def _show_conflict(answer: Answer, kind: str,
         who = cite.attributed_to
         source = speaker_case(who) if who else (cite.source or "an unnamed source")
         out.append(ConflictValue(kind, value.text, who, cite.n))
-        parts.append(f"{value.text} according to {source} [{cite.n}]")
+        parts.append(f"{value.shown} according to {source} [{cite.n}]")
     answer.citations = chosen
     answer.checks = []  # the generated claims, if any, are no longer the answer
     answer.conflict = True

@@ -541,6 +541,12 @@ def test_a_counted_noun_counts_only_the_number_it_follows():
     both = ("The union said 118 radiographers had joined the strike, while the trust said only "
             "71 of its radiographers were absent.")
     assert [v.text for v in values(both, table, adjacent=True)] == ["118", "71"]
+    # Shown with the noun it counts, where the noun follows it.
+    assert [v.shown for v in values(both, table, adjacent=True)] == ["118 radiographers", "71"]
+    # A quote mark after the noun leaves it a noun: 999 calls are no hours.
+    hours = dict([asked_count("How many hours did crews lose outside hospitals?") or ("", ())])
+    assert values("\"Every hour a crew spends waiting is an hour they can't spend answering 999 "
+                  "calls,\" she said.", hours, adjacent=True) == []
     # Scans counted before the noun, and years after it, are not radiographers.
     assert values("The hospital cancelled 240 outpatient scans after radiographers began a "
                   "strike.", table, adjacent=True) == []
