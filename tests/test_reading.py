@@ -1136,6 +1136,15 @@ def test_two_sources_figures_in_one_sentence_are_both_the_answer(reader):
      "months ago. The two sides also disagree about how many houses were flooded. The "
      "trust puts the figure at 46, while the action group says its own door-to-door count "
      "found 73.", ("46", "73")),
+    # After a sentence saying the two sides disagree, the rival figure is the best one's
+    # neighbour, not a sum of another thing scoring higher.
+    ("How much trade is Abberfield losing each week because of the bridge limit?",
+     "Old Ebbery Bridge repair to cost £5.3 million",
+     "Repairing Old Ebbery Bridge in Abberfield will cost an estimated £5.3 million, and its "
+     "weight limit is likely to stay until autumn 2026. Traders and the council disagree "
+     "over how much the weight limit is costing the town. The Abberfield Chamber of Trade "
+     "says businesses are losing about £120,000 a week in trade. The council's own economic "
+     "assessment puts the figure at around £45,000 a week.", ("£120,000", "£45,000")),
 ])
 def test_figures_in_dispute_are_both_the_answer(reader, question, title, text, figures):
     a = reader.answer(question, [passage(text, title, "Courier")])

@@ -715,6 +715,11 @@ def rival_figure(info: QuestionInfo, best: Candidate, cands: list[Candidate],
     pool = cands[1:6] + ([after] if after is not None and after not in cands[1:6] else [])
     before = next((c for c in pool if c.text == best.before
                    and c.chunk.article_id == best.chunk.article_id), None)
+    # The sentences beside the best one first: "Traders and the council disagree… The
+    # Chamber of Trade says £120,000 a week. The council's own assessment puts the figure at
+    # £45,000." is answered by its neighbour, not the repair bill scoring higher.
+    beside = [c for c in (after, before) if c is not None]
+    pool = beside + [c for c in pool if c not in beside]
     for c in pool:
         if not c.short or c.required < 1.0:
             continue
