@@ -453,6 +453,24 @@ def test_a_who_answer_without_a_name_falls_back(examples_bot, fake_llm):
     assert a.notice and "no name" in a.notice
 
 
+def test_a_who_answer_without_a_name_falls_back_to_an_unsure_reading(examples_bot, fake_llm):
+    """The extractive reading need not be sure of its name: its quote holds one ("of which
+    the national government has promised to pay half"), the model's words none."""
+    question = "Who will pay half of the tram?"
+    extractive = examples_bot.ask(question)
+    assert extractive.short_answer is None and "national government" in extractive.answer
+
+    def no_name(body) -> Reply:
+        n = _cite_source(body, "pay half")
+        return Reply(f"The project would cost 412 million euros, and half of it is to be "
+                     f"paid [{n}].")
+
+    fake_llm.script(no_name)
+    a = examples_bot.ask(question, answerer=llm(examples_bot, fake_llm))
+    assert a.answerer == "extractive" and "national government" in a.answer
+    assert a.notice and "no name" in a.notice
+
+
 def test_a_relative_day_the_model_repeats_is_spelled_out(seed_bot, fake_llm):
     def relative(body) -> Reply:
         return Reply("The agreement fell apart on Monday due to reported Armenian shelling of "

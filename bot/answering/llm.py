@@ -414,12 +414,13 @@ class LLMAnswerer:
     def _missing_value(plan: _Plan, verified: VerifiedText) -> str | None:
         """What a question asking when, who, how many, how much or how long did not get:
         verified claims with no date, name or figure in them ("The union opposes changing
-        this rule", "The restored clock was started on Saturday" for who started it) are
-        true but no answer, and the extractive answerer is sure of one in the same
-        passages."""
+        this rule", "The restored clock was started on Saturday" for who started it, "The
+        Sinfonia is taking over from Alison Trevenna" for who is) are true but no answer,
+        and the extractive reading of the same passages found one, sure of it or not: its
+        quote holds it, where the model's words hold none."""
         fb = plan.fallback
         if (plan.info.kind not in VALUE_KINDS or not verified.supported or fb.abstained
-                or not fb.short_answer):
+                or not (fb.short_answer or fb.guess)):
             return None
         if any(short_answer(c, plan.info, None) for c in verified.supported):
             return None
