@@ -364,7 +364,7 @@ def asked_only_of_speaker(info: QuestionInfo, short: str, sentence: str) -> bool
     return bool(inside) and not outside
 
 
-_CALENDAR = frozenset(w.lower() for w in (*MONTH_NAMES, *WEEKDAYS))
+_CALENDAR = frozenset((*MONTH_NAMES, *WEEKDAYS))
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
              "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
              "nineteenth twentieth").split()

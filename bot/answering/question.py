@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.temporal import MONTH_NAMES, WEEKDAYS
 from retrieval.sentences import sentences
 
 STOPWORDS = frozenset(
@@ -408,9 +409,7 @@ _NAME_KINDS = INSTITUTION_HEADS | frozenset(
 # "Who is the MP for Aldermoor?" is Aldermoor's, not that of any town's MP. Days, months,
 # feasts and the titles of posts written in capitals.
 _NO_STORY_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "june july august september october november december christmas easter "
-    "mp mps mep meps msp msps ceo gp gps".split())
+    [*WEEKDAYS, *MONTH_NAMES, *"christmas easter mp mps mep meps msp msps ceo gp gps".split()])
 
 _CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # Before a past participle the "'s" is "has": "What's happened to the buses?".

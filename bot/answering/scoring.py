@@ -186,8 +186,6 @@ ROLES = frozenset(
 
 _TITLED = r"((?:[A-Z][\w’'-]+\s?){1,3})"
 
-# A title a question uses for whoever the story names by another: the laundry boss is its
-# managing director, the farmer the farm's owner, the watchdog's head its director general.
 # The title's owner may stand before it: "Trevor Albury, Wardle's managing director".
 _OWNER = r"(?:the|its|their|his|her|a|[A-Z][\w-]*[’']s)"
 

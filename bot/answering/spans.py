@@ -249,7 +249,6 @@ def _without_question_words(text: str, info: QuestionInfo) -> str:
     return " ".join(words[lo:])
 
 
-
 # A building or institution named after someone: "St Ebba's Church", "Guy's Hospital".
 _NAMED_BUILDING = re.compile(r"(?:[A-Z][\w’'-]*\s+)*(?:Church|Chapel|Cathedral|Abbey|Hospital|"
                              r"School|College|Academy|Park|Hall|House|Market|Square|Gate|"
