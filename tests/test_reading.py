@@ -713,6 +713,7 @@ def test_paraphrase_phrases_match_as_stems():
     # Days, months and feasts are in every story; the place is the story's.
     ("When does the Abberfield Christmas market open?", ("abberfield",)),
     ("What did Armenia's ministry say on Wednesday?", ("armenia",)),
+    ("Who was runner-up to Ferraresi on Thursday's stage?", ("ferraresi",)),
     # A post written in capitals is any town's: the town says which.
     ("Who is the MP for Aldermoor?", ("aldermoor",)),
     # The kind of a name after the word that makes it one: a "training academy" or a

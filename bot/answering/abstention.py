@@ -17,7 +17,6 @@ from bot.answering.question import (
     asking_sentence,
     content_terms,
     speaker_phrase,
-    stem,
     term_set,
     word_terms,
 )
@@ -31,7 +30,6 @@ from bot.answering.spans import (
     role_asked,
 )
 from bot.attribution import attribute
-from bot.temporal import MONTH_NAMES, WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -337,13 +335,11 @@ def speaks_next(surname: str, text: str) -> bool:
     return False
 
 
-_CALENDAR = frozenset(stem(w) for w in WEEKDAYS + MONTH_NAMES)
-
-
 def question_names(info: QuestionInfo) -> list[str]:
-    """The names the question is about (stemmed), without its numbers and the days and
-    months it dates itself by ("on Monday", "in March")."""
-    return [r for r in info.required if not r[0].isdigit() and r not in _CALENDAR]
+    """The names the question is about (stemmed), without its numbers. The days and months
+    it dates itself by ("on Monday", "in March") are no names of it already
+    (``question._NO_STORY_NAMES``)."""
+    return [r for r in info.required if not r[0].isdigit()]
 
 
 def names_in_reach(info: QuestionInfo, best: Candidate, cands: list[Candidate]) -> bool:

@@ -408,8 +408,9 @@ _NAME_KINDS = INSTITUTION_HEADS | frozenset(
 # "When does the Abberfield Christmas market open?" is Abberfield's, not any Christmas's;
 # "Who is the MP for Aldermoor?" is Aldermoor's, not that of any town's MP. Days, months,
 # feasts and the titles of posts written in capitals.
-_NO_STORY_NAMES = frozenset(
-    [*WEEKDAYS, *MONTH_NAMES, *"christmas easter mp mps mep meps msp msps ceo gp gps".split()])
+# Stemmed, so "Monday's" is a day too.
+_NO_STORY_NAMES = frozenset(stem(w) for w in (
+    *WEEKDAYS, *MONTH_NAMES, *"christmas easter mp mps mep meps msp msps ceo gp gps".split()))
 
 _CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # Before a past participle the "'s" is "has": "What's happened to the buses?".
@@ -455,7 +456,7 @@ def analyse(question: str) -> QuestionInfo:
         dict.fromkeys(
             stem(t) for i, t in enumerate(words)
             if t.lower() not in STOPWORDS and (t[0].isdigit() or (i > 0 and t[0].isupper()))
-            and t.lower() not in _NO_STORY_NAMES
+            and stem(t) not in _NO_STORY_NAMES
             # "Castlegate Academy": the story is Castlegate's; a "training academy"
             # elsewhere shares only the institution's kind.
             and not (t in _NAME_KINDS and i > 1 and words[i - 1][0].isupper())
