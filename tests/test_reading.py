@@ -727,6 +727,22 @@ def test_the_names_that_say_which_story(question, required):
     assert analyse(question).required == required
 
 
+def test_a_feast_or_a_post_in_capitals_is_what_the_question_asks_about(reader):
+    # Not a name of the story, but the matter: a story of Aldermoor's budget, naming its
+    # council leader, does not say who Aldermoor's MP is, nor when its Christmas market opens.
+    assert analyse("Who is the MP for Aldermoor?").predicate == ("mp",)
+    assert "christma" in analyse("When does the Aldermoor Christmas market open?").predicate
+    assert "ceo" in term_set("Who is the chief executive of Tollpath?") & term_set("CEO")
+    text = ("Aldermoor Borough Council has approved a 4.99 per cent rise in council tax. "
+            "Councillor Ruth Abara, the council's leader, said the town faced hard choices. "
+            "The new budget takes effect on 1 April, and the market square car park will "
+            "open on Sundays from next month.")
+    hit = passage(text, "Aldermoor council tax rise", "Gazette",
+                  published=datetime(2025, 3, 4, tzinfo=UTC))
+    assert reader.answer("Who is the MP for Aldermoor?", [hit]).abstained
+    assert not reader.answer("Who leads Aldermoor council?", [hit]).abstained
+
+
 def test_a_word_of_any_alphabet_is_one_term():
     # "Lisère" is one name, not "Lis" and "re"; "Siân" is not "Si" and "n".
     assert analyse("Who won stage six of the Tour de Haute-Lisère?").required[-1] == "lisèr"

@@ -51,7 +51,7 @@ _SYNONYM_GROUPS = [
     {"replac", "succeed", "successor", "took over", "take over", "taken over", "take charge",
      "took charge", "in charge", "stepped in", "step in", "interim", "caretaker"},
     {"run", "runs", "head", "director", "chief", "lead", "leading", "manag", "in charge",
-     "chair", "boss"},
+     "chair", "boss", "ceo"},
     {"appoint", "named", "nominat", "hired", "recruit"},
     # "The bill for replacing the cladding" is what the work will cost.
     {"cost", "price", "spend", "spent", "budget", "bill"},
@@ -409,8 +409,12 @@ _NAME_KINDS = INSTITUTION_HEADS | frozenset(
 # "Who is the MP for Aldermoor?" is Aldermoor's, not that of any town's MP. Days, months,
 # feasts and the titles of posts written in capitals.
 # Stemmed, so "Monday's" is a day too.
-_NO_STORY_NAMES = frozenset(stem(w) for w in (
-    *WEEKDAYS, *MONTH_NAMES, *"christmas easter mp mps mep meps msp msps ceo gp gps".split()))
+# The feasts and posts are still what the question asks about, so they are among its own
+# words (``QuestionInfo.predicate``): a story of Aldermoor that names no MP does not say
+# who Aldermoor's MP is.
+_MATTER_NAMES = frozenset(stem(w) for w in
+                          "christmas easter mp mps mep meps msp msps ceo gp gps".split())
+_NO_STORY_NAMES = frozenset(stem(w) for w in (*WEEKDAYS, *MONTH_NAMES)) | _MATTER_NAMES
 
 _CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # Before a past participle the "'s" is "has": "What's happened to the buses?".
@@ -464,7 +468,7 @@ def analyse(question: str) -> QuestionInfo:
     )
     own = [stem(w) for i, w in enumerate(tokens(asking))
            if w.lower() not in STOPWORDS and not w[0].isdigit()
-           and not (i > 0 and w[0].isupper())]
+           and not (i > 0 and w[0].isupper() and stem(w) not in _MATTER_NAMES)]
     # A phrase the question uses ("took over", "called off") stands for its synonym group;
     # any single word of the group finds the sentence that words it otherwise.
     for phrase in synonym_phrases(asking):
