@@ -96,6 +96,12 @@ def test_the_question_event_is_the_verb_the_parse_reads(question, event):
      "in September.", []),
     # A pronoun nobody names is no answer.
     ("Who brokered the deal?", "He brokered the deal in the small hours.", []),
+    # A time after "in" tells when, not where.
+    ("Where were the residents evacuated?",
+     "Eleven residents were evacuated in the early hours of Sunday.", []),
+    ("Where were the suspects held?",
+     "The suspects were held at Kessling police station on Sunday.",
+     ["Kessling police station"]),
 ])
 def test_the_name_filling_the_asked_part(question, sentence, names):
     assert event_arguments(sentence, analyse(question)) == names

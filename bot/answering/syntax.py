@@ -256,7 +256,8 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
             # chairs parliament's Treasury committee": the same verb of another thing.
             continue
         for arg in _arguments(tok, role):
-            if any(e.start <= arg.i < e.end and e.label_ in unlike for e in doc.ents):
+            if any(e.start <= arg.i < e.end and (e.label_ in unlike or e.label_ in _NO_NAMES)
+                   for e in doc.ents):
                 continue
             name = _name_at(arg, labels)
             if name and name not in found:
@@ -287,6 +288,9 @@ def names_a_person(span: str, sentence: str) -> bool:
 # What a name the question wants a country or city for must not be: the parse's entity
 # types are unsure on unfamiliar names, but a person for a country is a clear miss.
 _NOT_PLACES = frozenset({"PERSON"})
+# What is read as a time or a figure names no one and nowhere: "were evacuated in the early
+# hours of Sunday" tells when, not where, whatever the preposition.
+_NO_NAMES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
 
 # The links a figure or date may climb on its way to the verb it belongs to: its own noun
