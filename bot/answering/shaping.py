@@ -565,26 +565,11 @@ REACH = 4
 SECOND_SENTENCE = 0.6
 
 
-def spelled_out_days(cite: Citation, short: str | None, said: str | None = None) -> str:
-    """" (on Sunday = Sunday 26 October 2025)" for each relative date the quote holds:
-    "on Sunday" means nothing to a reader a week later. With ``said`` (a generated answer
-    citing the quote), only the dates that text repeats and does not spell out itself."""
-    days = [f"{phrase} = {format_day(date.fromisoformat(iso))}"
-            for phrase, iso in cite.resolved_dates
-            if format_day(date.fromisoformat(iso)) != short
-            and (said is None or (phrase.lower() in said.lower()
-                                  and format_day(date.fromisoformat(iso)) not in said))]
-    return f" ({'; '.join(days)})" if days else ""
-
-
-def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
-          embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
-          w: Weights = DEFAULT_WEIGHTS, asked_on: date | None = None) -> Answer:
-    """The answer the user sees from ranked candidates; ``asked_on`` is the day the user
-    asks, when known."""
-    if not answerable(info, cands, t, w):
-        return Answer(question, NO_ANSWER, abstained=True, answerer=name)
-    best = cands[0]
+def read_short(info: QuestionInfo, best: Candidate, cands: list[Candidate],
+               embedder: Embedder, t: Thresholds,
+               asked_on: date | None) -> tuple[str | None, str | None]:
+    """The span ``best`` offers as the answer (the guess), and the same span when every
+    check of a shown answer passes (else None)."""
     guess: str | None
     short: str | None
     if best.argument:
@@ -616,6 +601,30 @@ def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
         if short and voted and voted.lower() != short.lower():
             short = None
         guess = voted or guess
+    return guess, short
+
+
+def spelled_out_days(cite: Citation, short: str | None, said: str | None = None) -> str:
+    """" (on Sunday = Sunday 26 October 2025)" for each relative date the quote holds:
+    "on Sunday" means nothing to a reader a week later. With ``said`` (a generated answer
+    citing the quote), only the dates that text repeats and does not spell out itself."""
+    days = [f"{phrase} = {format_day(date.fromisoformat(iso))}"
+            for phrase, iso in cite.resolved_dates
+            if format_day(date.fromisoformat(iso)) != short
+            and (said is None or (phrase.lower() in said.lower()
+                                  and format_day(date.fromisoformat(iso)) not in said))]
+    return f" ({'; '.join(days)})" if days else ""
+
+
+def shape(question: str, info: QuestionInfo, cands: list[Candidate], name: str,
+          embedder: Embedder, t: Thresholds = DEFAULT_THRESHOLDS,
+          w: Weights = DEFAULT_WEIGHTS, asked_on: date | None = None) -> Answer:
+    """The answer the user sees from ranked candidates; ``asked_on`` is the day the user
+    asks, when known."""
+    if not answerable(info, cands, t, w):
+        return Answer(question, NO_ANSWER, abstained=True, answerer=name)
+    best = cands[0]
+    guess, short = read_short(info, best, cands, embedder, t, asked_on)
     rival = rival_figure(info, best, cands, t)
     if (rival is None and (figured := figure_below(info, best, cands, t)) is not None
             and (rival := rival_figure(info, figured, cands, t)) is not None):
