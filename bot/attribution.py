@@ -73,6 +73,13 @@ _LEADING = re.compile(
     r"^\s*(?:(?i:in|at|on|after|before|speaking|earlier|later|meanwhile|separately|however|"
     r"but)\b[^,\"“]{0,40},\s*)?" + _SPEAKER + _APPOSITIVE + r"?\s+" + _SAY + r"\b")
 
+# "The council's own records show 31 complaints": a party's records, figures or survey
+# are its claim, as much as what it says.
+_RECORDS = re.compile(
+    r"^\s*" + _SPEAKER + r"['’]s\s+(?:own\s+)?(?:[a-z]+\s+)?(?:records|figures|data|survey|count|"
+    r"estimates?|assessment|accounts|logs)\s+(?:show|shows|showed|suggest|suggests|"
+    r"suggested|put|puts|record|recorded|give|gives|gave|list|lists|listed)\b")
+
 _PRONOUNS = frozenset(
     "he she they it we i you who which that this these those there one someone".split())
 # Words that begin a clause, not a speaker ("In a statement, …", "But …").
@@ -159,7 +166,7 @@ def find(sentence: str) -> Attribution | None:
     text = " ".join(sentence.split())
     if not text:
         return None
-    for pattern in (_ACCORDING, _INVERTED, _TRAILING, _CITING, _PASSIVE, _LEADING):
+    for pattern in (_ACCORDING, _INVERTED, _TRAILING, _CITING, _PASSIVE, _LEADING, _RECORDS):
         m = pattern.search(text)
         if m and pattern is _INVERTED and (_reported_clause(text[m.end("who"):])
                                             or _has_past_verb(m.group("who"))):
@@ -169,7 +176,7 @@ def find(sentence: str) -> Attribution | None:
             if who:
                 # A passive ("was confirmed by X") cannot be cut out of its sentence: it is
                 # kept as written, like a sentence that names its source up front.
-                leading = (pattern is _LEADING or pattern is _PASSIVE
+                leading = (pattern in (_LEADING, _PASSIVE, _RECORDS)
                            or (pattern is _ACCORDING and m.start() < 3))
                 return Attribution(who, m.start(), m.end(), leading)
     return None

@@ -72,6 +72,8 @@ runner = CliRunner()
      "assistants, puts the figure at 4,600.", "the Allied Health Staff Union"),
     ("Kielsund Harbour Ferries puts the repair bill for the Elin at 1.6 million euros.",
      "Kielsund Harbour Ferries"),
+    # A party's records or figures are its claim.
+    ("The council's own records show 31 complaints over the same period.", "the council"),
     # "estimated" after a lone determiner is an adjective: nobody is quoted.
     ("An estimated 4,000 tonnes of earth and rock came down onto the coast road.", None),
     ("The estimated cost has risen to £19 million.", None),
