@@ -70,6 +70,14 @@ def _count(question: str, short: str, sentence: str) -> bool:
      "Officials have confirmed 27 cases of measles in Linthorpe.", True),
     (_count, "How many boats were waiting when the lock reopened?", "63 vessels",
      "By the time the lock reopened, 63 vessels were waiting to pass through it.", True),
+    # The asked group named as a part of those counted is not counted: the 87 are staff,
+    # some of them nurses. All of them are.
+    (_count, "How many nurses work at Little Wren hospice?", "87 staff",
+     "The hospice employs 87 staff, most of them nurses and care workers.", False),
+    (_count, "How many staff work at Little Wren hospice?", "87 staff",
+     "The hospice employs 87 staff, most of them nurses and care workers.", True),
+    (_count, "How many nurses work at the hospice?", "87 staff",
+     "The hospice employs 87 staff, all of them nurses.", True),
     # Not "how many": no counted noun to hold it to.
     (_count, "How much did the depot cost?", "3 million pounds",
      "The depot cost 3 million pounds to build.", True),

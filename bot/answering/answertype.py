@@ -52,6 +52,11 @@ _DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
 _NOUN_REACH = 2
 
 _JOINED_NOUN = re.compile(r"\d[\d,.]*-([a-z]+)")
+# A part of those counted, named after them: ", most of them nurses", ", many of whom are
+# volunteers". Not "all of them": all are the asked ones.
+_PART_OF_THEM = re.compile(
+    r"[\s\w-]{0,20}?,?\s+(?:most|some|many|several|half|a few|a third|a quarter|two-thirds|"
+    r"the majority|a minority)\s+of\s+(?:them|whom)\s+(?:are\s+|were\s+)?([\w’'-]+)", re.I)
 
 # What "which <noun>" may ask for and a place name answer (stemmed).
 _PLACE_NOUNS = frozenset(stem(w) for w in """town village city country nation state island
@@ -100,6 +105,12 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     has one, is the noun asked about (or people in general for a group of people). The
     noun is read in the sentence, where "14 container" goes on to "ships"."""
     words = short.split()
+    if info.kind == "count" and (at := sentence.find(short)) >= 0 and (
+            part := _PART_OF_THEM.match(sentence[at + len(short):])):
+        # "87 staff, most of them nurses": the nurses are some of the 87, not counted.
+        asked = counted_noun(asking_sentence(info.text))
+        if asked is not None and word_terms(part.group(1)) & word_terms(asked):
+            return False
     # "a 22-turbine wind farm": a figure joined to its noun counts that noun, singular.
     joined = _JOINED_NOUN.fullmatch(short)
     # Only a plural names what is counted ("2 towns"); "450 once" or "14 container" may
