@@ -56,6 +56,21 @@ def test_question_kind_is_the_earliest_wh_phrase(question, kind):
          "The sample was taken in an unannounced test on 3 March.", None),
         ("How many times had she been tested this year?",
          "The sample was taken in an unannounced test on March 3.", None),
+        # A new figure after "to" answers what it will cost "from July": a time, not the
+        # old value; "what did it rise from" asks the old one.
+        ("What will a standard adult cremation cost from July?",
+         "The standard charge for an adult cremation will go up from £985 to £1,140 on 1 July.",
+         "£1,140"),
+        ("What did the cremation charge go up from?",
+         "The standard charge for an adult cremation will go up from £985 to £1,140 on 1 July.",
+         "£985"),
+        # "How much money" is a sum: neither a share nor a count beside it, and a sum of
+        # cents is one.
+        ("How much money has the crowdfunder raised?",
+         "About 90 per cent of the buds died, and 1,200 people have given £48,000.", "£48,000"),
+        ("How much of their money will creditors get back?",
+         "Creditors were likely to get back less than five cents for every euro.",
+         "five cents"),
     ],
 )
 def test_counts(question, sentence, short):

@@ -22,6 +22,7 @@ from bot.answering.question import (
 )
 from bot.answering.scoring import DEFAULT_WEIGHTS, Weights, relevance
 from bot.answering.spans import (
+    CURRENCY,
     DISPUTE,
     ONLY_PEOPLE,
     gives_role,
@@ -176,7 +177,7 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
         # "How much compensation is the airline demanding?" over a story whose figures are
         # its losses and the runway's repair bill: a figure answers only when it stands by
         # the question's own words, as a shown one must; the share rule above, for any sum.
-        return any((c.short and span_near(info, c.text, c.short, t))
+        return any((c.short and span_near(info, c.text, c.short, t, sums_say_money=True))
                    or (DISPUTE.search(c.text) and figure_follows(c, cands)) for c in story)
     return any(c.short for c in story)
 
@@ -437,20 +438,30 @@ def role_held(info: QuestionInfo, cands: list[Candidate]) -> bool:
 
 
 
-def predicate_positions(sentence: str, info: QuestionInfo) -> list[int]:
-    """Where the sentence says one of the question's own words (or a synonym)."""
+def predicate_positions(sentence: str, info: QuestionInfo,
+                        sums_say_money: bool = False) -> list[int]:
+    """Where the sentence says one of the question's own words (or a synonym). With
+    ``sums_say_money``, a sum says "money": "Wine lovers have given £48,000" gives a sum
+    for how much money a crowdfunder raised, though which sum is for the reading to say."""
     wanted = set(info.predicate)
-    return [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
+    said = [m.start() for m in re.finditer(r"[\w’'-]+", sentence)
             if word_terms(m.group()) & wanted]
+    if sums_say_money and wanted & _MONEY_WORDS:
+        said += [m.start() for m in CURRENCY.finditer(sentence)]
+    return said
 
 
-def span_near(info: QuestionInfo, sentence: str, short: str, t: Thresholds) -> bool:
+_MONEY_WORDS = frozenset({"money", "cash"})
+
+
+def span_near(info: QuestionInfo, sentence: str, short: str, t: Thresholds,
+              sums_say_money: bool = False) -> bool:
     """The span stands within ``Thresholds.near_chars`` of one of the question's own words;
     a span the sentence does not spell out (a resolved date, a normalised figure) is taken
     as the sentence's own."""
     at = sentence.lower().find(short.lower())
     if at < 0 or not info.predicate:
         return True
-    near = predicate_positions(sentence, info)
+    near = predicate_positions(sentence, info, sums_say_money)
     return any(abs(p - at) <= t.near_chars or abs(p - (at + len(short))) <= t.near_chars
                for p in near)

@@ -137,8 +137,10 @@ def number_value(word: str) -> int | None:
         return 20 + 10 * names.index(tens) + (NUMBER_WORDS[unit] if unit else 0)
     return None
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
-_CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen)\b", re.I)
-_MONEY = re.compile(r"[$€£¥%]|\b(?:percent|per cent|dollars?|euros?|pounds?|yuan|yen)\b", re.I)
+# Not the "cent" of "per cent".
+_UNITS_OF_MONEY = r"dollars?|euros?|pounds?|yuan|yen|(?<!per )cents?|pence"
+CURRENCY = re.compile(rf"[$€£¥]|\b(?:{_UNITS_OF_MONEY})\b", re.I)
+_MONEY = re.compile(rf"[$€£¥%]|\b(?:percent|per cent|{_UNITS_OF_MONEY})\b", re.I)
 _SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 # A scale word with no figure before it: "several million pounds" names no sum.
 _VAGUE = re.compile(rf"(?:{_SCALE})\b\D*$", re.I)
@@ -150,7 +152,10 @@ _DAY_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b")
 _DAY_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+$")
 # "raised from 15 percent to 25 percent": the figure after "from" is the old value.
 _FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?$", re.I)
-_ASKS_OLD = re.compile(r"\b(?:from|before|previous(?:ly)?|used to|old|original(?:ly)?|"
+# Not "from" a time: "What will a cremation cost from July?" asks the new charge.
+_ASKS_OLD = re.compile(rf"\bfrom\b(?!\s+(?:next|this|the start|the end|now|then|today|"
+                       rf"tomorrow|\d|{_MONTH_NAME}|{'|'.join(WEEKDAYS)}))|"
+                       r"\b(?:before|previous(?:ly)?|used to|old|original(?:ly)?|"
                        r"former(?:ly)?|until now|had been)\b", re.I)
 # "a 4-0 defeat", "drew 2-2": a match score.
 _SCORE = re.compile(r"\b\d{1,2}[-–]\d{1,2}\b")
@@ -525,7 +530,9 @@ _ASKS_PRICE = re.compile(r"\b(?:paid|paying|pays|cost|costs|costing|spend|spent|
                          # Sums by their name: "How much debt did the club have?" is
                          # money, never "85 percent" of the shares beside it.
                          r"debts?|loans?|salary|salaries|wages?|compensation|payouts?|ransom|"
-                         r"fees?|fines?|rewards?|bonus(?:es)?|damages|bill)\b", re.I)
+                         r"fees?|fines?|rewards?|bonus(?:es)?|damages|bill|"
+                         # "How much money has the crowdfunder brought in?"
+                         r"money|cash)\b", re.I)
 # "in total" asks for the whole sum; "6.20 euros for each share" is a rate, not it.
 _ASKS_TOTAL = re.compile(r"\b(?:in total|total|altogether|in all|overall|combined)\b", re.I)
 _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|each|a|an)\s+"
@@ -657,14 +664,14 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
             money = [n for n in nums if _MONEY.search(n[2])]
             price = _ASKS_PRICE.search(info.text)
             if price:
-                money = [n for n in money if _CURRENCY.search(n[2])]
+                money = [n for n in money if CURRENCY.search(n[2])]
             # A length or a head count is no price.
             nums = money if price or _ASKS_MONEY.search(info.text) else money or nums
         else:
             # "How many" counts people or things; a sum of money or a share is no count of
             # them, nor a length of time or a distance ("in twenty minutes" for "how many
             # households"), nor a scale word alone ("more than a dozen" says no number).
-            nums = [n for n in nums if not _CURRENCY.search(n[2]) and not _SHARE.search(n[2])
+            nums = [n for n in nums if not CURRENCY.search(n[2]) and not _SHARE.search(n[2])
                     and _value_of(n[2]) is not None and not _counts_other_unit(n[2], info)
                     and not _WHOLE_OF_PART.search(sentence[:n[0]])
                     and not _modifies_other(sentence, n[1], info)]
