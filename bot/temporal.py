@@ -160,6 +160,10 @@ def _weekday(published: date, target: int, mod: str) -> date:
     return published - timedelta(days=back)
 
 
+# A weekday that recurs: "every Thursday", "each Monday".
+_EVERY = re.compile(r"\b(?:every|each)\s+$", re.I)
+
+
 def resolve_dates(text: str, published_at: datetime | date | None) -> list[ResolvedDate]:
     """Every date phrase in ``text`` with the calendar day it means, in text order.
 
@@ -201,6 +205,8 @@ def resolve_dates(text: str, published_at: datetime | date | None) -> list[Resol
             add(m, day, not year)
     if pub is not None:
         for m in _WEEKDAY_RE.finditer(text):
+            if _EVERY.search(text, 0, m.start()):
+                continue  # "a weekly market every Thursday" is no day
             mod = (m.group("mod") or "").lower()
             if not mod or mod == "on":
                 mod = "coming" if _looks_ahead(text, m.start()) else mod

@@ -19,6 +19,13 @@ def test_weekday_resolves_to_most_recent_including_publish_day():
     assert days("agreed on Saturday") == [("on Saturday", date(2020, 10, 10))]
 
 
+def test_a_recurring_weekday_is_no_day():
+    # "a weekly market every Thursday" dates nothing; a Thursday of the story's week does.
+    assert days("It still hosts a weekly market every Thursday.") == []
+    assert days("Bins are emptied each Monday.") == []
+    assert days("It reopened on Monday.") == [("on Monday", date(2020, 10, 12))]
+
+
 def test_last_and_next_weekday():
     assert days("last Wednesday")[0][1] == date(2020, 10, 7)
     assert days("next Monday")[0][1] == date(2020, 10, 19)
