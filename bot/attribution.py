@@ -129,6 +129,9 @@ def _strip_time(who: str) -> str:
     # "the ministry on Monday" → "the ministry"; "figures from the health ministry" → "the
     # health ministry" (who gave the figure, not the figure).
     who = re.sub(r"\s+(?:on|late|early|last)\s+\w+$", "", who)
+    # "At the same time the authority confirmed…": the time opening the sentence is no one.
+    who = re.sub(r"^(?:at|by|until)\s+(?:the\s+same|that|this|the)\s+(?:time|point|stage)\s+",
+                 "", who, flags=re.IGNORECASE)
     return re.sub(r"^(?:(?:the\s+)?(?:latest\s+)?(?:figures|data|numbers|estimates|a\s+statement|"
                   r"a\s+report|a\s+tally|a\s+count|statements?)\s+(?:from|by|released\s+by)|"
                   r"a\s+spokes(?:man|woman|person)\s+for)\s+", "", who, flags=re.IGNORECASE)

@@ -72,6 +72,9 @@ runner = CliRunner()
      "assistants, puts the figure at 4,600.", "the Allied Health Staff Union"),
     ("Kielsund Harbour Ferries puts the repair bill for the Elin at 1.6 million euros.",
      "Kielsund Harbour Ferries"),
+    # A time opening the sentence is no one.
+    ("At the same time the authority confirmed £4.2 million of emergency funding.",
+     "the authority"),
     # A party's records or figures are its claim.
     ("The council's own records show 31 complaints over the same period.", "the council"),
     # "estimated" after a lone determiner is an adjective: nobody is quoted.
