@@ -78,6 +78,16 @@ def _count(question: str, short: str, sentence: str) -> bool:
      "The hospice employs 87 staff, most of them nurses and care workers.", True),
     (_count, "How many nurses work at the hospice?", "87 staff",
      "The hospice employs 87 staff, all of them nurses.", True),
+    # A count asked in a unit is a figure in that unit, written in digits, words or
+    # joined to it: six homes are no years, vessel movements no tonnes.
+    (_count, "How many years has Akerby been letting out houses?", "6",
+     "He said Mr Akerby still let out six other homes in the borough.", False),
+    (_count, "How many years has Quiroga signed for?", "5",
+     "Brackwell have signed Quiroga on a five-year contract.", True),
+    (_count, "How many tonnes of cargo does the port handle?", "9,000 vessel",
+     "The lock handles about 9,000 vessel movements a year.", False),
+    (_count, "How many kilometres of bog would the tracks cross?", "9",
+     "The tracks would cut across 9km of bog.", True),
     # Not "how many": no counted noun to hold it to.
     (_count, "How much did the depot cost?", "3 million pounds",
      "The depot cost 3 million pounds to build.", True),
@@ -186,3 +196,10 @@ def test_a_figure_said_of_another_kind_of_the_thing_is_no_answer(question, short
     from bot.answering.answertype import of_the_kind_asked
 
     assert of_the_kind_asked(analyse(question), short, sentence) is fits
+
+
+def test_a_number_word_is_no_name():
+    # "Six of the nine members voted for the cut" names none of the three asked about.
+    info = analyse("Which three members of the board voted to keep the rate?")
+    assert not type_fits(info, "Six", "Six of the nine members voted for the cut.")
+    assert type_fits(info, "Ana Ruiz", "Ana Ruiz voted to keep the rate.")

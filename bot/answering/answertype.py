@@ -25,7 +25,9 @@ from __future__ import annotations
 import re
 
 from bot.answering.question import QuestionInfo, answer_type, asking_sentence, stem, word_terms
+from bot.answering.spans import number_value
 from bot.answering.syntax import counted_modifiers, counted_noun, entity_label, noun_kinds
+from bot.temporal import NUMBER_WORDS
 
 # Entity kinds that never did or underwent what "who" asks about.
 # Not "GPE": countries and governments act in news ("Russia brokered the truce").
@@ -52,6 +54,29 @@ _DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
 _NOUN_REACH = 2
 
 _JOINED_NOUN = re.compile(r"\d[\d,.]*-([a-z]+)")
+def _after_figure(figure: str, sentence: str) -> str:
+    """The words after ``figure`` where the sentence writes it, in digits or in words
+    ("9" in "nine kilometres", "5" in "a five-year contract"); empty when it is not there."""
+    value = number_value(figure) if not figure[:1].isdigit() else None
+    digits = figure.replace(",", "")
+    for m in re.finditer(r"[\w,.]+", sentence):
+        word = m.group().rstrip(",.")
+        head = word.split("-")[0]
+        if glued := re.fullmatch(r"(\d[\d,.]*)([a-z]+)", head):
+            head = glued.group(1)  # "9km": the unit follows
+        if (head.replace(",", "") == digits or (value is None and number_value(head) is not None
+                                                  and str(number_value(head)) == digits)
+                or (value is not None and number_value(head) == value)):
+            return sentence[m.start() + len(head):]
+    return ""
+
+
+# Units a count may be asked in: of time, weight, length, area and volume.
+_UNIT_NOUNS = frozenset("""years months weeks days hours minutes seconds decades centuries
+    tonnes tons kilograms kilos grams pounds miles kilometres kilometers metres meters feet
+    yards inches hectares acres litres liters gallons""".split())
+_UNIT_ABBREVIATIONS = {"km": "kilometres", "kg": "kilograms", "m": "metres", "ha": "hectares",
+                       "hrs": "hours", "mins": "minutes", "yrs": "years", "ft": "feet"}
 # A part of those counted, named after them: ", most of them nurses", ", many of whom are
 # volunteers". Not "all of them": all are the asked ones.
 _PART_OF_THEM = re.compile(
@@ -105,6 +130,14 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     has one, is the noun asked about (or people in general for a group of people). The
     noun is read in the sentence, where "14 container" goes on to "ships"."""
     words = short.split()
+    if info.kind == "count" and (unit := counted_noun(asking_sentence(info.text))) and (
+            unit.lower() in _UNIT_NOUNS):
+        # "How many years…", "how many tonnes…": a figure in that unit, never a bare one
+        # or one of homes or vessel movements.
+        after = _after_figure(words[0], sentence)
+        said = [w.strip(".,;:!?\"'’”").lower()
+                for w in re.split(r"[\s-]+", after)[:len(words) + _NOUN_REACH]]
+        return any(stem(_UNIT_ABBREVIATIONS.get(w, w)) == stem(unit.lower()) for w in said)
     if info.kind == "count" and (at := sentence.find(short)) >= 0 and (
             part := _PART_OF_THEM.match(sentence[at + len(short):])):
         # "87 staff, most of them nurses": the nurses are some of the 87, not counted.
@@ -181,9 +214,16 @@ def of_the_kind_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     return True
 
 
+def a_name_not_a_number(info: QuestionInfo, short: str) -> bool:
+    """"Which three members voted to hold the rate?" is not answered by "Six" opening "Six
+    of the nine members voted for the cut": a number word is nobody's name."""
+    return info.kind not in ("who", "which", "where") or short.lower() not in NUMBER_WORDS
+
+
 def type_fits(info: QuestionInfo, short: str, sentence: str) -> bool:
     """All the checks above."""
-    return (form_fits(info, short, sentence) and not_a_thing(info, short, sentence)
+    return (form_fits(info, short, sentence) and a_name_not_a_number(info, short)
+            and not_a_thing(info, short, sentence)
             and no_place_for_a_thing(info, short, sentence)
             and of_the_kind_asked(info, short, sentence))
 
