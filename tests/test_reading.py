@@ -223,6 +223,10 @@ def test_a_place_is_never_the_who():
     ("Which union represents the dockers?", "Coastal and Port Workers' Union", True),
     # Figures and dates are checked elsewhere.
     ("How many people died?", "14", True),
+    # "At which shipyard": a place of a kind, answered only where the passage speaks of
+    # one; the museum passage names no shipyard.
+    ("At which shipyard is the ferry being repaired?", "Kielsund Harbour Ferries", False),
+    ("In which museum were the paintings kept?", "Velden City Museum", True),
 ])
 def test_a_span_must_be_able_to_answer(question, span, ok):
     passage = "Only 81 percent were vaccinated. The museum reopened."
@@ -741,6 +745,17 @@ def test_a_feast_or_a_post_in_capitals_is_what_the_question_asks_about(reader):
                   published=datetime(2025, 3, 4, tzinfo=UTC))
     assert reader.answer("Who is the MP for Aldermoor?", [hit]).abstained
     assert not reader.answer("Who leads Aldermoor council?", [hit]).abstained
+
+
+def test_a_scoreline_answers_what_the_score_was_wherever_it_stands(reader):
+    # A scoreline's own form says what it is: it need not stand by the question's words.
+    text = ("Saturday's game was the last of eight months under Lenz, whose side scored only "
+            "nine goals. Kingsport Rovers dismissed head coach Marco Lenz on Sunday, hours "
+            "after a 4-0 defeat at home to Ashcombe United left the club in the relegation "
+            "places.")
+    hit = passage(text, "Rovers sack Lenz", "Gazette", published=datetime(2025, 3, 3, tzinfo=UTC))
+    a = reader.answer("What was the score in Kingsport Rovers' last game under Lenz?", [hit])
+    assert not a.abstained and "4-0" in a.answer
 
 
 def test_a_word_of_any_alphabet_is_one_term():

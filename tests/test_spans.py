@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from bot.answering.question import analyse, answer_type
@@ -56,6 +58,13 @@ def test_question_kind_is_the_earliest_wh_phrase(question, kind):
          "The sample was taken in an unannounced test on 3 March.", None),
         ("How many times had she been tested this year?",
          "The sample was taken in an unannounced test on March 3.", None),
+        # "What was the score?" is a scoreline or nothing: goals scored are no score.
+        ("What was the score when Brackwell played Cressley?",
+         "Quiroga scored 19 league goals last season.", None),
+        ("What was the score when Brackwell played Cressley?",
+         "Brackwell beat Cressley 3-1 on Saturday.", "3-1"),
+        ("How many goals did Quiroga score last season?",
+         "Quiroga scored 19 league goals last season.", "19 league"),
         # A new figure after "to" answers what it will cost "from July": a time, not the
         # old value; "what did it rise from" asks the old one.
         ("What will a standard adult cremation cost from July?",
@@ -767,3 +776,15 @@ def test_a_building_named_after_someone_is_no_one():
     assert "St Ebba" not in got and "Philip Dunsmore" in got
     # A country's leader: the owner is a name of its own.
     assert "North Korea" in [n for _, _, n in names("North Korea's Kim Jong Un spoke.", info)]
+
+
+@pytest.mark.parametrize("question,sentence,short", [
+    # "What year" is a year the sentence writes, however old, not a day of the story's week.
+    ("What year was the Market Hall built?",
+     "The Market Hall, which reopened on Thursday, was built in 1862.", "1862"),
+    ("What year was the Market Hall built?", "The Market Hall reopened on Thursday.", None),
+    ("When did the Market Hall reopen?", "The Market Hall reopened on Thursday.",
+     "Thursday 6 June 2024"),
+])
+def test_what_year_is_a_year(question, sentence, short):
+    assert short_answer(sentence, analyse(question), datetime(2024, 6, 10)) == short

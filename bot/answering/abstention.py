@@ -25,6 +25,7 @@ from bot.answering.spans import (
     CURRENCY,
     DISPUTE,
     ONLY_PEOPLE,
+    asks_scoreline,
     gives_role,
     names,
     plausible_span,
@@ -173,6 +174,8 @@ def asked_type_given(info: QuestionInfo, cands: list[Candidate], t: Thresholds) 
         return any(abs(p - m.start()) <= t.near_chars
                    for c in story for m in _SHARE_GIVEN.finditer(c.text)
                    for p in predicate_positions(c.text, info))
+    if asks_scoreline(info):
+        return any(c.short for c in story)
     if info.kind in ("count", "amount"):
         # "How much compensation is the airline demanding?" over a story whose figures are
         # its losses and the runway's repair bill: a figure answers only when it stands by

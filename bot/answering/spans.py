@@ -147,7 +147,7 @@ _VAGUE = re.compile(rf"(?:{_SCALE})\b\D*$", re.I)
 _MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)")
 _MONTH_YEAR = re.compile(rf"\b(?:(?:early|mid|late)[- ])?(?:(?:{_MONTH_NAME}|spring|summer|"
-                         r"autumn|winter)\s+(?:of\s+)?)?(?:19|20)\d\d\b")
+                         r"autumn|winter)\s+(?:of\s+)?)?(?:1[6-9]|20)\d\d\b")
 _DAY_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b")
 _DAY_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+$")
 # "raised from 15 percent to 25 percent": the figure after "from" is the old value.
@@ -159,6 +159,16 @@ _ASKS_OLD = re.compile(rf"\bfrom\b(?!\s+(?:next|this|the start|the end|now|then|
                        r"former(?:ly)?|until now|had been)\b", re.I)
 # "a 4-0 defeat", "drew 2-2": a match score.
 _SCORE = re.compile(r"\b\d{1,2}[-–]\d{1,2}\b")
+def asks_scoreline(info: QuestionInfo) -> bool:
+    """"What was the score?": a scoreline ("4-0") is the only answer, and its own form says
+    what it is."""
+    return bool(_ASKS_SCORELINE.search(info.text))
+
+
+_ASKS_SCORELINE = re.compile(r"\b(?:the|final|half-time|full-time)\s+score\b|\bscoreline\b",
+                             re.I)
+_ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _ASKS_SCORE = re.compile(r"\b(?:score|scoreline|result)\b", re.I)
 _ASKS_TALLY = re.compile(r"\bwhat (?:was|is) the (?:final )?(?:vote|tally|margin)\b|"
                          r"\bhow (?:did|many) .*\bvot", re.I)
@@ -608,6 +618,11 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
         dates = [(r.start, r.end, r.label()) for r in resolve_dates(sentence, published_at)
                  if (asks_saying or not said_on(sentence, r.start))
                  and (ahead is None or r.day >= ahead)]
+        asks_year = bool(_ASKS_YEAR.search(info.text))
+        if asks_year:
+            # "What year was the hall built?" is answered by a year the sentence writes,
+            # not by a day of the story's week.
+            dates = [d for d in dates if _YEAR.search(sentence[d[0]:d[1]])]
         if dates:
             return inside(dates)
         # "not open until September 2026": the month is part of the answer, not noise.
@@ -615,7 +630,7 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
                  if ahead is None or int(m.group()[-4:]) >= ahead.year]
         months = [(a, b, month) for a, b, month, first in resolve_months(sentence, published_at)
                   if ahead is None or first >= ahead.replace(day=1)]
-        return inside(sorted(years + months))
+        return inside(sorted(years + ([] if asks_year else months)))
     if info.kind == "amount" and re.search(r"\bhow old\b|\bwhat age\b", info.text, re.I):
         # An age is written as one ("aged 34", "a 41-year-old"); any other figure in the
         # sentence ("within four minutes") answers another question.
@@ -624,7 +639,8 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
         return inside(ages)
     if info.kind in ("count", "amount", "which", "other") and _ASKS_SCORE.search(info.text):
         scores = [(m.start(), m.end(), m.group()) for m in _SCORE.finditer(sentence)]
-        if scores:
+        if scores or asks_scoreline(info):
+            # "What was the score?" is a scoreline; "19 league goals" is none.
             return inside(scores)
     if asks_tally(info):
         # "What was the vote on the housing plan?" asks for the tally ("seven to four"),
@@ -726,6 +742,21 @@ def _counts_other_unit(span: str, info: QuestionInfo) -> bool:
     return bool(_MEASURE_UNIT.match(unit)) and not (term_set(unit) & set(info.terms))
 
 
+# "At which shipyard", "In which hospital": a place of a kind, which news names with it.
+_AT_WHICH = re.compile(r"^\W*(?:at|in|from|to|into|on)\s+which\b", re.I)
+
+
+def kind_told(info: QuestionInfo, passage: str) -> bool:
+    """"At which shipyard is the ferry being repaired?" is answered only by a passage that
+    speaks of a shipyard (or a synonym): a name in one that does not (the ferry's owner)
+    is of another kind. Only for a place of a kind: "Which fire officer" is answered by
+    "Group Manager Tessa Varley", whose title says the kind otherwise."""
+    asked = answer_type(info.text)
+    if asked is None:
+        return True
+    return bool(word_terms(asked.split()[-1]) & term_set(passage))
+
+
 def is_word_not_name(name: str, passage: str) -> bool:
     """"Dockworkers", "Health", "Cargo": a capitalised word opening a sentence, which the
     article also writes in lower case, is a word and not a name; so is a preposition or a
@@ -763,6 +794,8 @@ def plausible_span(info: QuestionInfo, span: str, passage: str) -> bool:
     if is_word_not_name(span, passage) or any(ch.isdigit() for ch in span):
         return False
     if info.kind == "who" and _PLACE_NAME.search(span):
+        return False
+    if info.kind == "which" and _AT_WHICH.match(info.text) and not kind_told(info, passage):
         return False
     # ("Who did Kessick buy a stake in?" asks for what stands after "in".)
     if (info.kind == "who" and not PLACE_TYPE.search(info.text)
