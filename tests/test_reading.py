@@ -758,6 +758,19 @@ def test_a_scoreline_answers_what_the_score_was_wherever_it_stands(reader):
     assert not a.abstained and "4-0" in a.answer
 
 
+def test_standing_down_is_quitting_and_saying_why_gives_the_reason(reader):
+    assert "resign" in term_set("Desmond Gatenby stood down as chair.") & term_set("quit")
+    text = ("The Wrackenby Pier Trust, the charity that owns the pier, shut the gates on "
+            "Wednesday after a survey found corrosion in 23 of its columns. The pier opened in "
+            "1889 and has been run by the trust since 2004. Desmond Gatenby stood down as "
+            "chair of the trust on Tuesday, saying the pier needed \"fresh energy\" for the "
+            "fundraising ahead.")
+    hit = passage(text, "Wrackenby pier shut", "Mercury",
+                  published=datetime(2025, 7, 10, tzinfo=UTC))
+    a = reader.answer("Why did the chair of the Wrackenby pier trust quit?", [hit])
+    assert "fresh energy" in a.answer
+
+
 def test_a_word_of_any_alphabet_is_one_term():
     # "Lisère" is one name, not "Lis" and "re"; "Siân" is not "Si" and "n".
     assert analyse("Who won stage six of the Tour de Haute-Lisère?").required[-1] == "lisèr"

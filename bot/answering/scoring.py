@@ -88,6 +88,8 @@ DEFAULT_WEIGHTS = Weights()
 
 # "because", "due to", "argued that … would", "in protest at": the language of reasons.
 _REASON = re.compile(
+    # ", saying the pier needed fresh energy": the reason given with the act.
+    r",\s+saying\b|"
     r"\b(?:because|due to|owing to|as a result|in protest|to protest|protesting|citing|cited|"
     r"over concerns?|concerns? (?:about|over|that)|fears?|feared|worried|argued?|arguing|"
     r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|(?:caused|started|sparked|"
