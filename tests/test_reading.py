@@ -771,6 +771,17 @@ def test_standing_down_is_quitting_and_saying_why_gives_the_reason(reader):
     assert "fresh energy" in a.answer
 
 
+def test_a_speaker_known_only_by_description_is_found_by_it(reader):
+    # The question is nothing but who spoke: the description is its overlap.
+    text = ("Wrackenby pier has been closed to the public for safety reasons. The trust said "
+            "repairs would take at least 18 months. Barry Polglase, who runs the arcade, said "
+            "he would lose about £4,000 a week over the summer.")
+    hit = passage(text, "Wrackenby pier closed", "Courier",
+                  published=datetime(2025, 7, 3, tzinfo=UTC))
+    a = reader.answer("What did the man who runs the arcade on the pier say?", [hit])
+    assert not a.abstained and "£4,000 a week" in a.answer
+
+
 def test_a_word_of_any_alphabet_is_one_term():
     # "Lisère" is one name, not "Lis" and "re"; "Siân" is not "Si" and "n".
     assert analyse("Who won stage six of the Tour de Haute-Lisère?").required[-1] == "lisèr"

@@ -146,6 +146,12 @@ def names_share(info: QuestionInfo, sentence_terms: set[str]) -> float:
     return sum(t in sentence_terms for t in info.required) / len(info.required)
 
 
+def speaker_share(info: QuestionInfo, sentence_terms: set[str]) -> float:
+    """Share of the words describing the speaker asked about in the sentence."""
+    said = [stem(w) for w in info.speaker]
+    return sum(w in sentence_terms for w in said) / len(said) if said else 0.0
+
+
 def predicate_share(info: QuestionInfo, sentence_terms: set[str]) -> float:
     """Share of the question's own words (not its names) the sentence holds."""
     if not info.predicate:
@@ -288,6 +294,9 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
     # names are the scene's.
     names_only = (not info.predicate and info.kind != "said"
                   and asking_sentence(info.text).strip() == info.text.strip())
+    # "What did the man who runs the arcade say?": the speaker, described, is all the
+    # question asks about; how much of the description a sentence holds is its overlap.
+    speaker_only = info.kind == "said" and not info.predicate and bool(info.speaker)
     for c, sim, terms in zip(cands, sims, term_sets, strict=True):
         context = contexts.get(c.chunk.id)
         if context is None:
@@ -298,6 +307,7 @@ def score(info: QuestionInfo, cands: list[Candidate], embedder: Embedder,
         # them: its names are its own words. Not "What did X say about Y?": X's words are
         # found by speaker (``kind_cue``), and a sentence naming Y is not them.
         c.lexical = (names_share(info, terms) if names_only
+                     else speaker_share(info, terms) if speaker_only
                      else overlap(info, terms, context, idf, weights.context_share,
                          weights.describing))
         short = short_answer(c.text, info, c.chunk.published_at) if info.factoid else None
