@@ -707,6 +707,11 @@ def test_paraphrase_phrases_match_as_stems():
     # A roof that came down, caved in or gave way collapsed.
     assert analyse("When did the hall roof come down?").event in term_set("The roof collapsed.")
     assert "collaps" in term_set("Part of the roof caved in overnight.")
+    # A cabinet that agreed the charges approved them; a boss who hands over to someone is
+    # replaced by them.
+    assert "approv" in term_set("The council's cabinet agreed the new charges on Tuesday.")
+    assert analyse("Who is taking over from Yvette Scanlan?").predicate[0] in term_set(
+        "Ms Scanlan will hand over to Rhys Kesteven on 1 September.")
     # Boats are vessels; putting money into a shop is investing in it.
     assert "boat" in term_set("63 vessels were waiting to pass through the lock.")
     assert "invest" in term_set("How many people put money into the shop?") & term_set(

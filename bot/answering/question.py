@@ -50,7 +50,9 @@ _SYNONYM_GROUPS = [
      "stopped work", "downed tools"},
     {"fire", "fired", "dismiss", "sack", "oust", "remov"},
     {"replac", "succeed", "successor", "took over", "take over", "taken over", "take charge",
-     "took charge", "in charge", "stepped in", "step in", "interim", "caretaker"},
+     "took charge", "in charge", "stepped in", "step in", "interim", "caretaker",
+     # "will hand over to Rhys Kesteven": who takes over, from the other side.
+     "hand over to", "hands over to", "handed over to", "handing over to"},
     {"run", "runs", "head", "director", "chief", "lead", "leading", "manag", "in charge",
      "chair", "boss", "ceo"},
     {"appoint", "named", "nominat", "hired", "recruit"},
@@ -60,7 +62,9 @@ _SYNONYM_GROUPS = [
     # Births in news copy: "the cubs arrived on 21 April".
     {"born", "birth", "arriv"},
     {"caus", "start by", "blam", "trigger", "spark", "due to", "because"},
-    {"approv", "endors", "vote for", "voted for"},
+    # "The council's cabinet agreed the new charges on Tuesday": approved them.
+    {"approv", "endors", "vote for", "voted for", "agr", "signed off", "sign off",
+     "rubber-stamp", "go-ahead"},
     {"reject", "oppos", "object", "vote against", "voted against", "argu"},
     {"cancel", "call off", "called off", "scrapped"},
     {"rais", "increas", "rise", "rose", "climb", "jump", "soar", "hike"},
