@@ -123,6 +123,14 @@ def test_the_date_of_the_event_not_of_the_saying():
     assert event_answer(sentence, info, published, sentence) == "Monday 10 March 2025"
 
 
+def test_the_same_verb_of_another_thing_of_the_same_town_is_not_the_event():
+    # "The Northbay city museum opened" shares only the town with the market asked about.
+    info = with_parsed_event(analyse("When does the Northbay Christmas market open?"))
+    assert event_values("The Northbay city museum opened its doors again on Friday.", info) == []
+    market = "The Northbay Christmas market opened its stalls on Friday."
+    assert [market[a:b] for a, b in event_values(market, info)] == ["Friday"]
+
+
 def test_a_day_the_parse_takes_for_the_subject_is_not_the_events():
     info = with_parsed_event(analyse("When did the hall roof come down at Copperfold Primary?"))
     sentence = ("Copperfold Primary School will stay closed until at least Monday after part of "

@@ -339,7 +339,9 @@ def _same_subject(verb: Token, info: QuestionInfo) -> bool:
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subs[0].children):
         return True  # "his side", "their members": someone the story has named
     words = " ".join(t.text for t in subs[0].subtree)
-    return bool(term_set(words) & set(info.terms))
+    # Not by the question's names alone: "The Northbay city museum opened" shares only the
+    # town with "When does the Northbay Christmas market open?".
+    return bool((term_set(words) - set(info.required)) & set(info.terms))
 
 
 def event_values(sentence: str, info: QuestionInfo) -> list[tuple[int, int]]:
