@@ -123,6 +123,16 @@ def test_the_date_of_the_event_not_of_the_saying():
     assert event_answer(sentence, info, published, sentence) == "Monday 10 March 2025"
 
 
+def test_who_runs_a_firm_is_not_who_chairs_another_body():
+    # The small model parses "Stonegrove Homes" as a second subject; it is what is run.
+    info = with_parsed_event(analyse("Who runs Stonegrove Homes?"))
+    other = ("\"This is a wildlife corridor,\" said Ahmed Raza, who chairs the Save Tolsey "
+             "Heath campaign.")
+    assert event_arguments(other, info) == []
+    same = "Maria Kell, who runs Stonegrove Homes, said the plan was sound."
+    assert event_arguments(same, info) == ["Maria Kell"]
+
+
 def test_the_same_verb_of_another_thing_of_the_same_town_is_not_the_event():
     # "The Northbay city museum opened" shares only the town with the market asked about.
     info = with_parsed_event(analyse("When does the Northbay Christmas market open?"))

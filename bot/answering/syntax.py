@@ -246,7 +246,7 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
     # "Which country declared victory?" is not answered by the leader who declared it.
     unlike = _NOT_PLACES if PLACE_TYPE.search(info.text) else frozenset()
     found: list[str] = []
-    asked_object = _object_names(parse(asking_sentence(info.text)), info.event)
+    asked_object = _asked_object_names(parse(asking_sentence(info.text)), info.event)
     for tok in doc:
         if not _tells_event(tok, info.event):
             continue
@@ -263,6 +263,19 @@ def event_arguments(sentence: str, info: QuestionInfo) -> list[str]:
             if name and name not in found:
                 found.append(name)
     return found
+
+
+def _asked_object_names(doc: Doc, event: str) -> set[str]:
+    """The names the question's event is done to: its object's, or, where the small model
+    parses a short question's name as a second subject ("Who runs Stonegrove Homes?"),
+    the proper nouns after the verb."""
+    found = _object_names(doc, event)
+    if found:
+        return found
+    verbs = [t for t in doc if _tells_event(t, event)][:1]
+    return {t.lower_ for v in verbs for c in v.children
+            if c.i > v.i and c.dep_ in ("nsubj", "nsubjpass", "attr", "npadvmod")
+            for t in c.subtree if t.pos_ == "PROPN"}
 
 
 def _object_names(doc: Doc, event: str, verb: Token | None = None) -> set[str]:
