@@ -58,6 +58,19 @@ def test_question_kind_is_the_earliest_wh_phrase(question, kind):
          "The sample was taken in an unannounced test on 3 March.", None),
         ("How many times had she been tested this year?",
          "The sample was taken in an unannounced test on March 3.", None),
+        # A price for a length of time is a rate: a sum for machines is none.
+        ("What does it cost to park on the street for an hour?",
+         "The council will install 40 ticket machines at a cost of about £210,000.", None),
+        ("What does it cost to park on the street for an hour?",
+         "Parking on the street costs £2.40 an hour.", "£2.40"),
+        # A rate of another length of time is none; "monthly" says the month.
+        ("What will a staff parking permit cost per month?",
+         "A monthly staff permit will rise to £42, while visitors pay £3.20 an hour.", "£42"),
+        ("What will a staff parking permit cost per month?",
+         "Visitors will pay £3.20 an hour.", None),
+        # "a night-shift premium" asks no rate.
+        ("How big a night-shift premium were the dockers demanding?",
+         "The union wants the premium raised to 25 percent of base pay.", "25 percent"),
         # "What was the score?" is a scoreline or nothing: goals scored are no score.
         ("What was the score when Brackwell played Cressley?",
          "Quiroga scored 19 league goals last season.", None),

@@ -545,6 +545,11 @@ _ASKS_PRICE = re.compile(r"\b(?:paid|paying|pays|cost|costs|costing|spend|spent|
                          r"money|cash)\b", re.I)
 # "in total" asks for the whole sum; "6.20 euros for each share" is a rate, not it.
 _ASKS_TOTAL = re.compile(r"\b(?:in total|total|altogether|in all|overall|combined)\b", re.I)
+# A price asked per length of time: "for an hour", "per night", "a week".
+_ASKS_RATE = re.compile(r"\b(?:for\s+an?|per|an?)\s+(hour|day|night|week|month)\b(?!-)",
+                        re.I)
+_RATE_ADJECTIVES = {"hour": "hourly", "day": "daily", "night": "nightly", "week": "weekly",
+                    "month": "monthly"}
 _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|each|a|an)\s+"
                        r"(?:[A-Z][\w’'-]*\s+)?(?:share|day|week|month|year|hour|head|person|"
                        r"worker|employee|ticket|unit|tonne|barrel|litre|night|passenger|"
@@ -693,6 +698,17 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
                     and not _modifies_other(sentence, n[1], info)]
         if _ASKS_TOTAL.search(info.text):
             nums = [n for n in nums if not _PER_UNIT.match(sentence[n[1]:])]
+        elif info.kind == "amount" and (rate := _ASKS_RATE.search(info.text)):
+            # "What does it cost to park for an hour?" is a rate: "£210,000" for ticket
+            # machines is a sum, not what an hour costs, nor is "£3.20 an hour" a month's.
+            unit = rate.group(1).lower()
+            per = re.compile(rf"^(?:\s+[a-z]+)?\s+(?:for\s+(?:each|an?|one)|per|each|a|an)\s+"
+                             rf"{unit}\b", re.I)
+            kept = [n for n in nums if per.match(sentence[n[1]:])]
+            if not kept and re.search(rf"\b{_RATE_ADJECTIVES[unit]}\b", sentence, re.I):
+                # "a monthly staff permit will rise to £42"
+                kept = [n for n in nums if not _PER_UNIT.match(sentence[n[1]:])]
+            nums = kept
         # "How many visitors": a number counting the asked-about noun beats any other.
         counted = [n for n in nums if term_set(n[2].split()[-1]) & set(info.terms)]
         nums = counted or nums
