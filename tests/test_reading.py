@@ -752,39 +752,33 @@ def test_a_feast_or_a_post_in_capitals_is_what_the_question_asks_about(reader):
     assert not reader.answer("Who leads Aldermoor council?", [hit]).abstained
 
 
-def test_a_scoreline_answers_what_the_score_was_wherever_it_stands(reader):
+@pytest.mark.parametrize("title,text,published,question,said", [
     # A scoreline's own form says what it is: it need not stand by the question's words.
-    text = ("Saturday's game was the last of eight months under Lenz, whose side scored only "
-            "nine goals. Kingsport Rovers dismissed head coach Marco Lenz on Sunday, hours "
-            "after a 4-0 defeat at home to Ashcombe United left the club in the relegation "
-            "places.")
-    hit = passage(text, "Rovers sack Lenz", "Gazette", published=datetime(2025, 3, 3, tzinfo=UTC))
-    a = reader.answer("What was the score in Kingsport Rovers' last game under Lenz?", [hit])
-    assert not a.abstained and "4-0" in a.answer
-
-
-def test_standing_down_is_quitting_and_saying_why_gives_the_reason(reader):
-    assert "resign" in term_set("Desmond Gatenby stood down as chair.") & term_set("quit")
-    text = ("The Wrackenby Pier Trust, the charity that owns the pier, shut the gates on "
-            "Wednesday after a survey found corrosion in 23 of its columns. The pier opened in "
-            "1889 and has been run by the trust since 2004. Desmond Gatenby stood down as "
-            "chair of the trust on Tuesday, saying the pier needed \"fresh energy\" for the "
-            "fundraising ahead.")
-    hit = passage(text, "Wrackenby pier shut", "Mercury",
-                  published=datetime(2025, 7, 10, tzinfo=UTC))
-    a = reader.answer("Why did the chair of the Wrackenby pier trust quit?", [hit])
-    assert "fresh energy" in a.answer
-
-
-def test_a_speaker_known_only_by_description_is_found_by_it(reader):
-    # The question is nothing but who spoke: the description is its overlap.
-    text = ("Wrackenby pier has been closed to the public for safety reasons. The trust said "
-            "repairs would take at least 18 months. Barry Polglase, who runs the arcade, said "
-            "he would lose about £4,000 a week over the summer.")
-    hit = passage(text, "Wrackenby pier closed", "Courier",
-                  published=datetime(2025, 7, 3, tzinfo=UTC))
-    a = reader.answer("What did the man who runs the arcade on the pier say?", [hit])
-    assert not a.abstained and "£4,000 a week" in a.answer
+    ("Rovers sack Lenz",
+     "Saturday's game was the last of eight months under Lenz, whose side scored only nine "
+     "goals. Kingsport Rovers dismissed head coach Marco Lenz on Sunday, hours after a 4-0 "
+     "defeat at home to Ashcombe United left the club in the relegation places.",
+     datetime(2025, 3, 3, tzinfo=UTC),
+     "What was the score in Kingsport Rovers' last game under Lenz?", "4-0"),
+    # Standing down is quitting, and ", saying…" after the act gives its reason.
+    ("Wrackenby pier shut",
+     "The Wrackenby Pier Trust, the charity that owns the pier, shut the gates on Wednesday "
+     "after a survey found corrosion in 23 of its columns. The pier opened in 1889 and has "
+     "been run by the trust since 2004. Desmond Gatenby stood down as chair of the trust on "
+     "Tuesday, saying the pier needed \"fresh energy\" for the fundraising ahead.",
+     datetime(2025, 7, 10, tzinfo=UTC),
+     "Why did the chair of the Wrackenby pier trust quit?", "fresh energy"),
+    # A question that is nothing but who spoke: the description is its overlap.
+    ("Wrackenby pier closed",
+     "Wrackenby pier has been closed to the public for safety reasons. The trust said repairs "
+     "would take at least 18 months. Barry Polglase, who runs the arcade, said he would lose "
+     "about £4,000 a week over the summer.",
+     datetime(2025, 7, 3, tzinfo=UTC),
+     "What did the man who runs the arcade on the pier say?", "£4,000 a week"),
+])
+def test_the_sentence_that_answers_is_read(reader, title, text, published, question, said):
+    a = reader.answer(question, [passage(text, title, "Gazette", published=published)])
+    assert not a.abstained and said in a.answer
 
 
 def test_a_word_of_any_alphabet_is_one_term():

@@ -135,9 +135,9 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
         # "How many years…", "how many tonnes…": a figure in that unit, never a bare one
         # or one of homes or vessel movements.
         after = _after_figure(words[0], sentence)
-        said = [w.strip(".,;:!?\"'’”").lower()
-                for w in re.split(r"[\s-]+", after)[:len(words) + _NOUN_REACH]]
-        return any(stem(_UNIT_ABBREVIATIONS.get(w, w)) == stem(unit.lower()) for w in said)
+        units = [w.strip(".,;:!?\"'’”").lower()
+                 for w in re.split(r"[\s-]+", after)[:len(words) + _NOUN_REACH]]
+        return any(stem(_UNIT_ABBREVIATIONS.get(w, w)) == stem(unit.lower()) for w in units)
     if info.kind == "count" and (at := sentence.find(short)) >= 0 and (
             part := _PART_OF_THEM.match(sentence[at + len(short):])):
         # "87 staff, most of them nurses": the nurses are some of the 87, not counted.
