@@ -12,6 +12,10 @@ the question's wording alone:
   not how deep; "a wall 40 metres long" how long, not how high.
 - **A figure answers for the thing it counts.** "2 towns" does not say how many coaches run;
   a count of people in general ("300 people", "40 others") may answer for any group of them.
+- **A count asked in a unit is in that unit.** "How many years" is not answered by "six
+  other homes", nor "how many tonnes" by "9,000 vessel movements".
+- **A part is not the whole.** "87 staff, most of them nurses" does not count the nurses.
+- **A number word is no name.** "Six of the nine members" names none of them.
 - **A span is whole words.** "15 long" cut from "15 long-finned pilot whales" is no answer.
 - **A thing is no place.** "What make of van did police find?" is not answered by "in
   Oxwick": a name written as a place answers only a "which" asking for a place.
@@ -54,6 +58,20 @@ _DIMENSION_OF = {w: d for d, words in _DIMENSIONS.items() for w in words}
 _NOUN_REACH = 2
 
 _JOINED_NOUN = re.compile(r"\d[\d,.]*-([a-z]+)")
+
+# Units a count may be asked in: of time, weight, length, area and volume.
+_UNIT_NOUNS = frozenset("""years months weeks days hours minutes seconds decades centuries
+    tonnes tons kilograms kilos grams pounds miles kilometres kilometers metres meters feet
+    yards inches hectares acres litres liters gallons""".split())
+_UNIT_ABBREVIATIONS = {"km": "kilometres", "kg": "kilograms", "m": "metres", "ha": "hectares",
+                       "hrs": "hours", "mins": "minutes", "yrs": "years", "ft": "feet"}
+# A part of those counted, named after them: ", most of them nurses", ", many of whom are
+# volunteers". Not "all of them": all are the asked ones.
+_PART_OF_THEM = re.compile(
+    r"[\s\w-]{0,20}?,?\s+(?:most|some|many|several|half|a few|a third|a quarter|two-thirds|"
+    r"the majority|a minority)\s+of\s+(?:them|whom)\s+(?:are\s+|were\s+)?([\w’'-]+)", re.I)
+
+
 def _after_figure(figure: str, sentence: str) -> str:
     """The words after ``figure`` where the sentence writes it, in digits or in words
     ("9" in "nine kilometres", "5" in "a five-year contract"); empty when it is not there."""
@@ -70,18 +88,6 @@ def _after_figure(figure: str, sentence: str) -> str:
             return sentence[m.start() + len(head):]
     return ""
 
-
-# Units a count may be asked in: of time, weight, length, area and volume.
-_UNIT_NOUNS = frozenset("""years months weeks days hours minutes seconds decades centuries
-    tonnes tons kilograms kilos grams pounds miles kilometres kilometers metres meters feet
-    yards inches hectares acres litres liters gallons""".split())
-_UNIT_ABBREVIATIONS = {"km": "kilometres", "kg": "kilograms", "m": "metres", "ha": "hectares",
-                       "hrs": "hours", "mins": "minutes", "yrs": "years", "ft": "feet"}
-# A part of those counted, named after them: ", most of them nurses", ", many of whom are
-# volunteers". Not "all of them": all are the asked ones.
-_PART_OF_THEM = re.compile(
-    r"[\s\w-]{0,20}?,?\s+(?:most|some|many|several|half|a few|a third|a quarter|two-thirds|"
-    r"the majority|a minority)\s+of\s+(?:them|whom)\s+(?:are\s+|were\s+)?([\w’'-]+)", re.I)
 
 # What "which <noun>" may ask for and a place name answer (stemmed).
 _PLACE_NOUNS = frozenset(stem(w) for w in """town village city country nation state island

@@ -168,7 +168,7 @@ def asks_scoreline(info: QuestionInfo) -> bool:
 _ASKS_SCORELINE = re.compile(r"\b(?:the|final|half-time|full-time)\s+score\b|\bscoreline\b",
                              re.I)
 _ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
 _ASKS_SCORE = re.compile(r"\b(?:score|scoreline|result)\b", re.I)
 _ASKS_TALLY = re.compile(r"\bwhat (?:was|is) the (?:final )?(?:vote|tally|margin)\b|"
                          r"\bhow (?:did|many) .*\bvot", re.I)
