@@ -550,6 +550,9 @@ _ASKS_RATE = re.compile(r"\b(?:for\s+an?|per|an?)\s+(hour|day|night|week|month)\
                         re.I)
 _RATE_ADJECTIVES = {"hour": "hourly", "day": "daily", "night": "nightly", "week": "weekly",
                     "month": "monthly"}
+# A figure given per that length of time: "£2.40 an hour", "£42 per month".
+_PER_RATE_UNIT = {unit: re.compile(rf"^(?:\s+[a-z]+)?\s+(?:for\s+(?:each|an?|one)|per|each|a|an)"
+                                   rf"\s+{unit}\b", re.I) for unit in _RATE_ADJECTIVES}
 _PER_UNIT = re.compile(r"^(?:\s+[a-z]+)?(?:\s+in\s+cash)?\s+(?:for\s+each|per|each|a|an)\s+"
                        r"(?:[A-Z][\w’'-]*\s+)?(?:share|day|week|month|year|hour|head|person|"
                        r"worker|employee|ticket|unit|tonne|barrel|litre|night|passenger|"
@@ -702,9 +705,7 @@ def typed_spans(sentence: str, info: QuestionInfo, published_at: datetime | None
             # "What does it cost to park for an hour?" is a rate: "£210,000" for ticket
             # machines is a sum, not what an hour costs, nor is "£3.20 an hour" a month's.
             unit = rate.group(1).lower()
-            per = re.compile(rf"^(?:\s+[a-z]+)?\s+(?:for\s+(?:each|an?|one)|per|each|a|an)\s+"
-                             rf"{unit}\b", re.I)
-            kept = [n for n in nums if per.match(sentence[n[1]:])]
+            kept = [n for n in nums if _PER_RATE_UNIT[unit].match(sentence[n[1]:])]
             if not kept and re.search(rf"\b{_RATE_ADJECTIVES[unit]}\b", sentence, re.I):
                 # "a monthly staff permit will rise to £42"
                 kept = [n for n in nums if not _PER_UNIT.match(sentence[n[1]:])]
