@@ -768,6 +768,19 @@ def test_a_feast_or_a_post_in_capitals_is_what_the_question_asks_about(reader):
      "Tuesday, saying the pier needed \"fresh energy\" for the fundraising ahead.",
      datetime(2025, 7, 10, tzinfo=UTC),
      "Why did the chair of the Wrackenby pier trust quit?", "fresh energy"),
+    # Necessity is a reason: what had to be done, what the club cannot pay for.
+    ("Amberlow cremation fees to rise",
+     "Families in Ostleigh will pay £155 more for a cremation from next month after the city "
+     "council approved a steep rise in fees at Amberlow Crematorium. The standard charge for "
+     "an adult cremation will go up from £985 to £1,140 on 1 July. The price of an "
+     "unattended early-morning cremation will rise from £540 to £620. The council's cabinet "
+     "agreed the new charges on Tuesday. Councillor Pauline Stavrou said the crematorium's "
+     "two cremators, installed in 1998, had to be replaced at a cost of £1.8 million. "
+     "Cremations for children under 18 will stay free. Amberlow carries out about 2,300 "
+     "cremations a year. Work to replace them, one at a time so that the crematorium can "
+     "stay open, is due to begin in January.",
+     datetime(2025, 6, 12, tzinfo=UTC),
+     "Why are cremations in Ostleigh getting more expensive?", "had to be replaced at a cost"),
     # A question that is nothing but who spoke: the description is its overlap.
     ("Wrackenby pier closed",
      "Wrackenby pier has been closed to the public for safety reasons. The trust said repairs "

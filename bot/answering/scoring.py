@@ -90,6 +90,9 @@ DEFAULT_WEIGHTS = Weights()
 _REASON = re.compile(
     # ", saying the pier needed fresh energy": the reason given with the act.
     r",\s+saying\b|"
+    # Necessity is a reason: "the cremators had to be replaced", "we cannot pay for them".
+    r"\b(?:had|have|has) to be\b|\bcan(?:not|'t|’t) (?:afford|pay)\b|\bunavoidable\b|"
+    r"\bno (?:other )?choice\b|"
     r"\b(?:because|due to|owing to|as a result|in protest|to protest|protesting|citing|cited|"
     r"over concerns?|concerns? (?:about|over|that)|fears?|feared|worried|argued?|arguing|"
     r"said (?:it|they|he|she) (?:would|could|was|were|had)|blamed|(?:caused|started|sparked|"
