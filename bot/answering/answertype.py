@@ -136,28 +136,28 @@ def counts_asked(info: QuestionInfo, short: str, sentence: str) -> bool:
     has one, is the noun asked about (or people in general for a group of people). The
     noun is read in the sentence, where "14 container" goes on to "ships"."""
     words = short.split()
-    if info.kind == "count" and (unit := counted_noun(asking_sentence(info.text))) and (
-            unit.lower() in _UNIT_NOUNS):
+    if info.kind != "count":
+        return True
+    # Cached per question (``syntax.counted_noun``): asked of every candidate span.
+    asked = counted_noun(asking_sentence(info.text))
+    if asked is not None and asked.lower() in _UNIT_NOUNS:
         # "How many years…", "how many tonnes…": a figure in that unit, never a bare one
         # or one of homes or vessel movements.
         after = _after_figure(words[0], sentence)
         units = [w.strip(".,;:!?\"'’”").lower()
                  for w in re.split(r"[\s-]+", after)[:len(words) + _NOUN_REACH]]
-        return any(stem(_UNIT_ABBREVIATIONS.get(w, w)) == stem(unit.lower()) for w in units)
-    if info.kind == "count" and (at := sentence.find(short)) >= 0 and (
-            part := _PART_OF_THEM.match(sentence[at + len(short):])):
-        # "87 staff, most of them nurses": the nurses are some of the 87, not counted.
-        asked = counted_noun(asking_sentence(info.text))
-        if asked is not None and word_terms(part.group(1)) & word_terms(asked):
-            return False
+        return any(stem(_UNIT_ABBREVIATIONS.get(w, w)) == stem(asked.lower()) for w in units)
+    # "87 staff, most of them nurses": the nurses are some of the 87, not counted.
+    if (asked is not None and (at := sentence.find(short)) >= 0
+            and (part := _PART_OF_THEM.match(sentence[at + len(short):]))
+            and word_terms(part.group(1)) & word_terms(asked)):
+        return False
     # "a 22-turbine wind farm": a figure joined to its noun counts that noun, singular.
     joined = _JOINED_NOUN.fullmatch(short)
     # Only a plural names what is counted ("2 towns"); "450 once" or "14 container" may
-    # be a span cut short of its noun. Checked before the question's parse is read.
-    if info.kind != "count" or (not joined and (
-            len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s")):
+    # be a span cut short of its noun.
+    if not joined and (len(words) < 2 or not words[-1].isalpha() or words[-1][-1] != "s"):
         return True
-    asked = counted_noun(asking_sentence(info.text))
     if asked is not None and joined:
         noun = joined.group(1).lower()
         return noun in _ANYONE or stem(noun) == stem(asked) or stem(noun) in info.terms
